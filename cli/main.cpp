@@ -18,6 +18,8 @@ struct Subcommand {
 constexpr Subcommand subcommands[] = {
     {"demo", setpay::cli::demoCommand, "run the whole system on loopback: one purchase, traced"},
     {"pki", setpay::cli::pkiCommand, "mint a SET certificate hierarchy, issue cardholders, revoke"},
+    {"inspect", setpay::cli::inspectCommand, "decode and explain a SET message, certificate or wake-up"},
+    {"card", setpay::cli::cardCommand, "virtual payment card in pcscd's vpcd reader (tests, demos)"},
 };
 
 int usage(std::FILE* out) {

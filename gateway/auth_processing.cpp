@@ -1,0 +1,231 @@
+// AuthReq → AuthRes (notes §6), one named step per check. Protocol failures throw Refusal (answered
+// with a SET Error by handle()); business outcomes throw Decline (answered with an AuthRes carrying
+// the AuthCode). Choices (tolerance, codes, capture) are in SPEC-CHOICES.md "## gateway".
+#include <openssl/objects.h>
+
+#include "gateway/amount.hpp"
+#include "gateway/payment_gateway.hpp"
+#include "gateway/refusal.hpp"
+#include "protocol/crypto/digest.hpp"
+#include "protocol/messages/codec.hpp"
+#include "protocol/messages/hardening.hpp"
+#include "protocol/pki/cardholder.hpp"
+#include "protocol/purchase/derivations.hpp"
+
+namespace setpay::gateway {
+
+using namespace protocol;
+
+struct PaymentGateway::AuthContext {
+  const MessageWrapper& wrapper;
+  OpenedAuthReq request;   // AuthReqData, PI (baggage), the merchant's verified signature
+  Bytes requestDigest;     // H(AuthReqData ∥ PI): what "the same AuthReq" means for the replay cache
+  Bytes piDigest;          // H(PI): the PI-used record
+  MerchantParty merchant;
+  OpenedPI pi;
+
+  const AuthReqItem& item() const { return request.data.authReqItem; }
+  const AuthTags& tags() const { return item().authTags; }
+  const PIHead& piHead() const { return *pi.piHead; }
+};
+
+struct PaymentGateway::AuthOutcome {
+  AuthCode authCode = AuthCode::unspecifiedFailure;
+  std::string approvalCode;
+  std::optional<std::int64_t> respReason;
+  Bytes tokenOpaque;                           // the authorization's handle (CapToken), when approved
+  std::optional<CapResPayload> capResPayload;  // CaptureNow
+  bool approved() const { return authCode == AuthCode::approved; }
+};
+
+// ---- the sequence
+
+Bytes PaymentGateway::processAuthReq(const MessageWrapper& wrapper, const AuthReq& authReq) {
+  AuthContext r{wrapper, {}, {}, {}, {}, {}};
+  openAuthReq(r, authReq);                          // 1. EncB with our key-exchange key
+  validateMerchantChain(r);                         // 1. Cert-MS chain; Cert-MK for the reply
+  checkFreshness(r.tags().authRRTags.date);         //    replay window
+  if (auto sameAnswer = checkReplay(r)) return *sameAnswer;  // (XID, RRPID) seen: the same AuthRes
+  AuthOutcome outcome = authorize(r);               // 2–8, or a decline
+  if (outcome.approved() && r.request.data.captureNow) captureNow(r, outcome);
+  Bytes authRes = buildAuthRes(r, outcome);         // 9.
+  remember(r, outcome, authRes);
+  return authRes;
+}
+
+PaymentGateway::AuthOutcome PaymentGateway::authorize(AuthContext& r) {
+  try {
+    openPI(r);                    // 2. OAEP → PANData / PANToken; the cardholder's dual signature
+    compareTransIDs(r);           // 3. AuthTags vs PIHead → piAuthMismatch
+    checkGatewayThumb(r);         //    hardening: the PI names our Cert-PE
+    if (r.pi.panData)
+      verifyCardholder(r);        // 4/6. chain, brand, unique ID, TransStain, expiry
+    else
+      requireCardholderSignature(r);  // 4. unsigned PI → signatureRequired
+    checkLinkage(r);              // 6. HOIData, HOD, merchantID agree with the merchant's view
+    checkAmount(r);               // 7. → amountError
+    checkPIUnused(r);             // 5. → piPreviouslyUsed
+    return askIssuer(r);          // 8.
+  } catch (const Decline& d) {
+    return AuthOutcome{d.code(), "", d.respReason(), {}, std::nullopt};
+  }
+}
+
+// ---- the steps
+
+void PaymentGateway::openAuthReq(AuthContext& r, const AuthReq& authReq) {
+  // EncB: OAEP + symmetric part, the merchant's signature, DD(baggage) against the PI received.
+  r.request = open(config_.profile, config_.keyExchange.key.get(), authReq);
+  checkWrapperMatches(r.wrapper.messageHeader, &r.tags().authRRTags.rrpid, &r.tags().transIDs);
+  const Bytes piDer = encode(r.request.pi);
+  r.requestDigest = H(config_.profile, concat({encode(r.request.data), piDer}));
+  r.piDigest = H(config_.profile, piDer);
+}
+
+void PaymentGateway::validateMerchantChain(AuthContext& r) {
+  r.merchant = validateMerchant(r.request.signature, r.tags().authRRTags.merTermIDs.merchantID);
+}
+
+std::optional<Bytes> PaymentGateway::checkReplay(const AuthContext& r) {
+  return replayed(ReplayKey{"AuthReq", r.tags().transIDs.xid, r.tags().authRRTags.rrpid}, r.requestDigest);
+}
+
+void PaymentGateway::openPI(AuthContext& r) {
+  // Under a hardened profile open() already refuses a PI naming another Cert-PE (thumbsMismatch).
+  r.pi = open(config_.profile, config_.keyExchange.key.get(), config_.keyExchange.cert.get(), r.request.pi);
+  if (r.pi.authToken)
+    throw Refusal(ErrorCode::messageNotSupported, "AuthToken PIs (subsequent authorizations) are not supported");
+}
+
+void PaymentGateway::compareTransIDs(const AuthContext& r) const {
+  const TransIDs& asked = r.tags().transIDs;
+  const TransIDs& signed_ = r.piHead().transIDs;
+  if (asked.xid != signed_.xid) throw Decline(AuthCode::piAuthMismatch, "XID differs between AuthTags and PIHead");
+  if (asked.lidC != signed_.lidC) throw Decline(AuthCode::piAuthMismatch, "LID-C differs between AuthTags and PIHead");
+  if (asked.lidM && signed_.lidM && *asked.lidM != *signed_.lidM)
+    throw Decline(AuthCode::piAuthMismatch, "LID-M differs between AuthTags and PIHead");
+}
+
+void PaymentGateway::checkGatewayThumb(const AuthContext& r) const {
+  const auto named = findGatewayThumb(r.piHead().piExtensions);
+  if (!config_.hardening) {  // SET 1.0 exactly: the extension does not exist there
+    if (named)
+      throw Refusal(ErrorCode::unrecognizedExtension, "gateway-thumbprint extension in a SET 1.0 PI", std::nullopt,
+                    std::string(oidGatewayThumbExtension));
+    return;
+  }
+  if (!named) throw Refusal(ErrorCode::thumbsMismatch, "hardened PI without the gateway-thumbprint extension");
+  if (!constantTimeEqual(*named, keyExchangeThumb_))
+    throw Refusal(ErrorCode::thumbsMismatch, "PI was encrypted for another gateway key-exchange certificate", *named);
+}
+
+void PaymentGateway::verifyCardholder(const AuthContext& r) const {
+  const PANData& panData = *r.pi.panData;
+  const X509* cert = r.pi.cardholderSignature->signer.get();
+  const auto expiry = pki::parseCardExpiry(panData.cardExpiry);
+  if (!expiry) throw Refusal(ErrorCode::decodingFailure, "CardExpiry is not YYYYMM");
+  const pki::ValidatedChain chain = validateChain(cert, *r.pi.cardholderSignature, pki::Role::cardholder, *expiry);
+
+  // The brand of Cert-C is the organization of the Brand CA its path runs through.
+  const X509* brandCA = chain.path[chain.path.size() - 2].get();
+  if (pki::nameEntry(X509_get_subject_name(brandCA), NID_organizationName) != config_.brand)
+    throw Decline(AuthCode::cardMerchBrandMismatch, "cardholder certificate is not of brand " + config_.brand);
+
+  // The PI's card is the certificate's card: CN = unique cardholder ID = HMAC(PANSecret, PAN).
+  if (!pki::holdsAccount(cert, config_.profile, panData.panSecret, panData.pan))
+    throw Decline(AuthCode::piAuthMismatch, "PANData does not belong to the signing certificate");
+  const Bytes stain = transStain(config_.profile, r.piHead().transIDs.xid, panData.panSecret);
+  if (!constantTimeEqual(stain, r.piHead().transStain))
+    throw Decline(AuthCode::piAuthMismatch, "TransStain does not match XID and PANSecret");
+  checkCardNotExpired(panData.cardExpiry);
+}
+
+void PaymentGateway::requireCardholderSignature(const AuthContext& r) const {
+  if (config_.requireCardholderSignature)
+    throw Decline(AuthCode::signatureRequired, "this gateway requires cardholder certificates");
+  checkCardNotExpired(r.pi.panToken->cardExpiry);
+}
+
+void PaymentGateway::checkLinkage(const AuthContext& r) const {
+  const auto& digests = r.item().checkDigests;
+  if (!digests) throw Decline(AuthCode::piAuthMismatch, "AuthReq without CheckDigests for a PI");
+  if (!constantTimeEqual(r.pi.hOIData, digests->hOIData))
+    throw Decline(AuthCode::piAuthMismatch, "HOIData in the PI differs from CheckDigests.HOIData");
+  if (!constantTimeEqual(r.piHead().hod, digests->hod2))
+    throw Decline(AuthCode::piAuthMismatch, "PIHead.HOD differs from CheckDigests.HOD2");
+  if (r.piHead().merchantID != r.merchant.merID)
+    throw Decline(AuthCode::piAuthMismatch, "the PI was made out to another merchant");
+}
+
+void PaymentGateway::checkAmount(const AuthContext& r) const {
+  const CurrencyAmount& asked = r.item().authReqPayload.authReqAmt;
+  const CurrencyAmount& agreed = r.piHead().purchAmt;
+  if (asked.currency != agreed.currency) throw Decline(AuthCode::amountError, "AuthReqAmt currency is not PurchAmt's");
+  if (asked.amount <= 0) throw Decline(AuthCode::amountError, "AuthReqAmt is zero");
+  if (exceeds(asked, agreed, config_.amountTolerancePercent))
+    throw Decline(AuthCode::amountError, "AuthReqAmt exceeds PurchAmt beyond the tolerance");
+}
+
+void PaymentGateway::checkPIUnused(const AuthContext& r) const {
+  if (store_.piUsed(r.piHead().transIDs.xid, r.piDigest))
+    throw Decline(AuthCode::piPreviouslyUsed, "this PI (or purchase) was already authorized");
+}
+
+PaymentGateway::AuthOutcome PaymentGateway::askIssuer(const AuthContext& r) {
+  IssuerRequest request;
+  request.pan = r.pi.panData ? r.pi.panData->pan : r.pi.panToken->pan;
+  request.cardExpiry = r.pi.panData ? r.pi.panData->cardExpiry : r.pi.panToken->cardExpiry;
+  request.amount = r.item().authReqPayload.authReqAmt;
+  request.merchantID = r.merchant.merID;
+  IssuerDecision decision = issuer_.authorize(request);
+  AuthOutcome outcome{decision.authCode, std::move(decision.approvalCode), decision.respReason, {}, std::nullopt};
+  if (outcome.approved()) outcome.tokenOpaque = random_.bytes(16);
+  return outcome;
+}
+
+void PaymentGateway::captureNow(const AuthContext& r, AuthOutcome& outcome) {
+  const CurrencyAmount& amount = r.item().authReqPayload.authReqAmt;
+  const bool captured = issuer_.capture(outcome.approvalCode, amount);
+  outcome.capResPayload = CapResPayload{captured ? CapCode::success : CapCode::unspecifiedFailure, amount,
+                                        std::nullopt, std::nullopt, {}};
+}
+
+Bytes PaymentGateway::buildAuthRes(const AuthContext& r, const AuthOutcome& outcome) {
+  const CurrencyAmount& asked = r.item().authReqPayload.authReqAmt;
+  AuthResData data;
+  data.authTags = r.tags();  // copied (notes §6.9.1)
+  AuthHeader& header = data.authResPayload.authHeader;
+  header.authCode = outcome.authCode;
+  header.authAmt = outcome.approved() ? asked : CurrencyAmount{asked.currency, 0, asked.amtExp10};
+  if (outcome.approved())
+    header.responseData.authValCodes = AuthValCodes{outcome.approvalCode, std::nullopt, std::nullopt, std::nullopt};
+  header.responseData.respReason = outcome.respReason;
+  data.authResPayload.capResPayload = outcome.capResPayload;
+
+  AuthResBaggage baggage;
+  if (outcome.approved())  // Enc(P, P, CapTokenData): only this gateway can read it back
+    baggage.capToken = buildCapToken(config_.profile, random_, clock_, signer_, config_.keyExchange.cert.get(),
+                                     CapTokenData{r.tags().authRRTags.rrpid, header.authAmt, outcome.tokenOpaque});
+  // Hardened profiles: buildAuthRes binds the merchant identity (Cert-MS thumb + merchantID) in.
+  const AuthRes authRes = protocol::buildAuthRes(config_.profile, random_, clock_, signer_, r.merchant.keyExchange.get(),
+                                                 r.merchant.signature.get(), std::move(data), baggage);
+  return encode(MessageWrapper{responseHeader(&r.tags().transIDs, r.tags().authRRTags.rrpid), authRes, {}});
+}
+
+void PaymentGateway::remember(const AuthContext& r, const AuthOutcome& outcome, const Bytes& authRes) {
+  store_.rememberResponse(ReplayKey{"AuthReq", r.tags().transIDs.xid, r.tags().authRRTags.rrpid},
+                          SentResponse{r.requestDigest, authRes, clock_.now()});
+  if (!outcome.approved()) return;
+  store_.markPIUsed(r.piHead().transIDs.xid, r.piDigest);
+  Authorization a;
+  a.tokenOpaque = outcome.tokenOpaque;
+  a.xid = r.tags().transIDs.xid;
+  a.authRRPID = r.tags().authRRTags.rrpid;
+  a.merchantID = r.merchant.merID;
+  a.approvalCode = outcome.approvalCode;
+  a.authAmt = r.item().authReqPayload.authReqAmt;
+  if (outcome.capResPayload && outcome.capResPayload->capCode == CapCode::success) a.captured = a.authAmt;
+  store_.saveAuthorization(a);
+}
+
+}  // namespace setpay::gateway

@@ -1,0 +1,81 @@
+// Who sent the request: the merchant's signature certificate chain (role merchantSignature), the
+// merchantID it claims, and the merchant key-exchange certificate the reply will be encrypted for.
+#include <openssl/x509v3.h>
+
+#include "gateway/payment_gateway.hpp"
+#include "gateway/refusal.hpp"
+#include "protocol/crypto/digest.hpp"
+#include "protocol/pki/extensions.hpp"
+
+namespace setpay::gateway {
+
+using namespace protocol;
+
+namespace {
+
+ossl::Cert share(const X509* cert) {
+  X509_up_ref(const_cast<X509*>(cert));
+  return ossl::Cert(const_cast<X509*>(cert));
+}
+
+std::optional<std::string> merIDOf(const X509* cert) {
+  try {
+    const auto data = pki::merchantDataOf(cert);
+    return data ? std::optional(data->merID) : std::nullopt;
+  } catch (const ProtocolError&) {
+    return std::nullopt;  // malformed merchantData: not a candidate
+  }
+}
+
+}  // namespace
+
+pki::ValidatedChain PaymentGateway::validateChain(const X509* cert, const VerifiedSignedData& carrier, pki::Role role,
+                                                  std::optional<std::chrono::year_month> cardExpiry) const {
+  // Chain pieces: what the acquirer configured, plus whatever the signer carried.
+  std::vector<X509*> intermediates;
+  std::vector<X509_CRL*> crls;
+  for (const auto& c : config_.caCertificates) intermediates.push_back(c.get());
+  for (const auto& c : carrier.certificates) intermediates.push_back(c.get());
+  for (const auto& c : config_.crls) crls.push_back(c.get());
+  for (const auto& c : carrier.crls) crls.push_back(c.get());
+  try {
+    return validator_.validate(cert, intermediates, crls, role, clock_, cardExpiry);
+  } catch (const ProtocolError& e) {
+    // ErrorThumb names the certificate that failed (notes §7).
+    std::optional<Bytes> thumb;
+    if (cert) thumb = thumbprint(config_.profile, ossl::der(cert));
+    throw Refusal(e.code(), std::string(pki::name(role)) + " certificate: " + e.what(), std::move(thumb));
+  }
+}
+
+PaymentGateway::MerchantParty PaymentGateway::validateMerchant(const VerifiedSignedData& signature,
+                                                               const std::string& claimedMerchantID) const {
+  const X509* signer = signature.signer.get();
+  validateChain(signer, signature, pki::Role::merchantSignature);
+  MerchantParty merchant{share(signer), nullptr, merIDOf(signer).value_or("")};
+  if (merchant.merID != claimedMerchantID)
+    throw Refusal(ErrorCode::invalidCertificate, "merchant certificate does not name the merchantID of the request",
+                  thumbprint(config_.profile, ossl::der(signer)));
+
+  // Cert-MK: carried in the request first, else registered with the acquirer. Same merID, and it
+  // must validate as a merchant key-exchange certificate; the last failure explains a refusal.
+  std::vector<const X509*> candidates;
+  for (const auto& c : signature.certificates) candidates.push_back(c.get());
+  for (const auto& c : config_.merchantKeyExchangeCertificates) candidates.push_back(c.get());
+  std::optional<Refusal> lastFailure;
+  for (const X509* candidate : candidates) {
+    if (X509_cmp(candidate, signer) == 0 || merIDOf(candidate) != merchant.merID) continue;
+    if (!(X509_get_key_usage(const_cast<X509*>(candidate)) & KU_KEY_ENCIPHERMENT)) continue;
+    try {
+      validateChain(candidate, signature, pki::Role::merchantKeyExchange);
+      merchant.keyExchange = share(candidate);
+      return merchant;
+    } catch (const Refusal& r) {
+      lastFailure = r;
+    }
+  }
+  if (lastFailure) throw *lastFailure;
+  throw Refusal(ErrorCode::missingCertificate, "no key-exchange certificate for merchant " + merchant.merID);
+}
+
+}  // namespace setpay::gateway

@@ -1,0 +1,77 @@
+// The payment gateway (notes §6): AuthReq → AuthRes, CapReq → CapRes, anything else → SET Error.
+// handle() never throws and never answers an Error with an Error (it returns no bytes instead).
+// One request at a time: the replay/PI-used checks and the records that settle them are atomic.
+#pragma once
+
+#include <chrono>
+#include <mutex>
+#include <optional>
+
+#include "gateway/config.hpp"
+#include "gateway/gateway_store.hpp"
+#include "gateway/issuer.hpp"
+#include "protocol/crypto/signer.hpp"
+#include "protocol/messages/sealed.hpp"
+#include "protocol/pki/validator.hpp"
+
+namespace setpay::gateway {
+
+class PaymentGateway {
+ public:
+  PaymentGateway(GatewayConfig, GatewayStore&, Issuer&, const protocol::Clock&, protocol::RandomSource&);
+  protocol::Bytes handle(protocol::ByteView wrapperDer);  // AuthReq → AuthRes, CapReq → CapRes, else Error
+
+ private:
+  struct AuthContext;  // one AuthReq on its way through the steps (auth_processing.cpp)
+  struct AuthOutcome;
+  struct MerchantParty {  // the merchant a request comes from, as its certificates say
+    protocol::ossl::Cert signature, keyExchange;
+    std::string merID;
+  };
+
+  protocol::Bytes processAuthReq(const protocol::MessageWrapper&, const protocol::AuthReq&);
+  protocol::Bytes processCapReq(const protocol::MessageWrapper&, const protocol::CapReq&);
+
+  // AuthReq steps (notes §6), in order; auth_processing.cpp.
+  void openAuthReq(AuthContext&, const protocol::AuthReq&);
+  void validateMerchantChain(AuthContext&);
+  std::optional<protocol::Bytes> checkReplay(const AuthContext&);
+  AuthOutcome authorize(AuthContext&);
+  void openPI(AuthContext&);
+  void compareTransIDs(const AuthContext&) const;
+  void checkGatewayThumb(const AuthContext&) const;
+  void verifyCardholder(const AuthContext&) const;
+  void requireCardholderSignature(const AuthContext&) const;
+  void checkLinkage(const AuthContext&) const;
+  void checkAmount(const AuthContext&) const;
+  void checkPIUnused(const AuthContext&) const;
+  AuthOutcome askIssuer(const AuthContext&);
+  void captureNow(const AuthContext&, AuthOutcome&);
+  protocol::Bytes buildAuthRes(const AuthContext&, const AuthOutcome&);
+  void remember(const AuthContext&, const AuthOutcome&, const protocol::Bytes& authRes);
+
+  // CapReq (capture_processing.cpp).
+  protocol::CapCode capture(const MerchantParty&, const protocol::CapItem&, const protocol::CapToken&);
+
+  // Shared by both (merchant_check.cpp, payment_gateway.cpp).
+  MerchantParty validateMerchant(const protocol::VerifiedSignedData&, const std::string& claimedMerchantID) const;
+  protocol::pki::ValidatedChain validateChain(const X509*, const protocol::VerifiedSignedData& carrier,
+                                              protocol::pki::Role,
+                                              std::optional<std::chrono::year_month> cardExpiry = std::nullopt) const;
+  void checkFreshness(protocol::TimePoint requestDate) const;
+  std::optional<protocol::Bytes> replayed(const ReplayKey&, protocol::ByteView requestDigest);
+  protocol::MessageHeader responseHeader(const protocol::TransIDs*, const protocol::Bytes& rrpid) const;
+  void checkCardNotExpired(const std::string& cardExpiry) const;
+
+  GatewayConfig config_;
+  GatewayStore& store_;
+  Issuer& issuer_;
+  const protocol::Clock& clock_;
+  protocol::RandomSource& random_;
+  protocol::pki::ChainValidator validator_;
+  protocol::SoftwareSigner signer_;          // the gateway's signature credential
+  protocol::Bytes keyExchangeThumb_;         // DD(our Cert-PE): what a hardened PI must name
+  std::mutex mutex_;
+};
+
+}  // namespace setpay::gateway

@@ -1,0 +1,64 @@
+#include "protocol/crypto/algorithms.hpp"
+
+#include <openssl/objects.h>
+
+#include "protocol/openssl.hpp"
+
+namespace setpay::protocol::crypto {
+
+namespace {
+
+bool parametersAbsentOrNull(const X509_ALGOR* alg, bool nullAllowed) {
+  int ptype = 0;
+  X509_ALGOR_get0(nullptr, &ptype, nullptr, alg);
+  return ptype == V_ASN1_UNDEF || (nullAllowed && ptype == V_ASN1_NULL);
+}
+
+int algorithmNid(const X509_ALGOR* alg) {
+  const ASN1_OBJECT* obj = nullptr;
+  X509_ALGOR_get0(&obj, nullptr, nullptr, alg);
+  return OBJ_obj2nid(obj);
+}
+
+int ecdsaNid(const AlgorithmProfile& profile) {
+  return profile.digestNid() == NID_sha1 ? NID_ecdsa_with_SHA1 : NID_ecdsa_with_SHA256;
+}
+int rsaWithDigestNid(const AlgorithmProfile& profile) {
+  return profile.digestNid() == NID_sha1 ? NID_sha1WithRSAEncryption : NID_sha256WithRSAEncryption;
+}
+
+void set(X509_ALGOR* out, int nid, int ptype) {
+  ossl::check(X509_ALGOR_set0(out, OBJ_nid2obj(nid), ptype, nullptr) == 1,
+              ErrorCode::unspecifiedFailure, "X509_ALGOR_set0");
+}
+
+}  // namespace
+
+void setProfileDigestAlgorithm(const AlgorithmProfile& profile, X509_ALGOR* out) {
+  set(out, profile.digestNid(), V_ASN1_UNDEF);
+}
+
+bool isProfileDigestAlgorithm(const AlgorithmProfile& profile, const X509_ALGOR* alg) {
+  return algorithmNid(alg) == profile.digestNid() && parametersAbsentOrNull(alg, true);
+}
+
+void setSignatureAlgorithm(const AlgorithmProfile& profile, const EVP_PKEY* key, X509_ALGOR* out) {
+  if (EVP_PKEY_is_a(key, "RSA"))
+    set(out, NID_rsaEncryption, V_ASN1_NULL);
+  else if (EVP_PKEY_is_a(key, "EC"))
+    set(out, ecdsaNid(profile), V_ASN1_UNDEF);
+  else
+    throw ProtocolError(ErrorCode::unspecifiedFailure, "signer key is neither RSA nor EC");
+}
+
+bool isProfileSignatureAlgorithm(const AlgorithmProfile& profile, const EVP_PKEY* key,
+                                 const X509_ALGOR* alg) {
+  const int nid = algorithmNid(alg);
+  if (EVP_PKEY_is_a(key, "RSA"))
+    return (nid == NID_rsaEncryption || nid == rsaWithDigestNid(profile)) &&
+           parametersAbsentOrNull(alg, true);
+  if (EVP_PKEY_is_a(key, "EC")) return nid == ecdsaNid(profile) && parametersAbsentOrNull(alg, false);
+  return false;
+}
+
+}  // namespace setpay::protocol::crypto

@@ -1,0 +1,110 @@
+#include "protocol/crypto/digest.hpp"
+
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/objects.h>
+
+#include "protocol/crypto/algorithms.hpp"
+#include "protocol/crypto/pkcs7_asn1.hpp"
+#include "protocol/openssl.hpp"
+
+namespace setpay::protocol {
+
+namespace {
+
+using pkcs7::DigestedData;
+
+DigestedData decodeDD(const AlgorithmProfile& profile, ByteView ddDer) {
+  auto dd = pkcs7::strictDecode<pkcs7::DIGESTED_DATA, pkcs7::d2i_DIGESTED_DATA,
+                                pkcs7::i2d_DIGESTED_DATA, pkcs7::DIGESTED_DATA_free>(ddDer, "DD");
+  if (ASN1_INTEGER_get(dd->version) != 0)
+    throw ProtocolError(ErrorCode::decodingFailure, "DD: version is not 0");
+  if (!crypto::isProfileDigestAlgorithm(profile, dd->digestAlgorithm))
+    throw ProtocolError(ErrorCode::decodingFailure, "DD: digest algorithm is not the profile's");
+  if (OBJ_obj2nid(dd->contentInfo->eContentType) != NID_pkcs7_data ||
+      dd->contentInfo->eContent != nullptr)
+    throw ProtocolError(ErrorCode::decodingFailure, "DD: content info is not id-data, omitted");
+  if (static_cast<std::size_t>(ASN1_STRING_length(dd->digest)) != profile.digestSize())
+    throw ProtocolError(ErrorCode::decodingFailure, "DD: digest has the wrong length");
+  return dd;
+}
+
+ByteView contents(const ASN1_STRING* s) {
+  return {ASN1_STRING_get0_data(s), static_cast<std::size_t>(ASN1_STRING_length(s))};
+}
+
+}  // namespace
+
+Bytes H(const AlgorithmProfile& profile, ByteView data) {
+  Bytes out(profile.digestSize());
+  unsigned int len = 0;
+  ossl::check(EVP_Digest(data.data(), data.size(), out.data(), &len, profile.digest(), nullptr) == 1,
+              ErrorCode::unspecifiedFailure, "H: digest failed");
+  out.resize(len);
+  return out;
+}
+
+Bytes HMAC(const AlgorithmProfile& profile, ByteView t, ByteView key) {
+  // OpenSSL refuses a null key pointer even with length 0; an empty key is legal HMAC.
+  static constexpr unsigned char noKey = 0;
+  Bytes out(static_cast<std::size_t>(EVP_MAX_MD_SIZE));
+  unsigned int len = 0;
+  const unsigned char* mac =
+      ::HMAC(profile.digest(), key.empty() ? &noKey : key.data(), static_cast<int>(key.size()),
+             t.data(), t.size(), out.data(), &len);
+  ossl::check(mac != nullptr, ErrorCode::unspecifiedFailure, "HMAC failed");
+  out.resize(len);
+  return out;
+}
+
+Bytes DD(const AlgorithmProfile& profile, ByteView tDer) {
+  DigestedData dd(pkcs7::DIGESTED_DATA_new());
+  ossl::check(dd != nullptr, ErrorCode::unspecifiedFailure, "DD: alloc");
+  ossl::check(ASN1_INTEGER_set(dd->version, 0) == 1, ErrorCode::unspecifiedFailure, "DD: version");
+  crypto::setProfileDigestAlgorithm(profile, dd->digestAlgorithm);
+  ASN1_OBJECT_free(dd->contentInfo->eContentType);
+  dd->contentInfo->eContentType = OBJ_nid2obj(NID_pkcs7_data);  // static object, free is a no-op
+  const Bytes digest = H(profile, tDer);
+  ossl::check(ASN1_OCTET_STRING_set(dd->digest, digest.data(), static_cast<int>(digest.size())) == 1,
+              ErrorCode::unspecifiedFailure, "DD: digest");
+  return ossl::der<pkcs7::DIGESTED_DATA>(dd.get(), pkcs7::i2d_DIGESTED_DATA);
+}
+
+void checkDD(const AlgorithmProfile& profile, ByteView ddDer, ByteView tDer) {
+  const DigestedData dd = decodeDD(profile, ddDer);
+  if (!constantTimeEqual(contents(dd->digest), H(profile, tDer)))
+    throw ProtocolError(ErrorCode::signatureFailure, "DD: digest does not match the data");
+}
+
+Bytes digestOfDD(const AlgorithmProfile& profile, ByteView ddDer) {
+  const DigestedData dd = decodeDD(profile, ddDer);
+  const ByteView d = contents(dd->digest);
+  return Bytes(d.begin(), d.end());
+}
+
+Bytes L(const AlgorithmProfile& profile, ByteView t1Der, ByteView t2Der) {
+  // t1 goes in as it is; it must be exactly one well-formed element (its own type's strictness is
+  // checked by whoever decodes it).
+  auto t1 = pkcs7::strictDecode<ASN1_TYPE, d2i_ASN1_TYPE, i2d_ASN1_TYPE, ASN1_TYPE_free>(t1Der, "L: t1");
+  const Bytes ddDer = DD(profile, t2Der);
+  DigestedData dd = decodeDD(profile, ddDer);
+  pkcs7::Link link(pkcs7::LINK_new());
+  ossl::check(link != nullptr, ErrorCode::unspecifiedFailure, "L: alloc");
+  ASN1_TYPE_free(link->t1);
+  link->t1 = t1.release();
+  pkcs7::DIGESTED_DATA_free(link->dd);
+  link->dd = dd.release();
+  return ossl::der<pkcs7::LINK>(link.get(), pkcs7::i2d_LINK);
+}
+
+LinkParts splitL(const AlgorithmProfile& profile, ByteView lDer) {
+  auto link = pkcs7::strictDecode<pkcs7::LINK, pkcs7::d2i_LINK, pkcs7::i2d_LINK, pkcs7::LINK_free>(lDer, "L");
+  LinkParts parts{ossl::der<ASN1_TYPE>(link->t1, i2d_ASN1_TYPE),
+                  ossl::der<pkcs7::DIGESTED_DATA>(link->dd, pkcs7::i2d_DIGESTED_DATA)};
+  decodeDD(profile, parts.dd);
+  return parts;
+}
+
+Bytes thumbprint(const AlgorithmProfile& profile, ByteView der) { return DD(profile, der); }
+
+}  // namespace setpay::protocol

@@ -1,0 +1,27 @@
+// MessageWrapper (notes §1.4): the DER envelope of every SET message — header, the message as one
+// alternative of the Message CHOICE (tags in SPEC-CHOICES.md "## messages"), optional extensions.
+#pragma once
+
+#include <variant>
+
+#include "protocol/messages/payment.hpp"
+
+namespace setpay::protocol {
+
+using Message = std::variant<PInitReq, PInitRes, PReq, PRes, InqReq, InqRes, AuthReq, AuthRes, CapReq,
+                             CapRes, Error>;
+std::string_view messageName(const Message&);  // "PInitReq", "AuthRes", …
+
+struct MessageWrapper {
+  MessageHeader messageHeader;
+  Message message;
+  MsgExtensions mwExtensions;
+  bool operator==(const MessageWrapper&) const = default;
+};
+
+// Header checks every receiver applies after decoding: version/revision (versionTooOld/New).
+void checkVersion(const MessageHeader&);
+// wrapperMsgMismatch unless the header's rrpid / messageIDs agree with the message's own.
+void checkWrapperMatches(const MessageHeader&, const Bytes* rrpid, const TransIDs* transIDs);
+
+}  // namespace setpay::protocol

@@ -1,0 +1,1 @@
+target_sources(setpay_protocol PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/purchase/derivations.cpp)

@@ -1,0 +1,2 @@
+# protocol/wakeup: the application/set-payment-initiation message.
+target_sources(setpay_protocol PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/wakeup/wakeup.cpp)

@@ -1,0 +1,253 @@
+// `setpay pki` end to end: the real binary mints a hierarchy, OpenSSL's own tools read and verify it,
+// `setpay pki verify` accepts each role and rejects wrong-role, expired and revoked certificates.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Run {
+  int status;
+  std::string output;  // stdout + stderr
+};
+
+std::string quote(const std::string& s) {
+  std::string q = "'";
+  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+Run sh(const std::string& command) {
+  Run r{-1, {}};
+  FILE* p = popen((command + " 2>&1").c_str(), "r");
+  if (!p) return r;
+  char buf[4096];
+  std::size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) r.output.append(buf, n);
+  const int raw = pclose(p);
+  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  return r;
+}
+
+std::string setpay() {
+  const char* b = std::getenv("SETPAY_BINARY");
+  return b && *b ? b : SETPAY_BUILT_BINARY;
+}
+
+Run pki(const std::string& args) { return sh(quote(setpay()) + " pki " + args); }
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// One hierarchy per profile for the whole binary; removed at exit.
+struct Minted {
+  fs::path base;
+  fs::path dir;
+  Run init;
+  explicit Minted(const std::string& profile) {
+    std::string tmpl = (fs::temp_directory_path() / "setpay-pki-cli-XXXXXX").string();
+    if (mkdtemp(tmpl.data())) base = tmpl;
+    dir = base / "D";
+    init = pki("init " + quote(dir.string()) + " --profile " + profile);
+  }
+  ~Minted() {
+    std::error_code ec;
+    if (!base.empty()) fs::remove_all(base, ec);
+  }
+  Minted(const Minted&) = delete;
+  Minted& operator=(const Minted&) = delete;
+  std::string d() const { return quote(dir.string()); }
+  std::string path(const std::string& rel) const { return quote((dir / rel).string()); }
+  fs::path cardholder() const {
+    for (const auto& e : fs::directory_iterator(dir / "cardholders"))
+      if (e.is_directory()) return e.path();
+    return {};
+  }
+};
+
+// Each profile is minted on first use only (ctest runs every test case in its own process).
+const Minted& mintedSet1() {
+  static const Minted set1("set1");
+  return set1;
+}
+const Minted& mintedModern() {
+  static const Minted modern("modern");
+  return modern;
+}
+const Minted& minted(const std::string& profile) { return profile == "set1" ? mintedSet1() : mintedModern(); }
+
+class PkiCli : public ::testing::TestWithParam<std::string> {
+ protected:
+  const Minted& m() const { return minted(GetParam()); }
+  void SetUp() override { ASSERT_EQ(m().init.status, 0) << m().init.output; }
+};
+INSTANTIATE_TEST_SUITE_P(Profiles, PkiCli, ::testing::Values("modern", "set1"),
+                         [](const auto& p) { return p.param; });
+
+}  // namespace
+
+TEST_P(PkiCli, InitWritesTheDocumentedLayoutWithPrivateKeys) {
+  EXPECT_EQ(slurp(m().dir / "profile"), GetParam() + "\n");
+  EXPECT_TRUE(fs::exists(m().dir / "README.txt"));
+  for (const char* entity : {"root", "brand", "cca", "mca", "pca", "merchant-sign", "merchant-kex",
+                             "gateway-sign", "gateway-kex"}) {
+    SCOPED_TRACE(entity);
+    EXPECT_TRUE(fs::exists(m().dir / entity / "cert.pem"));
+    struct stat st {};
+    ASSERT_EQ(stat((m().dir / entity / "key.pem").c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 0777, 0600u);
+  }
+  for (const char* ca : {"root", "brand", "cca", "mca", "pca"})
+    EXPECT_TRUE(fs::exists(m().dir / ca / "crl.pem")) << ca;
+  struct stat st {};
+  ASSERT_EQ(stat((m().dir / "root" / "next-key.pem").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  // The PAN never reaches the terminal unmasked.
+  EXPECT_EQ(m().init.output.find("4111111111111111"), std::string::npos);
+  EXPECT_NE(m().init.output.find("************1111"), std::string::npos);
+}
+
+TEST_P(PkiCli, CardholderDirectoryHoldsCardPersonalisation) {
+  const fs::path card = m().cardholder();
+  ASSERT_FALSE(card.empty());
+  const std::string conf = slurp(card / "card.conf");
+  std::istringstream lines(conf);
+  std::vector<std::string> keys;
+  for (std::string line; std::getline(lines, line);) keys.push_back(line.substr(0, line.find('=')));
+  EXPECT_EQ(keys, (std::vector<std::string>{"pan", "expiry", "name", "pan-secret", "pin", "profile"}));
+  EXPECT_NE(conf.find("pan=4111111111111111\n"), std::string::npos);
+  EXPECT_NE(conf.find("profile=" + GetParam() + "\n"), std::string::npos);
+  EXPECT_NE(conf.find("pin=1234\n"), std::string::npos);
+  struct stat st {};
+  ASSERT_EQ(stat((card / "card.conf").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  // The certificate's CN is the directory name (the unique cardholder ID), not the PAN.
+  const auto subject = sh("openssl x509 -noout -subject -nameopt RFC2253 -in " + quote((card / "cert.pem").string()));
+  ASSERT_EQ(subject.status, 0) << subject.output;
+  EXPECT_NE(subject.output.find("CN=" + card.filename().string()), std::string::npos) << subject.output;
+  EXPECT_EQ(subject.output.find("4111"), std::string::npos);
+}
+
+TEST_P(PkiCli, OpenSslPrintsTheSetExtensionsByName) {
+  const auto text = sh("openssl x509 -noout -text -in " + m().path("merchant-sign/cert.pem"));
+  ASSERT_EQ(text.status, 0) << text.output;
+  EXPECT_NE(text.output.find("setCext-certType: critical"), std::string::npos) << text.output;
+  EXPECT_NE(text.output.find("setCext-merchData:"), std::string::npos);
+  EXPECT_EQ(text.output.find("setCext-merchData: critical"), std::string::npos);
+  EXPECT_NE(text.output.find("Policy: set-policy-root"), std::string::npos);
+  EXPECT_NE(text.output.find("X509v3 Key Usage: critical"), std::string::npos);
+  EXPECT_NE(text.output.find("Digital Signature"), std::string::npos);
+  const auto root = sh("openssl x509 -noout -text -in " + m().path("root/cert.pem"));
+  EXPECT_NE(root.output.find("setCext-hashedRoot: critical"), std::string::npos) << root.output;
+  const auto gw = sh("openssl x509 -noout -text -in " + m().path("gateway-kex/cert.pem"));
+  EXPECT_NE(gw.output.find("setCext-cCertRequired:"), std::string::npos) << gw.output;
+  EXPECT_NE(gw.output.find("Key Encipherment"), std::string::npos);
+  const std::string algorithm = GetParam() == "set1" ? "sha1WithRSAEncryption" : "sha256WithRSAEncryption";
+  EXPECT_NE(text.output.find(algorithm), std::string::npos);
+}
+
+TEST_P(PkiCli, OpenSslVerifiesTheChainOnlyWhenToldToIgnoreSetCriticalExtensions) {
+  const std::string bundle = quote((m().base / ("bundle-" + GetParam() + ".pem")).string());
+  ASSERT_EQ(sh("cat " + m().path("brand/cert.pem") + " " + m().path("mca/cert.pem") + " > " + bundle).status, 0);
+  const auto ok = sh("openssl verify -ignore_critical -CAfile " + m().path("root/cert.pem") + " -untrusted " +
+                     bundle + " " + m().path("merchant-sign/cert.pem"));
+  EXPECT_EQ(ok.status, 0) << ok.output;
+  EXPECT_NE(ok.output.find(": OK"), std::string::npos) << ok.output;
+  const auto strict = sh("openssl verify -CAfile " + m().path("root/cert.pem") + " -untrusted " + bundle + " " +
+                         m().path("merchant-sign/cert.pem"));
+  EXPECT_NE(strict.status, 0);
+  EXPECT_NE(strict.output.find("unhandled critical extension"), std::string::npos) << strict.output;
+}
+
+TEST_P(PkiCli, VerifyAcceptsEveryRolesCertificate) {
+  const std::pair<std::string, std::string> cases[] = {
+      {"merchant-sign/cert.pem", "merchant-sign"}, {"merchant-kex/cert.pem", "merchant-kex"},
+      {"gateway-sign/cert.pem", "gateway-sign"},   {"gateway-kex/cert.pem", "gateway-kex"}};
+  for (const auto& [file, role] : cases) {
+    const auto r = pki("verify " + m().d() + " --cert " + m().path(file) + " --role " + role);
+    EXPECT_EQ(r.status, 0) << role << ": " << r.output;
+    EXPECT_EQ(r.output.rfind("OK:", 0), 0u) << r.output;
+  }
+  const auto card = pki("verify " + m().d() + " --cert " + quote((m().cardholder() / "cert.pem").string()) +
+                        " --role cardholder");
+  EXPECT_EQ(card.status, 0) << card.output;
+}
+
+TEST_P(PkiCli, VerifyRejectsCardholderPresentedAsMerchant) {
+  const auto r = pki("verify " + m().d() + " --cert " + quote((m().cardholder() / "cert.pem").string()) +
+                     " --role merchant-sign");
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_NE(r.output.find("REJECTED: invalidCertificate"), std::string::npos) << r.output;
+}
+
+TEST_P(PkiCli, VerifyRejectsAnExpiredCertificate) {
+  const auto r = pki("verify " + m().d() + " --cert " + m().path("gateway-sign/cert.pem") +
+                     " --role gateway-sign --at 2099-01-01T00:00:00Z");
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_NE(r.output.find("REJECTED: expiredCertificate"), std::string::npos) << r.output;
+}
+
+TEST_P(PkiCli, RevokedCardholderIsRejectedAndTheCrlIsReissued) {
+  const std::string out = (m().base / "revoked-card").string();
+  const auto issued = pki("issue-cardholder " + m().d() + " --pan 5500000000000004 --expiry 209912 --name 'Re Voked'" +
+                          " --msisdn +33612345678 --pin 987654 --out " + quote(out));
+  ASSERT_EQ(issued.status, 0) << issued.output;
+  EXPECT_EQ(issued.output.find("5500000000000004"), std::string::npos);
+  EXPECT_NE(slurp(fs::path(out) / "card.conf").find("pin=987654\n"), std::string::npos);
+  const std::string cert = quote(out + "/cert.pem");
+  ASSERT_EQ(pki("verify " + m().d() + " --cert " + cert + " --role cardholder").status, 0);
+  const std::string crlBefore = slurp(m().dir / "cca" / "crl.pem");
+  const auto revoked = pki("revoke " + m().d() + " --cert " + cert);
+  ASSERT_EQ(revoked.status, 0) << revoked.output;
+  EXPECT_NE(revoked.output.find("cca CRL"), std::string::npos) << revoked.output;
+  EXPECT_NE(slurp(m().dir / "cca" / "crl.pem"), crlBefore);
+  const auto crlText = sh("openssl crl -noout -text -in " + m().path("cca/crl.pem"));
+  EXPECT_NE(crlText.output.find("Revoked Certificates:"), std::string::npos) << crlText.output;
+  const auto r = pki("verify " + m().d() + " --cert " + cert + " --role cardholder");
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_NE(r.output.find("REJECTED: revokedCertificate"), std::string::npos) << r.output;
+  // The hierarchy's own cardholder, same CCA, is unaffected.
+  EXPECT_EQ(pki("verify " + m().d() + " --cert " + quote((m().cardholder() / "cert.pem").string()) +
+                " --role cardholder").status, 0);
+}
+
+TEST_P(PkiCli, IssueCardholderRefusesABadPanWithUsageExitAndMasksIt) {
+  const auto r = pki("issue-cardholder " + m().d() + " --pan 4111111111111112 --expiry 209912 --name X");
+  EXPECT_EQ(r.status, 2) << r.output;
+  EXPECT_EQ(r.output.find("4111111111111112"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("************1112"), std::string::npos) << r.output;
+}
+
+TEST(PkiCliUsage, BadUsageExitsTwoAndHelpExitsZero) {
+  EXPECT_EQ(pki("").status, 2);
+  EXPECT_EQ(pki("frobnicate").status, 2);
+  EXPECT_EQ(pki("init").status, 2);
+  EXPECT_EQ(pki("init /nonexistent/x --profile set2").status, 2);
+  EXPECT_EQ(pki("verify /nonexistent --cert x --role bogus").status, 2);
+  EXPECT_EQ(pki("issue-cardholder /nonexistent --pan 4111111111111111 --expiry 2099 --name X").status, 2);
+  for (const char* sub : {"--help", "init --help", "issue-cardholder --help", "revoke --help", "crl --help",
+                          "verify --help"}) {
+    const auto r = pki(sub);
+    EXPECT_EQ(r.status, 0) << sub;
+    EXPECT_NE(r.output.find("usage: setpay pki"), std::string::npos) << sub;
+  }
+  // A missing hierarchy is a failure, not a usage error.
+  EXPECT_EQ(pki("verify /nonexistent --cert /nonexistent/c.pem --role cardholder").status, 1);
+}
+
+// `setpay demo` is now the purchase demo: tested in tests/roles/demo_cli_test.cpp.

@@ -1,0 +1,270 @@
+#include "tests/gateway/gateway_fixture.hpp"
+
+#include <openssl/objects.h>
+
+#include <stdexcept>
+
+#include "protocol/crypto/composite.hpp"
+#include "protocol/crypto/digest.hpp"
+#include "protocol/purchase/derivations.hpp"
+
+namespace setpay::gateway::test {
+
+namespace {
+
+TimePoint seconds(TimePoint t) { return std::chrono::floor<std::chrono::seconds>(t); }
+
+std::unique_ptr<World> mint(ProfileId id) {
+  auto w = std::make_unique<World>(AlgorithmProfile::make(id));
+  w->mintedAt = vectorEpoch();
+  FixedClock clock(w->mintedAt);
+  SeededRandom random(std::string("gateway-world-") + std::string(w->profile.name()));
+  w->h = pki::mintHierarchy(pki::HierarchyOptions{}, w->profile, random, clock);
+
+  // A second brand under the same Root, with its own CCA (wrong-brand cardholders).
+  auto ca = [&](const pki::Credential& issuer, pki::DistinguishedName dn, pki::CertificateType type, long pathLen,
+                std::chrono::days life) {
+    pki::CertificateSpec s;
+    s.subject = std::move(dn);
+    s.types = {type};
+    s.keyUse = pki::KeyUse::certificateAuthority;
+    s.pathLen = pathLen;
+    s.notBefore = w->mintedAt;
+    s.notAfter = w->mintedAt + life;
+    pki::Credential c;
+    c.key = pki::generateKey(pki::KeyType::rsa, w->profile.caRsaBits());
+    c.cert = pki::mintCertificate(s, c.key.get(), &issuer, w->profile, random);
+    return c;
+  };
+  w->otherBrand = ca(w->h.root, {"FR", "OTHERPAY", "Brand CA", "OTHERPAY Brand CA"}, pki::CertificateType::bca, 1,
+                     pki::lifetime::brand);
+  w->otherCca = ca(w->otherBrand, {"FR", "OTHERPAY", "Cardholder CA", "OTHERPAY CCA"}, pki::CertificateType::cca, 0,
+                   pki::lifetime::ca);
+
+  auto card = [&](const pki::Credential& cca, std::string pan, int year, unsigned month) {
+    const auto expiry = std::chrono::year{year} / std::chrono::month{month};
+    pki::Cardholder holder = pki::issueCardholder(cca, {pan, expiry, std::nullopt}, w->profile, random, clock);
+    return Card{std::move(pan), pki::formatCardExpiry(expiry), std::move(holder)};
+  };
+  w->card = card(w->h.cca, "4111111111111111", 2027, 6);
+  w->revokedCard = card(w->h.cca, "5555555555554444", 2027, 6);
+  w->shortCard = card(w->h.cca, "4012888888881881", 2026, 1);
+  w->otherBrandCard = card(w->otherCca, "4000056655665556", 2027, 6);
+
+  // Another Cert-PE, issued by the same PCA for the same key: a PI encrypted for it opens with our key
+  // but names a certificate that is not ours.
+  pki::CertificateSpec pe;
+  pe.subject = {"FR", "SETPAY Acquirer", "SETPAY", "Payment Gateway key exchange (other)"};
+  pe.types = {pki::CertificateType::pgwy};
+  pe.keyUse = pki::KeyUse::keyExchange;
+  pe.notBefore = w->mintedAt;
+  pe.notAfter = w->mintedAt + pki::lifetime::endEntity;
+  pe.cardCertRequired = true;
+  w->otherGatewayKeyExchange =
+      pki::mintCertificate(pe, w->h.gatewayKeyExchange.key.get(), &w->h.pca, w->profile, random);
+  return w;
+}
+
+}  // namespace
+
+std::string World::merID() const { return pki::HierarchyOptions{}.merchant.merID; }
+
+const World& world(ProfileId id) {
+  if (id == ProfileId::set1) {
+    static const std::unique_ptr<World> set1 = mint(ProfileId::set1);
+    return *set1;
+  }
+  static const std::unique_ptr<World> modern = mint(ProfileId::modern);
+  return *modern;
+}
+
+std::string profileName(const ::testing::TestParamInfo<ProfileId>& info) {
+  return info.param == ProfileId::set1 ? "set1" : "modern";
+}
+
+ossl::Cert share(const X509* cert) {
+  X509_up_ref(const_cast<X509*>(cert));
+  return ossl::Cert(const_cast<X509*>(cert));
+}
+ossl::PKey share(EVP_PKEY* key) {
+  EVP_PKEY_up_ref(key);
+  return ossl::PKey(key);
+}
+
+Bench::Bench(ProfileId id, BenchOptions options)
+    : w(world(id)),
+      clock(w.mintedAt + options.after),
+      random(std::string("gateway-bench-") + std::string(w.profile.name())),
+      issuer(toBytes("issuer PAN hash key, test only!")),
+      merchantSigner_(share(w.h.merchantSignature.cert.get()), share(w.h.merchantSignature.key.get())) {
+  for (const Card* c : {&w.card, &w.revokedCard, &w.shortCard, &w.otherBrandCard})
+    issuer.openAccount(c->pan, eur(100000), eur(50000), c->expiry);
+  gateway = std::make_unique<PaymentGateway>(config(options), store, issuer, clock, random);
+}
+
+GatewayConfig Bench::config(const BenchOptions& options) const {
+  const TimePoint crlTime = clock.now() - std::chrono::hours(1);
+  const pki::RevokedSerial revoked{pki::serialOf(w.revokedCard.holder.credential.cert.get()),
+                                   w.mintedAt + std::chrono::hours(1)};
+  auto crl = [&](const pki::Credential& ca, std::span<const pki::RevokedSerial> list = {}) {
+    return pki::issueCrl(ca, list, 1, crlTime, w.profile);
+  };
+  GatewayConfig config{
+      .profile = w.profile,
+      .hardening = w.profile.hardeningByDefault(),
+      .requireCardholderSignature = options.requireCardholderSignature,
+      .brand = "SETPAY",
+      .root = share(w.h.root.cert.get()),
+      .caCertificates = {},
+      .crls = {},
+      .signature = {share(w.h.gatewaySignature.cert.get()), share(w.h.gatewaySignature.key.get())},
+      .keyExchange = {share(w.h.gatewayKeyExchange.cert.get()), share(w.h.gatewayKeyExchange.key.get())},
+  };
+  for (const pki::Credential* ca : {&w.h.brand, &w.h.cca, &w.h.mca, &w.h.pca, &w.otherBrand, &w.otherCca})
+    config.caCertificates.push_back(share(ca->cert.get()));
+  for (const pki::Credential* ca : {&w.h.root, &w.h.brand, &w.h.mca, &w.h.pca, &w.otherBrand, &w.otherCca})
+    config.crls.push_back(crl(*ca));
+  config.crls.push_back(crl(w.h.cca, std::span(&revoked, 1)));
+  if (options.registerMerchantKeyExchange)
+    config.merchantKeyExchangeCertificates.push_back(share(w.h.merchantKeyExchange.cert.get()));
+  config.amountTolerancePercent = options.amountTolerancePercent;
+  return config;
+}
+
+SoftwareSigner Bench::signerFor(const Card& card) const {
+  return SoftwareSigner(share(card.holder.credential.cert.get()), share(card.holder.credential.key.get()));
+}
+
+Purchase Bench::purchase(const Card& card, CurrencyAmount amount, const X509* gatewayCert, const Tweak& tweak) {
+  Purchase p;
+  TransIDs ids;
+  ids.lidC = toBytes("wallet-0001");
+  ids.lidM = toBytes("ORDER-" + hex(random.bytes(4)));
+  ids.xid = random.bytes(20);
+  ids.pReqDate = seconds(clock.now());
+  ids.language = "en";
+  p.hod = HODInput{toBytes("1 x SET Book 3, hardcover"), amount, random.bytes(20), std::nullopt, {}};
+  p.oi.transIDs = ids;
+  p.oi.rrpid = random.bytes(20);
+  p.oi.challC = random.bytes(20);
+  p.oi.hod = DD(w.profile, encode(p.hod));
+  p.oi.odSalt = p.hod.odSalt;
+  p.oi.challM = random.bytes(20);
+  p.oi.brandID = "SETPAY";
+  p.oi.bin = "411111";
+  p.head.transIDs = ids;
+  p.head.hod = p.oi.hod;
+  p.head.purchAmt = amount;
+  p.head.merchantID = w.merID();
+  p.head.transStain = transStain(w.profile, ids.xid, card.holder.panSecret);
+  p.head.swIdent = "setpay-wallet-test";
+  p.panData = PANData{card.pan, card.expiry, card.holder.panSecret, random.bytes(20)};
+  if (tweak) tweak(p.head, p.panData);
+  SoftwareSigner cardholder = signerFor(card);
+  const PReq preq = buildPReqDualSigned(w.profile, random, clock, cardholder,
+                                        gatewayCert ? gatewayCert : w.h.gatewayKeyExchange.cert.get(), p.head,
+                                        p.panData, p.oi);
+  p.pi = piOf(preq);
+  p.authReqData = authReqData(p, amount);
+  return p;
+}
+
+Purchase Bench::unsignedPurchase(const Card& card, CurrencyAmount amount) {
+  Purchase p = purchase(card, amount);  // same order and head; the PI is rebuilt unsigned
+  p.head.transStain = transStain(w.profile, p.head.transIDs.xid, Bytes(20, 0));  // no CardSecret
+  const PReq preq = buildPReqUnsigned(w.profile, random, w.h.gatewayKeyExchange.cert.get(), p.head,
+                                      PANToken{card.pan, card.expiry, random.bytes(20)}, p.oi);
+  p.pi = piOf(preq);
+  return p;
+}
+
+AuthReqData Bench::authReqData(const Purchase& p, CurrencyAmount asked) {
+  AuthReqData d;
+  AuthReqItem& item = d.authReqItem;
+  item.authTags.authRRTags =
+      RRTags{random.bytes(20), MerTermIDs{w.merID(), std::nullopt, std::nullopt, std::nullopt, std::nullopt},
+             seconds(clock.now())};
+  item.authTags.transIDs = p.oi.transIDs;
+  item.checkDigests = CheckDigests{DD(w.profile, encode(p.oi)), DD(w.profile, encode(p.hod))};
+  item.authReqPayload.authReqAmt = asked;
+  return d;
+}
+
+Bytes Bench::authReq(const Purchase& p, Signer* merchant, bool carryKeyExchange) {
+  return authReqWith(p.authReqData, p.pi, merchant, carryKeyExchange);
+}
+
+Bytes Bench::authReqWith(const AuthReqData& d, const PI& pi, Signer* merchant, bool carryKeyExchange) {
+  Signer& m = merchant ? *merchant : merchantSigner_;
+  const X509* gatewayCert = w.h.gatewayKeyExchange.cert.get();
+  AuthReq request;
+  if (carryKeyExchange) {  // EncB by hand: buildAuthReq has no SignOptions to carry Cert-MK
+    SignOptions o;
+    o.extra.certificates.push_back(w.h.merchantKeyExchange.cert.get());
+    request = AuthReq{EncB(w.profile, random, clock, m, gatewayCert, NID_setct_AuthReqTBS, NID_setct_AuthReqTBE, encode(d),
+                           encode(pi), o)};
+  } else {
+    request = buildAuthReq(w.profile, random, clock, m, gatewayCert, d, pi);
+  }
+  const TransIDs& ids = d.authReqItem.authTags.transIDs;
+  MessageHeader h;
+  h.date = seconds(clock.now());
+  h.messageIDs = MessageIDs{ids.lidC, ids.lidM, ids.xid};
+  h.rrpid = d.authReqItem.authTags.authRRTags.rrpid;
+  h.swIdent = "setpay-merchant-test";
+  return encode(MessageWrapper{h, request, {}});
+}
+
+Bytes Bench::capReq(const AuthTags& authTags, const CapToken& token, CurrencyAmount amount) {
+  CapReqData d;
+  d.capRRTags = RRTags{random.bytes(20), MerTermIDs{w.merID(), std::nullopt, std::nullopt, std::nullopt, std::nullopt},
+                       seconds(clock.now())};
+  CapItem item;
+  item.transIDs = authTags.transIDs;
+  item.authRRPID = authTags.authRRTags.rrpid;
+  item.capPayload.capDate = seconds(clock.now());
+  item.capPayload.capReqAmt = amount;
+  d.capItemSeq.push_back(item);
+  const CapReq request =
+      buildCapReq(w.profile, random, clock, merchantSigner_, w.h.gatewayKeyExchange.cert.get(), d, CapTokenSeq{{token}});
+  MessageHeader h;
+  h.date = seconds(clock.now());
+  h.rrpid = d.capRRTags.rrpid;
+  h.swIdent = "setpay-merchant-test";
+  return encode(MessageWrapper{h, request, {}});
+}
+
+namespace {
+[[noreturn]] void unexpected(const AlgorithmProfile& profile, const MessageWrapper& w, const char* wanted) {
+  std::string got(messageName(w.message));
+  if (const auto* e = std::get_if<Error>(&w.message))
+    got += " " + std::string(name(static_cast<ErrorCode>(open(profile, *e).data.errorCode)));
+  throw std::runtime_error(std::string("expected ") + wanted + ", got " + got);
+}
+}  // namespace
+
+OpenedAuthRes Bench::authRes(const Bytes& reply) {
+  const MessageWrapper mw = decode<MessageWrapper>(reply);
+  const auto* r = std::get_if<AuthRes>(&mw.message);
+  if (!r) unexpected(w.profile, mw, "AuthRes");
+  return open(w.profile, w.h.merchantKeyExchange.key.get(), w.h.merchantSignature.cert.get(), *r);
+}
+
+ErrorTBS Bench::error(const Bytes& reply) {
+  const MessageWrapper mw = decode<MessageWrapper>(reply);
+  const auto* e = std::get_if<Error>(&mw.message);
+  if (!e) unexpected(w.profile, mw, "Error");
+  OpenedError opened = open(w.profile, *e);
+  if (!opened.signature || X509_cmp(opened.signature->signer.get(), w.h.gatewaySignature.cert.get()) != 0)
+    throw std::runtime_error("Error not signed by the gateway");
+  return opened.data;
+}
+
+OpenedCapRes Bench::capRes(const Bytes& reply) {
+  const MessageWrapper mw = decode<MessageWrapper>(reply);
+  const auto* r = std::get_if<CapRes>(&mw.message);
+  if (!r) unexpected(w.profile, mw, "CapRes");
+  return open(w.profile, w.h.merchantKeyExchange.key.get(), *r);
+}
+
+}  // namespace setpay::gateway::test

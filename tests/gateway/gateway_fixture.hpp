@@ -1,0 +1,101 @@
+// A SET world per profile (minted once per test process: RSA key generation is the slow part) and a
+// bench per test: gateway + store + issuer + clock, and the cardholder / merchant sides built directly
+// with the protocol API (buildPReqDualSigned, buildAuthReq, buildCapReq).
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "gateway/payment_gateway.hpp"
+#include "protocol/messages/codec.hpp"
+#include "protocol/messages/sealed.hpp"
+#include "protocol/pki/cardholder.hpp"
+#include "protocol/pki/crl.hpp"
+#include "protocol/pki/hierarchy.hpp"
+
+namespace setpay::gateway::test {
+
+using namespace protocol;
+
+struct Card {
+  std::string pan;
+  std::string expiry;  // YYYYMM
+  pki::Cardholder holder;
+};
+
+struct World {
+  explicit World(AlgorithmProfile p) : profile(std::move(p)) {}
+  AlgorithmProfile profile;
+  TimePoint mintedAt;
+  pki::Hierarchy h;
+  Card card, revokedCard, shortCard, otherBrandCard;  // shortCard: expires 2026-01 (cert with it)
+  pki::Credential otherBrand, otherCca;               // a second brand under the same Root
+  ossl::Cert otherGatewayKeyExchange;                 // another Cert-PE for the same key (hardening)
+  std::string merID() const;
+};
+const World& world(ProfileId);
+// Test-name suffix for the profile parameter: "set1" / "modern".
+std::string profileName(const ::testing::TestParamInfo<ProfileId>&);
+
+ossl::Cert share(const X509*);
+ossl::PKey share(EVP_PKEY*);
+
+// The cardholder's and merchant's halves of one purchase.
+struct Purchase {
+  HODInput hod;
+  OIData oi;
+  PIHead head;
+  PANData panData;
+  PI pi;
+  AuthReqData authReqData;
+};
+
+struct BenchOptions {
+  bool requireCardholderSignature = true;
+  bool registerMerchantKeyExchange = true;  // GatewayConfig.merchantKeyExchangeCertificates
+  std::chrono::hours after{24};             // bench clock = mintedAt + after
+  unsigned amountTolerancePercent = 0;
+};
+
+class Bench {
+ public:
+  explicit Bench(ProfileId id, BenchOptions = {});
+  GatewayConfig config(const BenchOptions&) const;  // what the bench's gateway was built with
+  const World& w;
+  FixedClock clock;
+  SeededRandom random;
+  InMemoryGatewayStore store;
+  AccountIssuer issuer;
+  std::unique_ptr<PaymentGateway> gateway;
+
+  static CurrencyAmount eur(std::int64_t cents) { return CurrencyAmount{978, cents, -2}; }
+
+  // Cardholder: a dual-signed PReq for `card`, PI encrypted for `gatewayCert` (default: our Cert-PE).
+  // `tweak` edits PIHead / PANData before the cardholder signs (a lying or confused wallet).
+  using Tweak = std::function<void(PIHead&, PANData&)>;
+  Purchase purchase(const Card& card, CurrencyAmount amount, const X509* gatewayCert = nullptr, const Tweak& tweak = {});
+  Purchase unsignedPurchase(const Card& card, CurrencyAmount amount);
+  // Merchant: the AuthReq wrapper for a purchase (fresh RRPID unless given), signed by `merchant`.
+  Bytes authReq(const Purchase&, Signer* merchant = nullptr, bool carryKeyExchange = false);
+  Bytes authReqWith(const AuthReqData&, const PI&, Signer* merchant = nullptr, bool carryKeyExchange = false);
+  AuthReqData authReqData(const Purchase&, CurrencyAmount asked);
+  Bytes capReq(const AuthTags& authTags, const CapToken& token, CurrencyAmount amount);
+
+  // Replies, as the merchant reads them (throw with a description when the reply is something else).
+  OpenedAuthRes authRes(const Bytes& reply);
+  ErrorTBS error(const Bytes& reply);
+  OpenedCapRes capRes(const Bytes& reply);
+
+  SoftwareSigner& merchantSigner() { return merchantSigner_; }
+  SoftwareSigner signerFor(const Card&) const;
+
+ private:
+  SoftwareSigner merchantSigner_;
+};
+
+}  // namespace setpay::gateway::test

@@ -1,0 +1,140 @@
+// H, HMAC, DD, checkDD, L, thumbprint: published known answers and the exact DER shape of DD.
+#include <gtest/gtest.h>
+#include <openssl/pkcs7.h>
+#include <openssl/x509.h>
+
+#include <optional>
+
+#include "protocol/crypto/digest.hpp"
+#include "protocol/error.hpp"
+
+namespace setpay::protocol {
+namespace {
+
+const AlgorithmProfile set1 = AlgorithmProfile::make(ProfileId::set1);
+const AlgorithmProfile modern = AlgorithmProfile::make(ProfileId::modern);
+
+std::optional<ErrorCode> errorOf(auto&& f) {
+  try {
+    f();
+  } catch (const ProtocolError& e) {
+    return e.code();
+  }
+  return std::nullopt;
+}
+
+TEST(H, Fips180KnownAnswers) {
+  EXPECT_EQ(hex(H(set1, view(std::string("abc")))), "a9993e364706816aba3e25717850c26c9cd0d89d");
+  EXPECT_EQ(hex(H(modern, view(std::string("abc")))),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(hex(H(set1, {})), "da39a3ee5e6b4b0d3255bfef95601890afd80709");
+}
+
+TEST(HMAC, Rfc2202Sha1) {
+  EXPECT_EQ(hex(HMAC(set1, view(std::string("Hi There")), Bytes(20, 0x0b))),
+            "b617318655057264e28bc0b6fb378c8ef146be00");
+  EXPECT_EQ(hex(HMAC(set1, view(std::string("what do ya want for nothing?")), view(std::string("Jefe")))),
+            "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79");
+  EXPECT_EQ(hex(HMAC(set1, view(std::string("Test Using Larger Than Block-Size Key - Hash Key First")),
+                     Bytes(80, 0xaa))),
+            "aa4ae5e15272d00e95705637ce8a3b55ed402112");
+}
+
+TEST(HMAC, Rfc4231Sha256) {
+  EXPECT_EQ(hex(HMAC(modern, view(std::string("Hi There")), Bytes(20, 0x0b))),
+            "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
+  EXPECT_EQ(hex(HMAC(modern, view(std::string("what do ya want for nothing?")), view(std::string("Jefe")))),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+  EXPECT_EQ(hex(HMAC(modern, view(std::string("Test Using Larger Than Block-Size Key - Hash Key First")),
+                     Bytes(131, 0xaa))),
+            "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+}
+
+TEST(HMAC, EmptyKeyAndMessage) {
+  EXPECT_EQ(hex(HMAC(set1, {}, {})), "fbdb1d1b18aa6c08324b7d64b71fb76370690e1d");
+  EXPECT_EQ(hex(HMAC(modern, {}, {})), "b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad");
+}
+
+// DigestedData {0, {sha1|sha256 (no parameters)}, {id-data (content omitted)}, OCTET STRING digest}.
+TEST(DD, ExactDerShapeBothProfiles) {
+  const Bytes t = unhex("3003020105");  // DER of SEQUENCE { INTEGER 5 }
+  EXPECT_EQ(hex(DD(set1, t)),
+            "302f020100300706052b0e03021a300b06092a864886f70d0107010414" + hex(H(set1, t)));
+  EXPECT_EQ(hex(DD(modern, t)),
+            "303f020100300b0609608648016503040201300b06092a864886f70d0107010420" + hex(H(modern, t)));
+}
+
+TEST(DD, DecodesAsOpenSslPkcs7Digest) {
+  const Bytes t = unhex("04036162630a");
+  for (const auto* p : {&set1, &modern}) {
+    const Bytes dd = DD(*p, t);
+    const unsigned char* in = dd.data();
+    PKCS7_DIGEST* parsed = d2i_PKCS7_DIGEST(nullptr, &in, static_cast<long>(dd.size()));
+    ASSERT_NE(parsed, nullptr);
+    EXPECT_EQ(in, dd.data() + dd.size());
+    EXPECT_EQ(ASN1_INTEGER_get(parsed->version), 0);
+    const ASN1_OBJECT* alg = nullptr;
+    X509_ALGOR_get0(&alg, nullptr, nullptr, parsed->md);
+    EXPECT_EQ(OBJ_obj2nid(alg), p->digestNid());
+    EXPECT_EQ(OBJ_obj2nid(parsed->contents->type), NID_pkcs7_data);
+    EXPECT_EQ(parsed->contents->d.data, nullptr);  // content omitted
+    EXPECT_EQ(Bytes(parsed->digest->data, parsed->digest->data + parsed->digest->length), H(*p, t));
+    PKCS7_DIGEST_free(parsed);
+  }
+}
+
+TEST(DD, CheckDDAcceptsAndRejects) {
+  const Bytes t = unhex("3003020105");
+  const Bytes dd = DD(set1, t);
+  EXPECT_NO_THROW(checkDD(set1, dd, t));
+  EXPECT_EQ(digestOfDD(set1, dd), H(set1, t));
+  EXPECT_EQ(errorOf([&] { checkDD(set1, dd, unhex("3003020106")); }), ErrorCode::signatureFailure);
+  // Another profile's DD is not this profile's DD (no downgrade).
+  EXPECT_EQ(errorOf([&] { checkDD(modern, dd, t); }), ErrorCode::decodingFailure);
+  Bytes trailing = dd;
+  trailing.push_back(0);
+  EXPECT_EQ(errorOf([&] { checkDD(set1, trailing, t); }), ErrorCode::decodingFailure);
+  EXPECT_EQ(errorOf([&] { checkDD(set1, ByteView(dd).first(dd.size() - 1), t); }), ErrorCode::decodingFailure);
+  Bytes version1 = dd;
+  version1[4] = 1;  // INTEGER 0 -> 1
+  EXPECT_EQ(errorOf([&] { checkDD(set1, version1, t); }), ErrorCode::decodingFailure);
+  // BER, not DER: the outer length in long form.
+  Bytes ber = {0x30, 0x81, dd[1]};
+  ber.insert(ber.end(), dd.begin() + 2, dd.end());
+  EXPECT_EQ(errorOf([&] { checkDD(set1, ber, t); }), ErrorCode::decodingFailure);
+  EXPECT_EQ(errorOf([&] { checkDD(set1, {}, t); }), ErrorCode::decodingFailure);
+}
+
+TEST(DD, ThumbprintIsDDOfTheDer) {
+  const Bytes der = unhex("300a02010102010202010304");
+  EXPECT_EQ(thumbprint(set1, der), DD(set1, der));
+  EXPECT_EQ(thumbprint(modern, der), DD(modern, der));
+}
+
+TEST(L, IsSequenceOfT1AndDDOfT2) {
+  const Bytes t1 = unhex("0403616263");
+  const Bytes t2 = unhex("3003020107");
+  for (const auto* p : {&set1, &modern}) {
+    const Bytes l = L(*p, t1, t2);
+    const Bytes body = concat({t1, DD(*p, t2)});
+    ASSERT_LT(body.size(), 128u);
+    EXPECT_EQ(l, concat({Bytes{0x30, static_cast<std::uint8_t>(body.size())}, body}));
+    const LinkParts parts = splitL(*p, l);
+    EXPECT_EQ(parts.t1, t1);
+    EXPECT_NO_THROW(checkDD(*p, parts.dd, t2));
+  }
+}
+
+TEST(L, RejectsT1ThatIsNotOneDerElement) {
+  const Bytes t2 = unhex("0500");
+  EXPECT_NO_THROW(L(set1, unhex("040161"), t2));
+  EXPECT_EQ(errorOf([&] { L(set1, unhex("040161040162"), t2); }), ErrorCode::decodingFailure);  // two
+  EXPECT_EQ(errorOf([&] { L(set1, unhex("040261"), t2); }), ErrorCode::decodingFailure);        // short
+  EXPECT_EQ(errorOf([&] { L(set1, unhex("04810161"), t2); }), ErrorCode::decodingFailure);      // BER
+  EXPECT_EQ(errorOf([&] { L(set1, {}, t2); }), ErrorCode::decodingFailure);
+  Bytes l = L(set1, unhex("040161"), t2);
+  l.push_back(0);
+  EXPECT_EQ(errorOf([&] { splitL(set1, l); }), ErrorCode::decodingFailure);
+}
+}  // namespace
+}  // namespace setpay::protocol

@@ -1,0 +1,163 @@
+// S and SO: round trips in both profiles, typed errors for every way a SignedData can be wrong.
+#include <openssl/objects.h>
+
+#include <chrono>
+
+#include "protocol/crypto/digest.hpp"
+#include "tests/protocol/crypto/fixtures.hpp"
+
+namespace setpay::protocol::testing {
+namespace {
+
+class SignedDataTest : public ::testing::TestWithParam<SignCase> {};
+
+TEST_P(SignedDataTest, SRoundTrip) {
+  SignFixture f(GetParam());
+  const Bytes t = sampleContent(300);
+  const Bytes s = S(f.profile, *f.signer, f.clock, NID_setct_PInitResData, t);
+  const VerifiedSignedData v = openS(f.profile, s, NID_setct_PInitResData);
+  EXPECT_EQ(v.contentTypeNid, NID_setct_PInitResData);
+  EXPECT_EQ(v.content, t);
+  EXPECT_EQ(X509_cmp(v.signer.get(), f.key.cert.get()), 0);
+  ASSERT_EQ(v.certificates.size(), 1u);
+  EXPECT_EQ(X509_cmp(v.certificates[0].get(), f.key.cert.get()), 0);
+  EXPECT_TRUE(v.crls.empty());
+  EXPECT_EQ(v.signingTime, vectorEpoch());
+}
+
+TEST_P(SignedDataTest, SORoundTripAndContentBinding) {
+  SignFixture f(GetParam());
+  const Bytes t = sampleContent(64);
+  const Bytes so = SO(f.profile, *f.signer, f.clock, NID_setct_PI_TBS, t);
+  const VerifiedSignedData v = verifySO(f.profile, so, NID_setct_PI_TBS, t);
+  EXPECT_EQ(v.content, t);
+  EXPECT_EQ(v.contentTypeNid, NID_setct_PI_TBS);
+  EXPECT_LT(so.size(), S(f.profile, *f.signer, f.clock, NID_setct_PI_TBS, t).size());  // t is not inside
+  Bytes other = t;
+  other.back() ^= 1;
+  EXPECT_EQ(errorOf([&] { verifySO(f.profile, so, NID_setct_PI_TBS, other); }), ErrorCode::signatureFailure);
+  // An S is not an SO and vice versa.
+  EXPECT_EQ(errorOf([&] { openS(f.profile, so, NID_setct_PI_TBS); }), ErrorCode::decodingFailure);
+  const Bytes s = S(f.profile, *f.signer, f.clock, NID_setct_PI_TBS, t);
+  EXPECT_EQ(errorOf([&] { verifySO(f.profile, s, NID_setct_PI_TBS, t); }), ErrorCode::decodingFailure);
+}
+
+TEST_P(SignedDataTest, WrongContentTypeIsWrapperMsgMismatch) {
+  SignFixture f(GetParam());
+  const Bytes s = S(f.profile, *f.signer, f.clock, NID_setct_PInitResData, sampleContent(10));
+  EXPECT_EQ(errorOf([&] { openS(f.profile, s, NID_setct_PResData); }), ErrorCode::wrapperMsgMismatch);
+  EXPECT_EQ(errorOf([&] { openS(f.profile, s, 987654); }), ErrorCode::wrapperMsgMismatch);  // no such NID
+  EXPECT_EQ(errorOf([&] { S(f.profile, *f.signer, f.clock, 987654, sampleContent(10)); }),
+            ErrorCode::unspecifiedFailure);
+}
+
+TEST_P(SignedDataTest, OtherProfileIsRefused) {
+  SignFixture f(GetParam());
+  const Bytes s = S(f.profile, *f.signer, f.clock, NID_setct_PInitResData, sampleContent(10));
+  const auto other = AlgorithmProfile::make(f.profile.id() == ProfileId::set1 ? ProfileId::modern : ProfileId::set1);
+  EXPECT_EQ(errorOf([&] { openS(other, s, NID_setct_PInitResData); }), ErrorCode::signatureFailure);
+}
+
+TEST_P(SignedDataTest, SignerCertificateFromKnownWhenNotCarried) {
+  SignFixture f(GetParam());
+  SignOptions noCert;
+  noCert.includeSignerCertificate = false;
+  const Bytes t = sampleContent(20);
+  const Bytes s = S(f.profile, *f.signer, f.clock, NID_setct_AuthResTBS, t, noCert);
+  EXPECT_EQ(errorOf([&] { openS(f.profile, s, NID_setct_AuthResTBS); }), ErrorCode::missingCertificate);
+  const auto other = support::loadTestKey(GetParam().key == "rsa-2048" ? "rsa-1024" : "rsa-2048");
+  EXPECT_EQ(errorOf([&] { openS(f.profile, s, NID_setct_AuthResTBS, {other.cert.get()}); }),
+            ErrorCode::missingCertificate);
+  const auto v = openS(f.profile, s, NID_setct_AuthResTBS, {other.cert.get(), f.key.cert.get()});
+  EXPECT_EQ(v.content, t);
+  EXPECT_TRUE(v.certificates.empty());
+  EXPECT_EQ(X509_cmp(v.signer.get(), f.key.cert.get()), 0);
+}
+
+TEST_P(SignedDataTest, WrongKeyIsSignatureFailure) {
+  SignFixture f(GetParam());
+  SignOptions noCert;
+  noCert.includeSignerCertificate = false;
+  const Bytes s = S(f.profile, *f.signer, f.clock, NID_setct_AuthResTBS, sampleContent(20), noCert);
+  // Same issuer and serial, another key of the same type.
+  const auto wrongKey = support::generateKey(GetParam().key);
+  const auto impostor = support::impostorCertificate(f.key.cert.get(), wrongKey.get());
+  EXPECT_EQ(errorOf([&] { openS(f.profile, s, NID_setct_AuthResTBS, {impostor.get()}); }),
+            ErrorCode::signatureFailure);
+  // A key of the other type under the same name: the algorithm does not fit the key.
+  const auto otherType = support::generateKey(GetParam().key == "ec-p256" ? "rsa-1024" : "ec-p256");
+  const auto impostor2 = support::impostorCertificate(f.key.cert.get(), otherType.get());
+  EXPECT_EQ(errorOf([&] { openS(f.profile, s, NID_setct_AuthResTBS, {impostor2.get()}); }),
+            ErrorCode::signatureFailure);
+}
+
+TEST_P(SignedDataTest, CarriesExtraCertificatesAndCrls) {
+  SignFixture f(GetParam());
+  const auto other = support::loadTestKey("rsa-2048");
+  ossl::Crl crl(X509_CRL_new());
+  ASSERT_TRUE(crl);
+  ossl::Time now(ASN1_TIME_set(nullptr, 1767225600));
+  ASSERT_EQ(X509_CRL_set_version(crl.get(), 1), 1);
+  ASSERT_EQ(X509_CRL_set_issuer_name(crl.get(), X509_get_subject_name(other.cert.get())), 1);
+  ASSERT_EQ(X509_CRL_set1_lastUpdate(crl.get(), now.get()), 1);
+  ASSERT_GT(X509_CRL_sign(crl.get(), other.key.get(), EVP_sha256()), 0);
+  SignOptions options;
+  options.extra.certificates = {other.cert.get(), f.key.cert.get()};  // the signer's once only
+  options.extra.crls = {crl.get()};
+  const Bytes s = S(f.profile, *f.signer, f.clock, NID_setct_CapResData, sampleContent(20), options);
+  const auto v = openS(f.profile, s, NID_setct_CapResData);
+  EXPECT_EQ(v.certificates.size(), f.key.name == "rsa-2048" ? 1u : 2u);
+  ASSERT_EQ(v.crls.size(), 1u);
+  EXPECT_EQ(X509_CRL_cmp(v.crls[0].get(), crl.get()), 0);
+}
+
+INSTANTIATE_TEST_SUITE_P(Keys, SignedDataTest, ::testing::ValuesIn(signCases), caseName);
+
+TEST(SignedData, SigningTimeAfter2049IsGeneralizedTime) {
+  SignFixture f(signCases[0]);
+  const TimePoint later = TimePoint(std::chrono::seconds(2556143999));  // 2050-12-31T23:59:59Z
+  f.clock.set(later);
+  const Bytes s = S(f.profile, *f.signer, f.clock, NID_setct_PInitResData, sampleContent(5));
+  EXPECT_EQ(openS(f.profile, s, NID_setct_PInitResData).signingTime, later);
+  // "20501231235959Z" is in the message as a GeneralizedTime (tag 0x18).
+  const std::string text = "\x18\x0f" "20501231235959Z";
+  EXPECT_NE(std::search(s.begin(), s.end(), text.begin(), text.end()), s.end());
+}
+
+TEST(SignedData, StrictDecoding) {
+  SignFixture f(signCases[0]);
+  const Bytes s = S(f.profile, *f.signer, f.clock, NID_setct_PInitResData, sampleContent(5));
+  Bytes trailing = s;
+  trailing.push_back(0);
+  EXPECT_EQ(errorOf([&] { openS(f.profile, trailing, NID_setct_PInitResData); }), ErrorCode::decodingFailure);
+  EXPECT_EQ(errorOf([&] { openS(f.profile, ByteView(s).first(s.size() - 1), NID_setct_PInitResData); }),
+            ErrorCode::decodingFailure);
+  EXPECT_EQ(errorOf([&] { openS(f.profile, {}, NID_setct_PInitResData); }), ErrorCode::decodingFailure);
+  // BER: outer length 0x82 xx xx re-encoded as 0x83 00 xx xx.
+  ASSERT_EQ(s[1], 0x82);
+  Bytes ber = {0x30, 0x83, 0x00, s[2], s[3]};
+  ber.insert(ber.end(), s.begin() + 4, s.end());
+  EXPECT_EQ(errorOf([&] { openS(f.profile, ber, NID_setct_PInitResData); }), ErrorCode::decodingFailure);
+  // Indefinite length outer SEQUENCE.
+  Bytes indefinite = {0x30, 0x80};
+  indefinite.insert(indefinite.end(), s.begin() + 4, s.end());
+  indefinite.insert(indefinite.end(), {0x00, 0x00});
+  EXPECT_EQ(errorOf([&] { openS(f.profile, indefinite, NID_setct_PInitResData); }), ErrorCode::decodingFailure);
+}
+
+TEST(SignedData, SizeLimit) {
+  SignFixture f(signCases[0]);
+  const Bytes big(maxSignedDataSize + 1, 0x30);
+  EXPECT_EQ(errorOf([&] { openS(f.profile, big, NID_setct_PInitResData); }), ErrorCode::messageTooBig);
+  EXPECT_EQ(errorOf([&] { S(f.profile, *f.signer, f.clock, NID_setct_PInitResData, big); }),
+            ErrorCode::messageTooBig);
+}
+
+TEST(SignedData, SignerWithoutCertificateCannotSign) {
+  SignFixture f(signCases[0]);
+  SoftwareSigner keyOnly(nullptr, support::shareKey(f.key.key.get()));
+  EXPECT_THROW(S(f.profile, keyOnly, f.clock, NID_setct_PInitResData, sampleContent(5)), ProtocolError);
+}
+
+}  // namespace
+}  // namespace setpay::protocol::testing

@@ -1,0 +1,95 @@
+// The wallet's own checks on what the merchant sends (notes §2.3, §2.6): a correctly signed PInitRes or
+// PRes that does not echo our values, or is signed by the wrong kind of certificate, stops the purchase.
+#include <gtest/gtest.h>
+
+#include "protocol/messages/sealed.hpp"
+#include "tests/roles/roles_fixture.hpp"
+#include "wallet-server/peer_trust.hpp"
+
+namespace setpay::roles_test {
+namespace {
+
+using protocol::ErrorCode;
+using protocol::ProfileId;
+
+// Re-sign an altered PInitResData the way the merchant would (same carried certificates).
+Bytes resigned(Scene& s, const Bytes& pInitResWrapper, const std::function<void(protocol::PInitResData&)>& alter,
+               const protocol::pki::Credential& signer) {
+  auto w = unwrap(pInitResWrapper);
+  auto opened = protocol::open(s.w.profile, std::get<protocol::PInitRes>(w.message));
+  alter(opened.data);
+  protocol::SoftwareSigner key(wallet::share(signer.cert.get()), wallet::share(signer.key.get()));
+  protocol::SignOptions carried;
+  for (const auto& c : opened.signature.certificates) carried.extra.certificates.push_back(c.get());
+  for (const auto& c : opened.signature.crls) carried.extra.crls.push_back(c.get());
+  w.message = protocol::buildPInitRes(s.w.profile, key, s.clock, opened.data, carried);
+  return rewrap(w);
+}
+
+ErrorCode refusal(const std::function<void()>& step) {
+  try {
+    step();
+  } catch (const protocol::ProtocolError& e) {
+    return e.code();
+  }
+  ADD_FAILURE() << "the wallet accepted it";
+  return ErrorCode::unspecifiedFailure;
+}
+
+class WalletChecks : public ::testing::Test {
+ protected:
+  Scene s{ProfileId::set1};
+  Card card = s.issueCard(luhnPan("497010000000301"), 100'000);
+  wallet::Cardholder holder = s.cardholder(card);
+  Bytes pInitRes = s.toMerchant(holder.pInitReq(s.merchant->offer(s.order())));
+};
+
+TEST_F(WalletChecks, UntouchedPInitResIsAccepted) { EXPECT_FALSE(holder.pReq(pInitRes).empty()); }
+
+TEST_F(WalletChecks, PInitResWithAnotherChallCIsChallengeMismatch) {
+  const Bytes bad = resigned(s, pInitRes, [](auto& d) { d.challC.front() ^= 1; }, s.w.h.merchantSignature);
+  EXPECT_EQ(refusal([&] { holder.pReq(bad); }), ErrorCode::challengeMismatch);
+}
+
+TEST_F(WalletChecks, PInitResForAnotherRRPIDIsUnknownRRPID) {
+  auto w = unwrap(resigned(s, pInitRes, [](auto& d) { d.rrpid.front() ^= 1; }, s.w.h.merchantSignature));
+  w.messageHeader.rrpid = std::nullopt;  // keep the wrapper consistent: only the signed content differs
+  const Bytes bad = rewrap(w);
+  EXPECT_EQ(refusal([&] { holder.pReq(bad); }), ErrorCode::unknownRRPID);
+}
+
+TEST_F(WalletChecks, PInitResNamingAnUncarriedCertPEIsMissingCertificate) {
+  const Bytes bad = resigned(
+      s, pInitRes, [&](auto& d) { d.peThumb = protocol::pki::certificateThumbprint(s.w.profile, s.w.h.root.cert.get()); },
+      s.w.h.merchantSignature);
+  EXPECT_EQ(refusal([&] { holder.pReq(bad); }), ErrorCode::missingCertificate);
+}
+
+TEST_F(WalletChecks, PInitResNamingANonGatewayCertificateAsCertPEIsInvalidCertificate) {
+  // The CCA certificate is carried, but it is not a gateway key-exchange certificate.
+  const Bytes bad = resigned(
+      s, pInitRes, [&](auto& d) { d.peThumb = protocol::pki::certificateThumbprint(s.w.profile, s.w.h.cca.cert.get()); },
+      s.w.h.merchantSignature);
+  EXPECT_EQ(refusal([&] { holder.pReq(bad); }), ErrorCode::invalidCertificate);
+}
+
+TEST_F(WalletChecks, PInitResSignedByTheGatewayIsInvalidCertificate) {
+  const Bytes bad = resigned(s, pInitRes, [](auto&) {}, s.w.h.gatewaySignature);
+  EXPECT_EQ(refusal([&] { holder.pReq(bad); }), ErrorCode::invalidCertificate);
+}
+
+TEST_F(WalletChecks, PResWithAnotherChallCIsChallengeMismatch) {
+  const Bytes pRes = s.toMerchant(holder.pReq(pInitRes));
+  auto w = unwrap(pRes);
+  auto opened = protocol::open(s.w.profile, std::get<protocol::PRes>(w.message));
+  opened.data.challC.back() ^= 1;
+  protocol::SoftwareSigner key(wallet::share(s.w.h.merchantSignature.cert.get()),
+                               wallet::share(s.w.h.merchantSignature.key.get()));
+  w.message = protocol::buildPRes(s.w.profile, key, s.clock, opened.data);
+  const Bytes bad = rewrap(w);
+  EXPECT_EQ(refusal([&] { holder.acceptPRes(bad); }), ErrorCode::challengeMismatch);
+  EXPECT_TRUE(holder.acceptPRes(pRes).approved());
+}
+
+}  // namespace
+}  // namespace setpay::roles_test
