@@ -222,7 +222,7 @@ struct Demo {
                              pki.credential("gateway-sign"), pki.credential("gateway-kex")};
     gateway = std::make_unique<gateway::PaymentGateway>(std::move(g), gatewayStore, issuer, clock, random);
     merchant::MerchantConfig m{pki.profile, hardening, {"SETPAY"}, "https://shop.example/set", "en",
-                               merchant::TrustAnchors{pki.cert("root"), pki.cas(), pki.crls()},
+                               protocol::pki::TrustAnchors{pki.cert("root"), pki.cas(), pki.crls()},
                                pki.credential("merchant-sign"), pki.credential("merchant-kex"), pki.cert("gateway-kex")};
     merchant = std::make_unique<merchant::Merchant>(std::move(m), merchantStore,
                                                     [this](ByteView b) {
@@ -239,7 +239,7 @@ struct Demo {
 
   wallet::Cardholder cardholder() {
     wallet::CardholderConfig c{pki.profile, pki.profile.hardeningByDefault(),
-                               wallet::TrustAnchors{pki.cert("root"), {}, {}}, "en", "setpay-wallet/demo", std::nullopt};
+                               protocol::pki::TrustAnchors{pki.cert("root"), {}, {}}, "en", "setpay-wallet/demo", std::nullopt};
     return wallet::Cardholder(std::move(c), *card, clock, random);
   }
 

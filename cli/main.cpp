@@ -16,7 +16,7 @@ struct Subcommand {
 
 // Add a line here when a subcommand lands.
 constexpr Subcommand subcommands[] = {
-    {"demo", setpay::cli::demoCommand, "run the whole system on loopback: one purchase, traced"},
+    {"demo", setpay::cli::demoCommand, "one SET purchase through wallet, merchant and gateway, traced"},
     {"pki", setpay::cli::pkiCommand, "mint a SET certificate hierarchy, issue cardholders, revoke"},
     {"inspect", setpay::cli::inspectCommand, "decode and explain a SET message, certificate or wake-up"},
     {"card", setpay::cli::cardCommand, "virtual payment card in pcscd's vpcd reader (tests, demos)"},

@@ -9,6 +9,7 @@
 #include "protocol/crypto/digest.hpp"
 #include "protocol/messages/codec.hpp"
 #include "protocol/messages/hardening.hpp"
+#include "protocol/pki/carried_trust.hpp"
 #include "protocol/pki/cardholder.hpp"
 #include "protocol/purchase/derivations.hpp"
 
@@ -127,8 +128,7 @@ void PaymentGateway::verifyCardholder(const AuthContext& r) const {
   const pki::ValidatedChain chain = validateChain(cert, *r.pi.cardholderSignature, pki::Role::cardholder, *expiry);
 
   // The brand of Cert-C is the organization of the Brand CA its path runs through.
-  const X509* brandCA = chain.path[chain.path.size() - 2].get();
-  if (pki::nameEntry(X509_get_subject_name(brandCA), NID_organizationName) != config_.brand)
+  if (pki::brandOf(chain) != config_.brand)
     throw Decline(AuthCode::cardMerchBrandMismatch, "cardholder certificate is not of brand " + config_.brand);
 
   // The PI's card is the certificate's card: CN = unique cardholder ID = HMAC(PANSecret, PAN).

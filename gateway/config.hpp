@@ -23,7 +23,7 @@ struct GatewayConfig {
 
   // Additive to the contract (SPEC-CHOICES.md "## gateway"):
   // merchant key-exchange certificates the acquirer registered, used when an AuthReq/CapReq does not
-  // carry one (sealed.hpp's buildAuthReq carries only the signer certificate).
+  // carry one (a merchant may leave Cert-MK out when MThumbs shows the gateway has it).
   std::vector<protocol::ossl::Cert> merchantKeyExchangeCertificates{};
   unsigned amountTolerancePercent = 0;               // AuthReqAmt may exceed PurchAmt by this much
   std::chrono::seconds replayWindow{15 * 60};        // RRTags.date older than this → messageTooOld

@@ -5,6 +5,7 @@
 #include "gateway/payment_gateway.hpp"
 #include "gateway/refusal.hpp"
 #include "protocol/crypto/digest.hpp"
+#include "protocol/pki/carried_trust.hpp"
 #include "protocol/pki/extensions.hpp"
 
 namespace setpay::gateway {
@@ -12,11 +13,6 @@ namespace setpay::gateway {
 using namespace protocol;
 
 namespace {
-
-ossl::Cert share(const X509* cert) {
-  X509_up_ref(const_cast<X509*>(cert));
-  return ossl::Cert(const_cast<X509*>(cert));
-}
 
 std::optional<std::string> merIDOf(const X509* cert) {
   try {
@@ -32,14 +28,9 @@ std::optional<std::string> merIDOf(const X509* cert) {
 pki::ValidatedChain PaymentGateway::validateChain(const X509* cert, const VerifiedSignedData& carrier, pki::Role role,
                                                   std::optional<std::chrono::year_month> cardExpiry) const {
   // Chain pieces: what the acquirer configured, plus whatever the signer carried.
-  std::vector<X509*> intermediates;
-  std::vector<X509_CRL*> crls;
-  for (const auto& c : config_.caCertificates) intermediates.push_back(c.get());
-  for (const auto& c : carrier.certificates) intermediates.push_back(c.get());
-  for (const auto& c : config_.crls) crls.push_back(c.get());
-  for (const auto& c : carrier.crls) crls.push_back(c.get());
   try {
-    return validator_.validate(cert, intermediates, crls, role, clock_, cardExpiry);
+    return pki::validateCarried(validator_, config_.caCertificates, config_.crls, cert, carrier, role, clock_,
+                                cardExpiry);
   } catch (const ProtocolError& e) {
     // ErrorThumb names the certificate that failed (notes §7).
     std::optional<Bytes> thumb;
@@ -52,7 +43,7 @@ PaymentGateway::MerchantParty PaymentGateway::validateMerchant(const VerifiedSig
                                                                const std::string& claimedMerchantID) const {
   const X509* signer = signature.signer.get();
   validateChain(signer, signature, pki::Role::merchantSignature);
-  MerchantParty merchant{share(signer), nullptr, merIDOf(signer).value_or("")};
+  MerchantParty merchant{pki::share(signer), nullptr, merIDOf(signer).value_or("")};
   if (merchant.merID != claimedMerchantID)
     throw Refusal(ErrorCode::invalidCertificate, "merchant certificate does not name the merchantID of the request",
                   thumbprint(config_.profile, ossl::der(signer)));
@@ -68,7 +59,7 @@ PaymentGateway::MerchantParty PaymentGateway::validateMerchant(const VerifiedSig
     if (!(X509_get_key_usage(const_cast<X509*>(candidate)) & KU_KEY_ENCIPHERMENT)) continue;
     try {
       validateChain(candidate, signature, pki::Role::merchantKeyExchange);
-      merchant.keyExchange = share(candidate);
+      merchant.keyExchange = pki::share(candidate);
       return merchant;
     } catch (const Refusal& r) {
       lastFailure = r;

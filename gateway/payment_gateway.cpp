@@ -4,6 +4,7 @@
 #include "gateway/refusal.hpp"
 #include "protocol/crypto/digest.hpp"
 #include "protocol/messages/codec.hpp"
+#include "protocol/pki/carried_trust.hpp"
 #include "protocol/pki/cardholder.hpp"
 
 namespace setpay::gateway {
@@ -11,15 +12,6 @@ namespace setpay::gateway {
 using namespace protocol;
 
 namespace {
-
-ossl::Cert share(const X509* cert) {
-  ossl::check(cert && X509_up_ref(const_cast<X509*>(cert)) == 1, ErrorCode::missingCertificate, "gateway certificate");
-  return ossl::Cert(const_cast<X509*>(cert));
-}
-ossl::PKey share(EVP_PKEY* key) {
-  ossl::check(key && EVP_PKEY_up_ref(key) == 1, ErrorCode::unspecifiedFailure, "gateway key");
-  return ossl::PKey(key);
-}
 
 Bytes ownThumb(const AlgorithmProfile& profile, const X509* keyExchange) {
   if (!keyExchange) throw ProtocolError(ErrorCode::missingCertificate, "gateway key-exchange certificate");
@@ -36,7 +28,7 @@ PaymentGateway::PaymentGateway(GatewayConfig config, GatewayStore& store, Issuer
       clock_(clock),
       random_(random),
       validator_(config_.root.get(), config_.profile),
-      signer_(share(config_.signature.cert.get()), share(config_.signature.key.get())),
+      signer_(pki::share(config_.signature.cert.get()), pki::share(config_.signature.key.get())),
       keyExchangeThumb_(ownThumb(config_.profile, config_.keyExchange.cert.get())) {
   if (!config_.keyExchange.key) throw ProtocolError(ErrorCode::unspecifiedFailure, "gateway key-exchange key missing");
   // sealed.hpp's open(PI) and buildAuthRes apply the hardening extensions per profile, not per flag.

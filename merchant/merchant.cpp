@@ -36,7 +36,7 @@ bool sameLIDs(const protocol::TransIDs& a, const protocol::TransIDs& b) { return
 
 protocol::SoftwareSigner signerOf(const pki::Credential& c) {
   if (!c.cert || !c.key) throw ProtocolError(ErrorCode::missingCertificate, "merchant signature credential missing");
-  return protocol::SoftwareSigner(share(c.cert.get()), share(c.key.get()));
+  return protocol::SoftwareSigner(pki::share(c.cert.get()), pki::share(c.key.get()));
 }
 
 }  // namespace
@@ -191,7 +191,8 @@ Bytes Merchant::onPReq(const protocol::MessageWrapper& w, const protocol::PReq& 
 
   if (dual) {
     const auto signature = protocol::verifyDualSignature(config_.profile, *dual);
-    (void)validatePeer(config_.profile, config_.trust, signature.signer.get(), signature, pki::Role::cardholder, clock_);
+    (void)pki::validateCarried(config_.profile, config_.trust, signature.signer.get(), signature,
+                               pki::Role::cardholder, clock_);
     tx->cardholderThumb = pki::certificateThumbprint(config_.profile, signature.signer.get());
   } else if (pki::cardCertRequiredOf(config_.gatewayKeyExchange.get()).value_or(true)) {
     // Cert-PE says the gateway takes only signed purchases: answer PRes "signatureRequired".
@@ -235,14 +236,12 @@ Authorization Merchant::authorize(const Transaction& tx, const protocol::PReq& p
   d.captureNow = config_.captureNow;
   const Bytes authRRPID = item.authTags.authRRTags.rrpid;
 
-  // buildAuthReq (sealed.hpp) takes no SignOptions; the same EncB with our key-exchange certificate and
-  // chain carried, so the gateway can encrypt AuthRes without a prior registration.
+  // Cert-MK and its chain ride along so the gateway can encrypt AuthRes without a prior registration.
   protocol::SignOptions carried;
   carried.extra.certificates.push_back(config_.keyExchange.cert.get());
   for (const auto& c : config_.trust.caCertificates) carried.extra.certificates.push_back(c.get());
-  const protocol::AuthReq req{protocol::EncB(profile, random_, clock_, signer_, config_.gatewayKeyExchange.get(),
-                                             NID_setct_AuthReqTBS, NID_setct_AuthReqTBE, protocol::encode(d),
-                                             protocol::encode(protocol::piOf(preq)), carried)};
+  const protocol::AuthReq req = protocol::buildAuthReq(profile, random_, clock_, signer_, config_.gatewayKeyExchange.get(),
+                                                       d, protocol::piOf(preq), carried);
   const Bytes reply = toGateway_(wrap(req, oi.transIDs, authRRPID));
   if (reply.empty()) throw ProtocolError(ErrorCode::unspecifiedFailure, "no answer from the payment gateway");
 
@@ -254,8 +253,8 @@ Authorization Merchant::authorize(const Transaction& tx, const protocol::PReq& p
   const auto* res = std::get_if<protocol::AuthRes>(&w.message);
   if (!res) throw ProtocolError(ErrorCode::messageNotSupported, "gateway answered neither AuthRes nor Error");
   const auto opened = protocol::open(profile, config_.keyExchange.key.get(), config_.signature.cert.get(), *res);
-  (void)validatePeer(profile, config_.trust, opened.signature.signer.get(), opened.signature,
-                     pki::Role::gatewaySignature, clock_);
+  (void)pki::validateCarried(profile, config_.trust, opened.signature.signer.get(), opened.signature,
+                             pki::Role::gatewaySignature, clock_);
   if (config_.hardening && !protocol::findMerchantIdentity(opened.data.authResPayload.aRsExtensions))
     throw ProtocolError(ErrorCode::thumbsMismatch, "AuthRes does not name the merchant it answers");
   if (!protocol::constantTimeEqual(opened.data.authTags.authRRTags.rrpid, authRRPID))

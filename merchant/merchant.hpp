@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "merchant/merchant_store.hpp"
-#include "merchant/peer_trust.hpp"
+#include "protocol/pki/carried_trust.hpp"
 #include "protocol/crypto/signer.hpp"
 #include "protocol/messages/wrapper.hpp"
 #include "protocol/pki/issuer.hpp"
@@ -28,7 +28,7 @@ struct MerchantConfig {
   std::vector<std::string> brands;  // BrandIDs accepted (wake-up SET-Brand lines)
   std::string paymentUrl = "https://shop.example/set";  // SET-Payment-URL: where PInitReq/PReq go
   std::string language = "en";
-  TrustAnchors trust;                            // Root, CA certificates and CRLs (also carried to the wallet)
+  protocol::pki::TrustAnchors trust;                            // Root, CA certificates and CRLs (also carried to the wallet)
   protocol::pki::Credential signature, keyExchange;  // the merchant's own
   protocol::ossl::Cert gatewayKeyExchange;      // Cert-PE of the gateway the acquirer assigned
   bool captureNow = false;                      // AuthReqData.CaptureNow

@@ -6,7 +6,7 @@
 
 #include "protocol/error.hpp"
 #include "protocol/pki/pem.hpp"
-#include "wallet-server/peer_trust.hpp"
+#include "protocol/pki/carried_trust.hpp"
 
 namespace setpay::wallet {
 
@@ -21,7 +21,8 @@ SoftwareCard::SoftwareCard(CardIdentity identity, std::optional<protocol::pki::C
 
 SoftwareCard SoftwareCard::fromCardholder(const protocol::pki::Cardholder& holder, std::string pan,
                                           std::string cardExpiry, std::vector<protocol::ossl::Cert> chain) {
-  protocol::pki::Credential credential{share(holder.credential.cert.get()), share(holder.credential.key.get())};
+  protocol::pki::Credential credential{protocol::pki::share(holder.credential.cert.get()),
+                                       protocol::pki::share(holder.credential.key.get())};
   return SoftwareCard({std::move(pan), std::move(cardExpiry), holder.panSecret}, std::move(credential), std::move(chain));
 }
 

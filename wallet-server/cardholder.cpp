@@ -104,8 +104,8 @@ Bytes Cardholder::pReq(ByteView pInitResWrapper) {
   protocol::checkWrapperMatches(w.messageHeader, &d.rrpid, &d.transIDs);
 
   // 1. Merchant signature (done by open) and chain.
-  const auto merchantChain = validatePeer(profile, config_.trust, opened.signature.signer.get(), opened.signature,
-                                          pki::Role::merchantSignature, clock_);
+  const auto merchantChain = pki::validateCarried(profile, config_.trust, opened.signature.signer.get(),
+                                                  opened.signature, pki::Role::merchantSignature, clock_);
   // 2–3. RRPID and Chall-C are ours; TransIDs carry our LID-C and the wake-up's LID-M.
   requireEqual(session_.pInitRRPID, d.rrpid, ErrorCode::unknownRRPID, "PInitRes answers another RRPID");
   requireEqual(session_.challC, d.challC, ErrorCode::challengeMismatch, "PInitRes does not echo Chall-C");
@@ -116,11 +116,11 @@ Bytes Cardholder::pReq(ByteView pInitResWrapper) {
   for (const auto& c : opened.signature.certificates)
     if (protocol::constantTimeEqual(pki::certificateThumbprint(profile, c.get()), d.peThumb)) certPE = c.get();
   if (!certPE) throw ProtocolError(ErrorCode::missingCertificate, "Cert-PE named by PEThumb not carried");
-  const auto gatewayChain = validatePeer(profile, config_.trust, certPE, opened.signature,
-                                         pki::Role::gatewayKeyExchange, clock_);
+  const auto gatewayChain = pki::validateCarried(profile, config_.trust, certPE, opened.signature,
+                                                 pki::Role::gatewayKeyExchange, clock_);
   // 8. Both certificates belong to the brand chosen in PInitReq.
   const std::string brand = brandPart(session_.brandID);
-  if (brandOf(merchantChain) != brand || brandOf(gatewayChain) != brand)
+  if (pki::brandOf(merchantChain) != brand || pki::brandOf(gatewayChain) != brand)
     throw ProtocolError(ErrorCode::invalidCertificate, "merchant or gateway certificate is not of brand " + brand);
   const auto merchantData = pki::merchantDataOf(opened.signature.signer.get());
   if (!merchantData) throw ProtocolError(ErrorCode::invalidCertificate, "merchant certificate lacks merchantData");
@@ -130,7 +130,7 @@ Bytes Cardholder::pReq(ByteView pInitResWrapper) {
   session_.challM = d.challM;
   session_.peThumb = d.peThumb;
   session_.merchantThumb = pki::certificateThumbprint(profile, opened.signature.signer.get());
-  session_.gatewayKeyExchange = share(certPE);
+  session_.gatewayKeyExchange = pki::share(certPE);
   session_.merchantID = merchantData->merID;
 
   // OIData with HOD = DD(HODInput{OD, PurchAmt, ODSalt}); ODSalt blinds OD.

@@ -12,7 +12,7 @@
 #include "protocol/random.hpp"
 #include "protocol/wakeup/wakeup.hpp"
 #include "wallet-server/card_access.hpp"
-#include "wallet-server/peer_trust.hpp"
+#include "protocol/pki/carried_trust.hpp"
 
 namespace setpay::wallet {
 
@@ -21,7 +21,7 @@ using Transport = std::function<protocol::Bytes(protocol::ByteView)>;
 struct CardholderConfig {
   protocol::AlgorithmProfile profile;
   bool hardening = false;  // name Cert-PE in the PI (set from profile.hardeningByDefault() by the caller)
-  TrustAnchors trust;
+  protocol::pki::TrustAnchors trust;
   std::string language = "en";
   std::string swIdent = "setpay-wallet/0.1";
   std::optional<std::string> brand = std::nullopt;  // preferred BrandID; default: the wake-up's first brand

@@ -153,8 +153,9 @@ OpenedInqReq open(const AlgorithmProfile& p, const InqReq& msg, const KnownCerts
 // ---- AuthReq
 
 AuthReq buildAuthReq(const AlgorithmProfile& p, RandomSource& rng, const Clock& clock, Signer& m,
-                     const X509* gateway, const AuthReqData& d, const PI& pi) {
-  return AuthReq{EncB(p, rng, clock, m, gateway, NID_setct_AuthReqTBS, NID_setct_AuthReqTBE, encode(d), encode(pi))};
+                     const X509* gateway, const AuthReqData& d, const PI& pi, const SignOptions& options) {
+  return AuthReq{
+      EncB(p, rng, clock, m, gateway, NID_setct_AuthReqTBS, NID_setct_AuthReqTBE, encode(d), encode(pi), options)};
 }
 OpenedAuthReq open(const AlgorithmProfile& p, EVP_PKEY* key, const AuthReq& msg, const KnownCerts& known) {
   OpenedEnc e = openEncB(p, key, NID_setct_AuthReqTBE, NID_setct_AuthReqTBS, msg.encB, known);

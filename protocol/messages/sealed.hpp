@@ -69,8 +69,10 @@ struct OpenedInqReq { InqReqData data; std::optional<VerifiedSignedData> signatu
 OpenedInqReq open(const AlgorithmProfile&, const InqReq&, const KnownCerts& known = {});
 
 // ---- AuthReq = EncB(M, P, AuthReqData, PI)
+// options.extra carries the merchant's key-exchange certificate (Cert-MK), which the gateway needs to
+// encrypt the AuthRes back, unless MThumbs shows the gateway has it.
 AuthReq buildAuthReq(const AlgorithmProfile&, RandomSource&, const Clock&, Signer& merchant,
-                     const X509* gatewayKeyExchange, const AuthReqData&, const PI&);
+                     const X509* gatewayKeyExchange, const AuthReqData&, const PI&, const SignOptions& = {});
 struct OpenedAuthReq { AuthReqData data; PI pi; VerifiedSignedData signature; };
 OpenedAuthReq open(const AlgorithmProfile&, EVP_PKEY* gatewayKey, const AuthReq&, const KnownCerts& known = {});
 

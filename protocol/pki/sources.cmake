@@ -8,4 +8,5 @@ target_sources(setpay_protocol PRIVATE
   ${CMAKE_CURRENT_SOURCE_DIR}/pki/crl.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/pki/pem.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/pki/validator.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/pki/carried_trust.cpp
 )

@@ -7,6 +7,7 @@
 #include "protocol/crypto/composite.hpp"
 #include "protocol/crypto/digest.hpp"
 #include "protocol/purchase/derivations.hpp"
+#include "tests/support/hierarchy_cache.hpp"
 
 namespace setpay::gateway::test {
 
@@ -14,12 +15,31 @@ namespace {
 
 TimePoint seconds(TimePoint t) { return std::chrono::floor<std::chrono::seconds>(t); }
 
-std::unique_ptr<World> mint(ProfileId id) {
-  auto w = std::make_unique<World>(AlgorithmProfile::make(id));
-  w->mintedAt = vectorEpoch();
-  FixedClock clock(w->mintedAt);
-  SeededRandom random(std::string("gateway-world-") + std::string(w->profile.name()));
-  w->h = pki::mintHierarchy(pki::HierarchyOptions{}, w->profile, random, clock);
+// The cards every world holds: PAN, card expiry, and whether they are of the other brand.
+struct CardSlot {
+  const char* name;
+  Card World::*member;
+  const char* pan;
+  int year;
+  unsigned month;
+  bool otherBrand;
+};
+constexpr CardSlot kCards[] = {{"card", &World::card, "4111111111111111", 2027, 6, false},
+                               {"revoked-card", &World::revokedCard, "5555555555554444", 2027, 6, false},
+                               {"short-card", &World::shortCard, "4012888888881881", 2026, 1, false},
+                               {"other-brand-card", &World::otherBrandCard, "4000056655665556", 2027, 6, true}};
+
+std::chrono::year_month expiryOf(const CardSlot& c) {
+  return std::chrono::year{c.year} / std::chrono::month{c.month};
+}
+
+// Minting costs seconds (twelve RSA-2048 keys for modern), so it runs once per profile and build:
+// tests/support/hierarchy_cache keeps the result for every later test process.
+test_support::MintedSet mintSet(const AlgorithmProfile& profile) {
+  test_support::MintedSet set{vectorEpoch(), {}, {}};
+  FixedClock clock(set.mintedAt);
+  SeededRandom random(std::string("gateway-world-") + std::string(profile.name()));
+  const pki::Hierarchy h = pki::mintHierarchy(pki::HierarchyOptions{}, profile, random, clock);
 
   // A second brand under the same Root, with its own CCA (wrong-brand cardholders).
   auto ca = [&](const pki::Credential& issuer, pki::DistinguishedName dn, pki::CertificateType type, long pathLen,
@@ -29,27 +49,25 @@ std::unique_ptr<World> mint(ProfileId id) {
     s.types = {type};
     s.keyUse = pki::KeyUse::certificateAuthority;
     s.pathLen = pathLen;
-    s.notBefore = w->mintedAt;
-    s.notAfter = w->mintedAt + life;
+    s.notBefore = set.mintedAt;
+    s.notAfter = set.mintedAt + life;
     pki::Credential c;
-    c.key = pki::generateKey(pki::KeyType::rsa, w->profile.caRsaBits());
-    c.cert = pki::mintCertificate(s, c.key.get(), &issuer, w->profile, random);
+    c.key = pki::generateKey(pki::KeyType::rsa, profile.caRsaBits());
+    c.cert = pki::mintCertificate(s, c.key.get(), &issuer, profile, random);
     return c;
   };
-  w->otherBrand = ca(w->h.root, {"FR", "OTHERPAY", "Brand CA", "OTHERPAY Brand CA"}, pki::CertificateType::bca, 1,
-                     pki::lifetime::brand);
-  w->otherCca = ca(w->otherBrand, {"FR", "OTHERPAY", "Cardholder CA", "OTHERPAY CCA"}, pki::CertificateType::cca, 0,
-                   pki::lifetime::ca);
+  pki::Credential otherBrand = ca(h.root, {"FR", "OTHERPAY", "Brand CA", "OTHERPAY Brand CA"},
+                                  pki::CertificateType::bca, 1, pki::lifetime::brand);
+  pki::Credential otherCca = ca(otherBrand, {"FR", "OTHERPAY", "Cardholder CA", "OTHERPAY CCA"},
+                                pki::CertificateType::cca, 0, pki::lifetime::ca);
 
-  auto card = [&](const pki::Credential& cca, std::string pan, int year, unsigned month) {
-    const auto expiry = std::chrono::year{year} / std::chrono::month{month};
-    pki::Cardholder holder = pki::issueCardholder(cca, {pan, expiry, std::nullopt}, w->profile, random, clock);
-    return Card{std::move(pan), pki::formatCardExpiry(expiry), std::move(holder)};
-  };
-  w->card = card(w->h.cca, "4111111111111111", 2027, 6);
-  w->revokedCard = card(w->h.cca, "5555555555554444", 2027, 6);
-  w->shortCard = card(w->h.cca, "4012888888881881", 2026, 1);
-  w->otherBrandCard = card(w->otherCca, "4000056655665556", 2027, 6);
+  for (const CardSlot& slot : kCards) {
+    pki::Cardholder holder = pki::issueCardholder(slot.otherBrand ? otherCca : h.cca,
+                                                  {slot.pan, expiryOf(slot), std::nullopt}, profile, random, clock);
+    set.credentials[slot.name] = std::move(holder.credential);
+    set.secrets[std::string(slot.name) + "-pan-secret"] = holder.panSecret;
+    set.secrets[std::string(slot.name) + "-unique-id"] = holder.uniqueId;
+  }
 
   // Another Cert-PE, issued by the same PCA for the same key: a PI encrypted for it opens with our key
   // but names a certificate that is not ours.
@@ -57,11 +75,38 @@ std::unique_ptr<World> mint(ProfileId id) {
   pe.subject = {"FR", "SETPAY Acquirer", "SETPAY", "Payment Gateway key exchange (other)"};
   pe.types = {pki::CertificateType::pgwy};
   pe.keyUse = pki::KeyUse::keyExchange;
-  pe.notBefore = w->mintedAt;
-  pe.notAfter = w->mintedAt + pki::lifetime::endEntity;
+  pe.notBefore = set.mintedAt;
+  pe.notAfter = set.mintedAt + pki::lifetime::endEntity;
   pe.cardCertRequired = true;
-  w->otherGatewayKeyExchange =
-      pki::mintCertificate(pe, w->h.gatewayKeyExchange.key.get(), &w->h.pca, w->profile, random);
+  set.credentials["other-gateway-kex"].cert =
+      pki::mintCertificate(pe, h.gatewayKeyExchange.key.get(), &h.pca, profile, random);
+  set.credentials["other-brand"] = std::move(otherBrand);
+  set.credentials["other-cca"] = std::move(otherCca);
+  test_support::putHierarchy(set, h);
+  return set;
+}
+
+std::unique_ptr<World> mint(ProfileId id) {
+  auto w = std::make_unique<World>(AlgorithmProfile::make(id));
+  test_support::MintedSet set = test_support::cachedMinting("gateway-" + std::string(w->profile.name()),
+                                                            [&] { return mintSet(w->profile); });
+  w->mintedAt = set.mintedAt;
+  w->h = test_support::takeHierarchy(set);
+  auto take = [&](const std::string& name) {
+    auto it = set.credentials.find(name);
+    if (it == set.credentials.end()) throw std::runtime_error("gateway world: no " + name);
+    return std::move(it->second);
+  };
+  for (const CardSlot& slot : kCards) {
+    Card& card = (*w).*slot.member;
+    card.pan = slot.pan;
+    card.expiry = pki::formatCardExpiry(expiryOf(slot));
+    card.holder = pki::Cardholder{take(slot.name), set.secrets.at(std::string(slot.name) + "-pan-secret"),
+                                  set.secrets.at(std::string(slot.name) + "-unique-id")};
+  }
+  w->otherBrand = take("other-brand");
+  w->otherCca = take("other-cca");
+  w->otherGatewayKeyExchange = take("other-gateway-kex").cert;
   return w;
 }
 
@@ -80,15 +125,6 @@ const World& world(ProfileId id) {
 
 std::string profileName(const ::testing::TestParamInfo<ProfileId>& info) {
   return info.param == ProfileId::set1 ? "set1" : "modern";
-}
-
-ossl::Cert share(const X509* cert) {
-  X509_up_ref(const_cast<X509*>(cert));
-  return ossl::Cert(const_cast<X509*>(cert));
-}
-ossl::PKey share(EVP_PKEY* key) {
-  EVP_PKEY_up_ref(key);
-  return ossl::PKey(key);
 }
 
 Bench::Bench(ProfileId id, BenchOptions options)
@@ -197,15 +233,9 @@ Bytes Bench::authReq(const Purchase& p, Signer* merchant, bool carryKeyExchange)
 Bytes Bench::authReqWith(const AuthReqData& d, const PI& pi, Signer* merchant, bool carryKeyExchange) {
   Signer& m = merchant ? *merchant : merchantSigner_;
   const X509* gatewayCert = w.h.gatewayKeyExchange.cert.get();
-  AuthReq request;
-  if (carryKeyExchange) {  // EncB by hand: buildAuthReq has no SignOptions to carry Cert-MK
-    SignOptions o;
-    o.extra.certificates.push_back(w.h.merchantKeyExchange.cert.get());
-    request = AuthReq{EncB(w.profile, random, clock, m, gatewayCert, NID_setct_AuthReqTBS, NID_setct_AuthReqTBE, encode(d),
-                           encode(pi), o)};
-  } else {
-    request = buildAuthReq(w.profile, random, clock, m, gatewayCert, d, pi);
-  }
+  SignOptions o;
+  if (carryKeyExchange) o.extra.certificates.push_back(w.h.merchantKeyExchange.cert.get());
+  const AuthReq request = buildAuthReq(w.profile, random, clock, m, gatewayCert, d, pi, o);
   const TransIDs& ids = d.authReqItem.authTags.transIDs;
   MessageHeader h;
   h.date = seconds(clock.now());

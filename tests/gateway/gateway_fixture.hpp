@@ -1,4 +1,4 @@
-// A SET world per profile (minted once per test process: RSA key generation is the slow part) and a
+// A SET world per profile (minted once per build: RSA key generation is the slow part) and a
 // bench per test: gateway + store + issuer + clock, and the cardholder / merchant sides built directly
 // with the protocol API (buildPReqDualSigned, buildAuthReq, buildCapReq).
 #pragma once
@@ -15,6 +15,7 @@
 #include "protocol/messages/codec.hpp"
 #include "protocol/messages/sealed.hpp"
 #include "protocol/pki/cardholder.hpp"
+#include "protocol/pki/carried_trust.hpp"
 #include "protocol/pki/crl.hpp"
 #include "protocol/pki/hierarchy.hpp"
 
@@ -42,8 +43,7 @@ const World& world(ProfileId);
 // Test-name suffix for the profile parameter: "set1" / "modern".
 std::string profileName(const ::testing::TestParamInfo<ProfileId>&);
 
-ossl::Cert share(const X509*);
-ossl::PKey share(EVP_PKEY*);
+using pki::share;
 
 // The cardholder's and merchant's halves of one purchase.
 struct Purchase {

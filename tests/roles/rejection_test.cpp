@@ -10,7 +10,7 @@
 #include "protocol/messages/sealed.hpp"
 #include "protocol/pki/crl.hpp"
 #include "tests/roles/roles_fixture.hpp"
-#include "wallet-server/peer_trust.hpp"
+#include "protocol/pki/carried_trust.hpp"
 
 namespace setpay::roles_test {
 namespace {
@@ -137,8 +137,8 @@ TEST_P(Rejection, PIFromAnotherPurchaseInAnAuthReqIsPiAuthMismatch) {
   d.authReqItem.authTags.transIDs = oiA.transIDs;
   d.authReqItem.checkDigests = protocol::CheckDigests{protocol::DD(profile, protocol::encode(oiA)), oiA.hod};
   d.authReqItem.authReqPayload.authReqAmt = s.eur(kAmount);
-  protocol::SoftwareSigner merchantSigner(wallet::share(s.w.h.merchantSignature.cert.get()),
-                                          wallet::share(s.w.h.merchantSignature.key.get()));
+  protocol::SoftwareSigner merchantSigner(protocol::pki::share(s.w.h.merchantSignature.cert.get()),
+                                          protocol::pki::share(s.w.h.merchantSignature.key.get()));
   protocol::SignOptions carried;
   carried.extra.certificates = {s.w.h.merchantKeyExchange.cert.get()};
   const protocol::AuthReq req{protocol::EncB(profile, s.random, s.clock, merchantSigner, s.w.h.gatewayKeyExchange.cert.get(),
@@ -282,12 +282,12 @@ TEST_P(Rejection, MerchantCertificateUsedAsCardholderCertificate) {
   const std::string pan = luhnPan("497010000000114");
   Card real = s.issueCard(pan, kBalance);  // the account exists; the signing certificate is not a card's
   wallet::SoftwareCard wrongType(real.access->identity(),
-                                 protocol::pki::Credential{wallet::share(s.w.h.merchantSignature.cert.get()),
-                                                           wallet::share(s.w.h.merchantSignature.key.get())});
+                                 protocol::pki::Credential{protocol::pki::share(s.w.h.merchantSignature.cert.get()),
+                                                           protocol::pki::share(s.w.h.merchantSignature.key.get())});
   wallet::CardholderConfig config{s.w.profile, s.w.profile.hardeningByDefault(),
-                                  wallet::TrustAnchors{wallet::share(s.w.h.root.cert.get()), {}, {}}, "en", "t", {}};
-  for (const auto& c : s.crls) config.trust.crls.push_back(wallet::share(c.get()));
-  for (const auto* c : {&s.w.h.brand, &s.w.h.mca, &s.w.h.pca}) config.trust.caCertificates.push_back(wallet::share(c->cert.get()));
+                                  protocol::pki::TrustAnchors{protocol::pki::share(s.w.h.root.cert.get()), {}, {}}, "en", "t", {}};
+  for (const auto& c : s.crls) config.trust.crls.push_back(protocol::pki::share(c.get()));
+  for (const auto* c : {&s.w.h.brand, &s.w.h.mca, &s.w.h.pca}) config.trust.caCertificates.push_back(protocol::pki::share(c->cert.get()));
   wallet::Cardholder holder(std::move(config), wrongType, s.clock, s.random);
   const auto out = holder.purchase(s.merchant->offer(s.order()), [&](ByteView b) { return s.toMerchant(b); });
   expectMerchantError(out, ErrorCode::invalidCertificate);
@@ -301,7 +301,7 @@ TEST_P(Rejection, UnsignedPReqWhenTheGatewayRequiresSignatures) {
   wallet::SoftwareCard noCert({pan, real.expiry, protocol::Bytes(20, 0)}, std::nullopt);
   auto holder = wallet::Cardholder(
       wallet::CardholderConfig{s.w.profile, s.w.profile.hardeningByDefault(),
-                               wallet::TrustAnchors{wallet::share(s.w.h.root.cert.get()), {}, {}}, "en", "t", {}},
+                               protocol::pki::TrustAnchors{protocol::pki::share(s.w.h.root.cert.get()), {}, {}}, "en", "t", {}},
       noCert, s.clock, s.random);
   const auto out = holder.purchase(s.merchant->offer(s.order()), [&](ByteView b) { return s.toMerchant(b); });
   ASSERT_FALSE(out.error) << out.detail;

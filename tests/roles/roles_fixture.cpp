@@ -1,94 +1,31 @@
 #include "tests/roles/roles_fixture.hpp"
 
-#include <stdlib.h>
-
-#include <filesystem>
-#include <fstream>
-#include <sstream>
-
 #include "protocol/messages/codec.hpp"
-#include "protocol/pki/pem.hpp"
+#include "protocol/pki/carried_trust.hpp"
 #include "protocol/pki/crl.hpp"
-#include "wallet-server/peer_trust.hpp"
+#include "tests/support/hierarchy_cache.hpp"
 
 namespace setpay::roles_test {
 
 namespace pki = protocol::pki;
-using wallet::share;
+using pki::share;
 
 namespace {
 
-namespace fs = std::filesystem;
-
 // Minting a modern hierarchy costs seconds (ten RSA-2048 keys) and ctest runs every test case in its own
-// process, so the first process of a build mints each profile into the build tree and later ones read it.
-// The cache is keyed by the test executable's modification time: a rebuild mints afresh.
-constexpr const char* kEntities[] = {"root", "brand", "cca", "mca", "pca", "merchant-sign", "merchant-kex",
-                                     "gateway-sign", "gateway-kex"};
-pki::Credential* entity(pki::Hierarchy& h, std::string_view name) {
-  pki::Credential* all[] = {&h.root, &h.brand, &h.cca, &h.mca, &h.pca, &h.merchantSignature, &h.merchantKeyExchange,
-                            &h.gatewaySignature, &h.gatewayKeyExchange};
-  for (std::size_t i = 0; i < std::size(kEntities); ++i)
-    if (name == kEntities[i]) return all[i];
-  return nullptr;
-}
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-void spill(const fs::path& p, const std::string& text) { std::ofstream(p, std::ios::binary) << text; }
-
-fs::path cacheDir(protocol::ProfileId id) {
-  const auto stamp = fs::last_write_time("/proc/self/exe").time_since_epoch().count();
-  return fs::path(SETPAY_ROLES_CACHE) / (std::string(id == protocol::ProfileId::set1 ? "set1-" : "modern-") +
-                                         std::to_string(stamp));
-}
-
-std::optional<World> load(protocol::ProfileId id) {
-  const fs::path dir = cacheDir(id);
-  if (!fs::exists(dir / "complete")) return std::nullopt;
-  World w{protocol::AlgorithmProfile::make(id), {}, protocol::TimePoint(std::chrono::seconds(std::stoll(slurp(dir / "complete"))))};
-  for (const char* name : kEntities) {
-    auto* c = entity(w.h, name);
-    c->cert = protocol::ossl::certFromPem(slurp(dir / (std::string(name) + ".cert.pem")));
-    c->key = pki::privateKeyFromPem(slurp(dir / (std::string(name) + ".key.pem")));
-  }
-  return w;
-}
-
-void store(protocol::ProfileId id, World& w) {
-  const fs::path dir = cacheDir(id);
-  std::error_code ec;
-  fs::create_directories(dir.parent_path(), ec);
-  for (const auto& old : fs::directory_iterator(dir.parent_path(), ec))  // earlier builds' hierarchies
-    if (old.path() != dir && old.path().filename().string().starts_with(dir.filename().string().substr(0, 5)))
-      fs::remove_all(old.path(), ec);
-  std::string tmpl = (dir.parent_path() / "tmp-XXXXXX").string();
-  if (!mkdtemp(tmpl.data())) return;  // no cache: the next process mints again
-  const fs::path tmp(tmpl);
-  for (const char* name : kEntities) {
-    auto* c = entity(w.h, name);
-    spill(tmp / (std::string(name) + ".cert.pem"), protocol::ossl::toPem(c->cert.get()));
-    spill(tmp / (std::string(name) + ".key.pem"), pki::privateKeyToPem(c->key.get()));
-  }
-  spill(tmp / "complete",
-        std::to_string(std::chrono::duration_cast<std::chrono::seconds>(w.mintedAt.time_since_epoch()).count()));
-  fs::rename(tmp, dir, ec);  // atomic; if another process won the race, keep its copy
-  if (ec) fs::remove_all(tmp, ec);
-}
-
+// process: the first process of a build mints each profile, later ones read it back (hierarchy_cache).
 World mint(protocol::ProfileId id) {
-  if (auto cached = load(id)) return std::move(*cached);
-  auto profile = protocol::AlgorithmProfile::make(id);
-  protocol::SystemRandom random;
-  const protocol::TimePoint at = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-  protocol::FixedClock clock(at);
-  World w{std::move(profile), pki::mintHierarchy(pki::HierarchyOptions{}, protocol::AlgorithmProfile::make(id), random, clock), at};
-  store(id, w);
-  return w;
+  const auto name = std::string("roles-") + (id == protocol::ProfileId::set1 ? "set1" : "modern");
+  test_support::MintedSet set = test_support::cachedMinting(name, [id] {
+    protocol::SystemRandom random;
+    const protocol::TimePoint at = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+    protocol::FixedClock clock(at);
+    test_support::MintedSet minted{at, {}, {}};
+    test_support::putHierarchy(
+        minted, pki::mintHierarchy(pki::HierarchyOptions{}, protocol::AlgorithmProfile::make(id), random, clock));
+    return minted;
+  });
+  return World{protocol::AlgorithmProfile::make(id), test_support::takeHierarchy(set), set.mintedAt};
 }
 std::vector<protocol::ossl::Cert> cas(const World& w) {
   std::vector<protocol::ossl::Cert> out;
@@ -134,8 +71,8 @@ std::vector<protocol::ossl::Crl> Scene::freshCrls(const std::vector<protocol::pk
   return out;
 }
 
-wallet::TrustAnchors Scene::trust() const {
-  wallet::TrustAnchors t{share(w.h.root.cert.get()), cas(w), {}};
+pki::TrustAnchors Scene::trust() const {
+  pki::TrustAnchors t{share(w.h.root.cert.get()), cas(w), {}};
   for (const auto& c : crls) t.crls.push_back(share(c.get()));
   return t;
 }
@@ -147,7 +84,7 @@ void Scene::rebuild() {
   for (const auto& c : crls) g.crls.push_back(share(c.get()));
   gateway = std::make_unique<gateway::PaymentGateway>(std::move(g), gatewayStore, issuer, clock, random);
 
-  merchant::TrustAnchors t{share(w.h.root.cert.get()), cas(w), {}};
+  pki::TrustAnchors t{share(w.h.root.cert.get()), cas(w), {}};
   for (const auto& c : crls) t.crls.push_back(share(c.get()));
   merchant::MerchantConfig m{w.profile, hardening, merchantBrands, "https://shop.example/set", "en", std::move(t),
                              copy(w.h.merchantSignature), copy(w.h.merchantKeyExchange),

@@ -73,7 +73,7 @@ class Scene {
   std::vector<Bytes> authReqs, authRess;  // every AuthReq sent to the gateway and its answer
 
  private:
-  wallet::TrustAnchors trust() const;
+  protocol::pki::TrustAnchors trust() const;
 };
 
 // Decode / re-encode helpers for tampering with a MessageWrapper.

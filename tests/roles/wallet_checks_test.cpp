@@ -4,7 +4,7 @@
 
 #include "protocol/messages/sealed.hpp"
 #include "tests/roles/roles_fixture.hpp"
-#include "wallet-server/peer_trust.hpp"
+#include "protocol/pki/carried_trust.hpp"
 
 namespace setpay::roles_test {
 namespace {
@@ -18,7 +18,7 @@ Bytes resigned(Scene& s, const Bytes& pInitResWrapper, const std::function<void(
   auto w = unwrap(pInitResWrapper);
   auto opened = protocol::open(s.w.profile, std::get<protocol::PInitRes>(w.message));
   alter(opened.data);
-  protocol::SoftwareSigner key(wallet::share(signer.cert.get()), wallet::share(signer.key.get()));
+  protocol::SoftwareSigner key(protocol::pki::share(signer.cert.get()), protocol::pki::share(signer.key.get()));
   protocol::SignOptions carried;
   for (const auto& c : opened.signature.certificates) carried.extra.certificates.push_back(c.get());
   for (const auto& c : opened.signature.crls) carried.extra.crls.push_back(c.get());
@@ -83,8 +83,8 @@ TEST_F(WalletChecks, PResWithAnotherChallCIsChallengeMismatch) {
   auto w = unwrap(pRes);
   auto opened = protocol::open(s.w.profile, std::get<protocol::PRes>(w.message));
   opened.data.challC.back() ^= 1;
-  protocol::SoftwareSigner key(wallet::share(s.w.h.merchantSignature.cert.get()),
-                               wallet::share(s.w.h.merchantSignature.key.get()));
+  protocol::SoftwareSigner key(protocol::pki::share(s.w.h.merchantSignature.cert.get()),
+                               protocol::pki::share(s.w.h.merchantSignature.key.get()));
   w.message = protocol::buildPRes(s.w.profile, key, s.clock, opened.data);
   const Bytes bad = rewrap(w);
   EXPECT_EQ(refusal([&] { holder.acceptPRes(bad); }), ErrorCode::challengeMismatch);

@@ -1,4 +1,4 @@
-// One minted hierarchy per profile per test binary (RSA key generation is the slow part).
+// One minted hierarchy per profile per build (RSA key generation is the slow part; hierarchy_cache).
 #pragma once
 
 #include <vector>

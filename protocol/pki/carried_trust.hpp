@@ -1,0 +1,51 @@
+// Validating a peer's certificate the way every SET role must (notes §4): the path is built from the
+// CA certificates and CRLs we hold plus those carried in the SignedData that came with the message,
+// and ends at our configured Root (the only trust anchor; carried material never becomes trusted).
+// Also the brand of a validated path, and share(): a second owner of an OpenSSL object, for building
+// anchors and credentials from objects the caller keeps.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "protocol/clock.hpp"
+#include "protocol/crypto/signed_data.hpp"
+#include "protocol/openssl.hpp"
+#include "protocol/pki/validator.hpp"
+#include "protocol/profile.hpp"
+
+namespace setpay::protocol::pki {
+
+// Ours: the configured Root, and the CA certificates (Brand, CCA, MCA, PCA; may be empty when peers
+// carry them) and CRLs we hold.
+struct TrustAnchors {
+  ossl::Cert root;
+  std::vector<ossl::Cert> caCertificates;
+  std::vector<ossl::Crl> crls;
+};
+
+// `endEntity` (the signer, or another carried certificate such as Cert-PE) validated for `role`
+// against `validator`'s Root, building the path from our CA certificates/CRLs then the carried ones.
+// Throws what ChainValidator::validate throws. Returns the path, end entity first.
+ValidatedChain validateCarried(const ChainValidator& validator, std::span<const ossl::Cert> ourCertificates,
+                               std::span<const ossl::Crl> ourCrls, const X509* endEntity,
+                               const VerifiedSignedData& carried, Role role, const Clock& clock,
+                               std::optional<std::chrono::year_month> cardExpiry = std::nullopt);
+// Same, with a validator over `anchors.root` (throws invalidCertificate if that Root is not a SET Root).
+ValidatedChain validateCarried(const AlgorithmProfile& profile, const TrustAnchors& anchors, const X509* endEntity,
+                               const VerifiedSignedData& carried, Role role, const Clock& clock,
+                               std::optional<std::chrono::year_month> cardExpiry = std::nullopt);
+
+// The brand a validated path belongs to: the organization of its Brand CA (certificateType bca).
+// Throws invalidCertificate if the path has no Brand CA.
+std::string brandOf(const ValidatedChain& chain);
+
+// A second owner of the same OpenSSL object (reference count). Throws on null.
+ossl::Cert share(const X509* cert);
+ossl::Crl share(const X509_CRL* crl);
+ossl::PKey share(const EVP_PKEY* key);
+
+}  // namespace setpay::protocol::pki
