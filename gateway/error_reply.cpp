@@ -28,6 +28,8 @@ MessageWrapper errorWrapper(const Clock& clock, const std::string& swIdent, cons
 Bytes errorReply(const AlgorithmProfile& profile, Signer& signer, const Clock& clock, RandomSource& random,
                  const std::string& swIdent, const ErrorReport& report, const std::optional<MessageHeader>& offending,
                  ByteView offendingDer) noexcept {
+  // An Error we could not decode is still an Error: never answer it with one.
+  if (messageChoiceTag(offendingDer) == kErrorChoiceTag) return {};
   try {
     ErrorTBS tbs;
     tbs.errorCode = static_cast<int>(report.code);

@@ -57,6 +57,7 @@ Merchant::Merchant(MerchantConfig config, MerchantStore& store, Transport toGate
 
 // ---- a → b: the wake-up
 protocol::WakeUp Merchant::offer(const Order& order) {
+  const std::lock_guard lock(mutex_);
   OfferedOrder offered{random_.bytes(kLocalIdSize), order, std::nullopt};
   store_.saveOrder(offered);
   protocol::WakeUp w;
@@ -71,6 +72,7 @@ protocol::WakeUp Merchant::offer(const Order& order) {
 
 // ---- dispatch; the one place a failure becomes a SET Error
 Bytes Merchant::handle(ByteView in) {
+  const std::lock_guard lock(mutex_);
   std::optional<protocol::MessageHeader> header;
   try {
     const protocol::MessageWrapper w = protocol::decode<protocol::MessageWrapper>(in);
@@ -88,6 +90,8 @@ Bytes Merchant::handle(ByteView in) {
 }
 
 Bytes Merchant::errorFor(ErrorCode code, const std::optional<protocol::MessageHeader>& header, ByteView in) {
+  // An Error we could not decode is still an Error: never answer it with one.
+  if (protocol::messageChoiceTag(in) == protocol::kErrorChoiceTag) return {};
   try {
     protocol::ErrorTBS tbs;
     tbs.errorCode = static_cast<int>(code);

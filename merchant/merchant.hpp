@@ -6,6 +6,7 @@
 #pragma once
 
 #include <functional>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -68,6 +69,9 @@ class Merchant {
   protocol::RandomSource& random_;
   protocol::SoftwareSigner signer_;
   std::string merchantID_;
+  // One request at a time: the store's find → check state → save (Chall-M consumed once, one
+  // transaction per order) must not interleave, and random_ / signer_ are not thread-safe.
+  std::mutex mutex_;
 };
 
 }  // namespace setpay::merchant

@@ -19,9 +19,10 @@ namespace {
 std::string readFile(const std::string& path, std::size_t limit) {
   std::ifstream in(path, std::ios::binary);
   if (!in) bad("cannot read " + path);
-  std::ostringstream s;
-  s << in.rdbuf();
-  std::string out = s.str();
+  // Read at most one byte past the limit: a huge file, a FIFO or /dev/zero must not be slurped whole.
+  std::string out(limit + 1, '\0');
+  in.read(out.data(), static_cast<std::streamsize>(out.size()));
+  out.resize(static_cast<std::size_t>(in.gcount()));
   if (out.size() > limit) bad(path + " too large");
   return out;
 }

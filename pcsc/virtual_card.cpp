@@ -282,6 +282,9 @@ std::string VirtualCard::describe(ByteView command, const ResponseApdu& response
   const auto c = Apdu::parse(command);
   if (c && c->ins == app::ins::verify && !c->data.empty()) {
     cmd = protocol::hex(command.first(5)) + " <PIN>";
+  } else if (!c) {  // malformed: may still be a VERIFY carrying a PIN, so show the header only
+    cmd = protocol::hex(command.first(std::min<std::size_t>(command.size(), 4))) + " <" +
+          std::to_string(command.size()) + " bytes, malformed>";
   } else {
     cmd = hexHead(command);
   }

@@ -53,6 +53,8 @@ Bytes concat(std::initializer_list<ByteView> parts) {
   return out;
 }
 
+Cleansed::~Cleansed() { OPENSSL_cleanse(b_.data(), b_.size()); }
+
 std::string maskPan(std::string_view pan) {
   std::string out(pan);
   const std::size_t keep = out.size() > 4 ? 4 : 0;

@@ -28,6 +28,18 @@ bool constantTimeEqual(ByteView a, ByteView b);
 // Concatenation helper for building OAEP blocks and the like.
 Bytes concat(std::initializer_list<ByteView> parts);
 
+// Wipes a secret buffer (keys, OAEP blocks, PAN secrets) on every exit path of the scope that holds it.
+class Cleansed {
+ public:
+  explicit Cleansed(Bytes& b) : b_(b) {}
+  ~Cleansed();
+  Cleansed(const Cleansed&) = delete;
+  Cleansed& operator=(const Cleansed&) = delete;
+
+ private:
+  Bytes& b_;
+};
+
 // Mask a PAN for logs and errors: all but the last four digits replaced by '*'.
 std::string maskPan(std::string_view pan);
 

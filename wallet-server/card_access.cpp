@@ -32,9 +32,10 @@ constexpr std::size_t kMaxCardFile = 256 * 1024;
 std::string slurp(const std::filesystem::path& p) {
   std::ifstream in(p, std::ios::binary);
   if (!in) throw ProtocolError(ErrorCode::unspecifiedFailure, "cannot read " + p.string());
-  std::ostringstream s;
-  s << in.rdbuf();
-  std::string text = s.str();
+  // Read at most one byte past the limit: a huge file, a FIFO or /dev/zero must not be slurped whole.
+  std::string text(kMaxCardFile + 1, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<std::size_t>(in.gcount()));
   if (text.size() > kMaxCardFile) throw ProtocolError(ErrorCode::messageTooBig, p.string() + " is too large");
   return text;
 }

@@ -233,6 +233,9 @@ PurchaseOutcome guarded(Steps steps) {
   } catch (const ProtocolError& e) {
     out.error = e.code();
     out.detail = e.what();
+  } catch (const std::exception& e) {  // transport, card reader, allocation: still an outcome
+    out.error = ErrorCode::unspecifiedFailure;
+    out.detail = e.what();
   }
   return out;
 }

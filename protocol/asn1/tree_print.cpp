@@ -95,7 +95,8 @@ struct Walker {
         return;
       }
       case V_ASN1_OCTET_STRING:
-        line(indent, name, octetText(s));
+        // PANData.panSecret is the card's secret (it keys TransStain and the cardholder ID): never shown.
+        line(indent, name, name == "panSecret" ? std::to_string(s->length) + " octets (secret, not shown)" : octetText(s));
         return;
       case V_ASN1_GENERALIZEDTIME: {
         const std::string t = text(s);

@@ -22,17 +22,6 @@ using namespace envelope;
 constexpr long envelopedDataVersion = 0;
 constexpr long recipientInfoVersion = 0;
 
-class Cleansed {  // wipes a secret buffer on every exit path
- public:
-  explicit Cleansed(Bytes& b) : b_(b) {}
-  ~Cleansed() { OPENSSL_cleanse(b_.data(), b_.size()); }
-  Cleansed(const Cleansed&) = delete;
-  Cleansed& operator=(const Cleansed&) = delete;
-
- private:
-  Bytes& b_;
-};
-
 // True if `der` is exactly one DER element with a definite length.
 bool isOneElement(ByteView der) {
   if (der.empty() || der.size() > maxEnvelopeSize) return false;

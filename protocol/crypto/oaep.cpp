@@ -61,17 +61,6 @@ bool isOneSequence(ByteView der) {
   return p + length == der.data() + der.size();
 }
 
-class Cleansed {  // wipes a secret buffer on every exit path
- public:
-  explicit Cleansed(Bytes& b) : b_(b) {}
-  ~Cleansed() { OPENSSL_cleanse(b_.data(), b_.size()); }
-  Cleansed(const Cleansed&) = delete;
-  Cleansed& operator=(const Cleansed&) = delete;
-
- private:
-  Bytes& b_;
-};
-
 Bytes rawRsa(EVP_PKEY* key, ByteView in, bool encrypt) {
   ossl::PKeyCtx ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, key, nullptr));
   if (!ctx) return {};

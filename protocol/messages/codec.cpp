@@ -88,9 +88,27 @@ void checkPlainWrapper(const MessageWrapper& w) {
 
 }  // namespace
 
+// A well-formed DER wrapper whose Message alternative we do not implement is messageNotSupported (the
+// sender may retry with another), not decodingFailure.
+template <class T>
+T decodeOrUnsupported(ByteView der, std::size_t maxSize) {
+  try {
+    return decodeUnchecked<T>(der, maxSize);
+  } catch (const ProtocolError& e) {
+    if constexpr (std::is_same_v<T, MessageWrapper>) {
+      const auto tag = e.code() == ErrorCode::decodingFailure ? messageChoiceTag(der) : std::nullopt;
+      if (tag && !knownMessageChoiceTag(*tag)) {
+        asn1::checkDerShape(der);  // otherwise valid DER only
+        throw ProtocolError(ErrorCode::messageNotSupported, "Message alternative [" + std::to_string(*tag) + "]");
+      }
+    }
+    throw;
+  }
+}
+
 template <class T>
 T decode(ByteView der, std::size_t maxSize) {
-  T v = decodeUnchecked<T>(der, maxSize);
+  T v = decodeOrUnsupported<T>(der, maxSize);
   if constexpr (std::is_same_v<T, MessageWrapper>) checkPlainWrapper(v);
   return v;
 }

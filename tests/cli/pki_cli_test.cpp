@@ -2,77 +2,34 @@
 // `setpay pki verify` accepts each role and rejects wrong-role, expired and revoked certificates.
 #include <gtest/gtest.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 
-#include <cstdio>
-#include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <memory>
-#include <sstream>
 #include <string>
 #include <vector>
+
+#include "tests/support/scratch.hpp"
 
 namespace fs = std::filesystem;
 
 namespace {
 
-struct Run {
-  int status;
-  std::string output;  // stdout + stderr
-};
+using setpay::test_support::readFile;
+using setpay::test_support::shellQuote;
+using Run = setpay::test_support::CommandResult;
 
-std::string quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
-
-Run sh(const std::string& command) {
-  Run r{-1, {}};
-  FILE* p = popen((command + " 2>&1").c_str(), "r");
-  if (!p) return r;
-  char buf[4096];
-  std::size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) r.output.append(buf, n);
-  const int raw = pclose(p);
-  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-  return r;
-}
-
-std::string setpay() {
-  const char* b = std::getenv("SETPAY_BINARY");
-  return b && *b ? b : SETPAY_BUILT_BINARY;
-}
-
-Run pki(const std::string& args) { return sh(quote(setpay()) + " pki " + args); }
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+// stdout and stderr together, as a user at a terminal sees them.
+Run sh(const std::string& command) { return setpay::test_support::captureCommand(command + " 2>&1"); }
+Run pki(const std::string& args) { return sh(shellQuote(setpay::test_support::setpayBinary()) + " pki " + args); }
 
 // One hierarchy per profile for the whole binary; removed at exit.
 struct Minted {
-  fs::path base;
-  fs::path dir;
+  setpay::test_support::TempDir base{"setpay-pki-cli"};
+  fs::path dir = base.path() / "D";
   Run init;
-  explicit Minted(const std::string& profile) {
-    std::string tmpl = (fs::temp_directory_path() / "setpay-pki-cli-XXXXXX").string();
-    if (mkdtemp(tmpl.data())) base = tmpl;
-    dir = base / "D";
-    init = pki("init " + quote(dir.string()) + " --profile " + profile);
-  }
-  ~Minted() {
-    std::error_code ec;
-    if (!base.empty()) fs::remove_all(base, ec);
-  }
-  Minted(const Minted&) = delete;
-  Minted& operator=(const Minted&) = delete;
-  std::string d() const { return quote(dir.string()); }
-  std::string path(const std::string& rel) const { return quote((dir / rel).string()); }
+  explicit Minted(const std::string& profile)
+      : init(pki("init " + shellQuote(dir.string()) + " --profile " + profile)) {}
+  std::string d() const { return shellQuote(dir.string()); }
+  std::string path(const std::string& rel) const { return shellQuote((dir / rel).string()); }
   fs::path cardholder() const {
     for (const auto& e : fs::directory_iterator(dir / "cardholders"))
       if (e.is_directory()) return e.path();
@@ -102,7 +59,7 @@ INSTANTIATE_TEST_SUITE_P(Profiles, PkiCli, ::testing::Values("modern", "set1"),
 }  // namespace
 
 TEST_P(PkiCli, InitWritesTheDocumentedLayoutWithPrivateKeys) {
-  EXPECT_EQ(slurp(m().dir / "profile"), GetParam() + "\n");
+  EXPECT_EQ(readFile(m().dir / "profile"), GetParam() + "\n");
   EXPECT_TRUE(fs::exists(m().dir / "README.txt"));
   for (const char* entity : {"root", "brand", "cca", "mca", "pca", "merchant-sign", "merchant-kex",
                              "gateway-sign", "gateway-kex"}) {
@@ -125,7 +82,7 @@ TEST_P(PkiCli, InitWritesTheDocumentedLayoutWithPrivateKeys) {
 TEST_P(PkiCli, CardholderDirectoryHoldsCardPersonalisation) {
   const fs::path card = m().cardholder();
   ASSERT_FALSE(card.empty());
-  const std::string conf = slurp(card / "card.conf");
+  const std::string conf = readFile(card / "card.conf");
   std::istringstream lines(conf);
   std::vector<std::string> keys;
   for (std::string line; std::getline(lines, line);) keys.push_back(line.substr(0, line.find('=')));
@@ -137,7 +94,7 @@ TEST_P(PkiCli, CardholderDirectoryHoldsCardPersonalisation) {
   ASSERT_EQ(stat((card / "card.conf").c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0600u);
   // The certificate's CN is the directory name (the unique cardholder ID), not the PAN.
-  const auto subject = sh("openssl x509 -noout -subject -nameopt RFC2253 -in " + quote((card / "cert.pem").string()));
+  const auto subject = sh("openssl x509 -noout -subject -nameopt RFC2253 -in " + shellQuote((card / "cert.pem").string()));
   ASSERT_EQ(subject.status, 0) << subject.output;
   EXPECT_NE(subject.output.find("CN=" + card.filename().string()), std::string::npos) << subject.output;
   EXPECT_EQ(subject.output.find("4111"), std::string::npos);
@@ -162,7 +119,7 @@ TEST_P(PkiCli, OpenSslPrintsTheSetExtensionsByName) {
 }
 
 TEST_P(PkiCli, OpenSslVerifiesTheChainOnlyWhenToldToIgnoreSetCriticalExtensions) {
-  const std::string bundle = quote((m().base / ("bundle-" + GetParam() + ".pem")).string());
+  const std::string bundle = shellQuote((m().base.path() / ("bundle-" + GetParam() + ".pem")).string());
   ASSERT_EQ(sh("cat " + m().path("brand/cert.pem") + " " + m().path("mca/cert.pem") + " > " + bundle).status, 0);
   const auto ok = sh("openssl verify -ignore_critical -CAfile " + m().path("root/cert.pem") + " -untrusted " +
                      bundle + " " + m().path("merchant-sign/cert.pem"));
@@ -183,13 +140,13 @@ TEST_P(PkiCli, VerifyAcceptsEveryRolesCertificate) {
     EXPECT_EQ(r.status, 0) << role << ": " << r.output;
     EXPECT_EQ(r.output.rfind("OK:", 0), 0u) << r.output;
   }
-  const auto card = pki("verify " + m().d() + " --cert " + quote((m().cardholder() / "cert.pem").string()) +
+  const auto card = pki("verify " + m().d() + " --cert " + shellQuote((m().cardholder() / "cert.pem").string()) +
                         " --role cardholder");
   EXPECT_EQ(card.status, 0) << card.output;
 }
 
 TEST_P(PkiCli, VerifyRejectsCardholderPresentedAsMerchant) {
-  const auto r = pki("verify " + m().d() + " --cert " + quote((m().cardholder() / "cert.pem").string()) +
+  const auto r = pki("verify " + m().d() + " --cert " + shellQuote((m().cardholder() / "cert.pem").string()) +
                      " --role merchant-sign");
   EXPECT_EQ(r.status, 1) << r.output;
   EXPECT_NE(r.output.find("REJECTED: invalidCertificate"), std::string::npos) << r.output;
@@ -203,26 +160,26 @@ TEST_P(PkiCli, VerifyRejectsAnExpiredCertificate) {
 }
 
 TEST_P(PkiCli, RevokedCardholderIsRejectedAndTheCrlIsReissued) {
-  const std::string out = (m().base / "revoked-card").string();
+  const std::string out = (m().base.path() / "revoked-card").string();
   const auto issued = pki("issue-cardholder " + m().d() + " --pan 5500000000000004 --expiry 209912 --name 'Re Voked'" +
-                          " --msisdn +33612345678 --pin 987654 --out " + quote(out));
+                          " --msisdn +33612345678 --pin 987654 --out " + shellQuote(out));
   ASSERT_EQ(issued.status, 0) << issued.output;
   EXPECT_EQ(issued.output.find("5500000000000004"), std::string::npos);
-  EXPECT_NE(slurp(fs::path(out) / "card.conf").find("pin=987654\n"), std::string::npos);
-  const std::string cert = quote(out + "/cert.pem");
+  EXPECT_NE(readFile(fs::path(out) / "card.conf").find("pin=987654\n"), std::string::npos);
+  const std::string cert = shellQuote(out + "/cert.pem");
   ASSERT_EQ(pki("verify " + m().d() + " --cert " + cert + " --role cardholder").status, 0);
-  const std::string crlBefore = slurp(m().dir / "cca" / "crl.pem");
+  const std::string crlBefore = readFile(m().dir / "cca" / "crl.pem");
   const auto revoked = pki("revoke " + m().d() + " --cert " + cert);
   ASSERT_EQ(revoked.status, 0) << revoked.output;
   EXPECT_NE(revoked.output.find("cca CRL"), std::string::npos) << revoked.output;
-  EXPECT_NE(slurp(m().dir / "cca" / "crl.pem"), crlBefore);
+  EXPECT_NE(readFile(m().dir / "cca" / "crl.pem"), crlBefore);
   const auto crlText = sh("openssl crl -noout -text -in " + m().path("cca/crl.pem"));
   EXPECT_NE(crlText.output.find("Revoked Certificates:"), std::string::npos) << crlText.output;
   const auto r = pki("verify " + m().d() + " --cert " + cert + " --role cardholder");
   EXPECT_EQ(r.status, 1) << r.output;
   EXPECT_NE(r.output.find("REJECTED: revokedCertificate"), std::string::npos) << r.output;
   // The hierarchy's own cardholder, same CCA, is unaffected.
-  EXPECT_EQ(pki("verify " + m().d() + " --cert " + quote((m().cardholder() / "cert.pem").string()) +
+  EXPECT_EQ(pki("verify " + m().d() + " --cert " + shellQuote((m().cardholder() / "cert.pem").string()) +
                 " --role cardholder").status, 0);
 }
 

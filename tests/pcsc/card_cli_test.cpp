@@ -7,10 +7,7 @@
 #include <sys/wait.h>
 
 #include <chrono>
-#include <cstdlib>
-#include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <thread>
 
 #include "pcsc/card_error.hpp"
@@ -26,8 +23,7 @@ namespace {
 class CardProcess {
  public:
   CardProcess(std::vector<std::string> args, const std::string& log) {
-    const char* binary = std::getenv("SETPAY_BINARY");
-    if (!binary) throw std::runtime_error("SETPAY_BINARY unset");
+    const std::string binary = test_support::setpayBinary();
     args.insert(args.begin(), {binary, "card"});
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
@@ -35,7 +31,7 @@ class CardProcess {
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_addopen(&actions, 2, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    const int rc = posix_spawn(&pid_, binary, &actions, nullptr, argv.data(), environ);
+    const int rc = posix_spawn(&pid_, binary.c_str(), &actions, nullptr, argv.data(), environ);
     posix_spawn_file_actions_destroy(&actions);
     if (rc != 0) throw std::runtime_error("cannot start setpay card");
   }
@@ -67,13 +63,6 @@ class CardProcess {
   pid_t pid_ = -1;
 };
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 TEST(CardCommand, ServesThroughPcscdTracesMaskedAndLeavesOnRemoveAfter) {
   const auto env = test::virtualPcsc();
   if (!env) GTEST_SKIP() << "PCSCLITE_CSOCK_NAME unset: run under scripts/with-virtual-pcsc.sh";
@@ -99,7 +88,7 @@ TEST(CardCommand, ServesThroughPcscdTracesMaskedAndLeavesOnRemoveAfter) {
     }
   }
   EXPECT_EQ(card.exitStatus(std::chrono::seconds(5)), 0);
-  const std::string trace = slurp(log);
+  const std::string trace = test_support::readFile(log);
   EXPECT_NE(trace.find("00a4040009a00000099953455401"), std::string::npos) << trace;
   EXPECT_NE(trace.find("************1111"), std::string::npos) << trace;
   EXPECT_EQ(trace.find("4111111111111111"), std::string::npos) << trace;
@@ -113,18 +102,17 @@ TEST(CardCommand, ServesThroughPcscdTracesMaskedAndLeavesOnRemoveAfter) {
 TEST(CardCommand, RunsACardIssuedBySetpayPki) {
   const auto env = test::virtualPcsc();
   if (!env) GTEST_SKIP() << "PCSCLITE_CSOCK_NAME unset: run under scripts/with-virtual-pcsc.sh";
-  const std::string binary = std::getenv("SETPAY_BINARY");
-  const test::TempDirectory temp;
-  const std::string& root = temp.path();
+  const std::string binary = test_support::setpayBinary();
+  const test_support::TempDir temp{"setpay-pcsc-test"};
+  const std::string root = temp.path().string();
   const std::string pki = root + "/pki", cardDir = root + "/card";
-  ASSERT_EQ(std::system((binary + " pki init " + pki + " > " + root + "/init.log 2>&1").c_str()), 0)
-      << slurp(root + "/init.log");
-  ASSERT_EQ(std::system((binary + " pki issue-cardholder " + pki +
-                         " --pan 4111111111111111 --expiry 202911 --name CAROL --pin 4321 --out " + cardDir +
-                         " > " + root + "/issue.log 2>&1")
-                            .c_str()),
+  ASSERT_EQ(test_support::runCommand(binary + " pki init " + pki + " > " + root + "/init.log 2>&1"), 0)
+      << test_support::readFile(root + "/init.log");
+  ASSERT_EQ(test_support::runCommand(binary + " pki issue-cardholder " + pki +
+                                     " --pan 4111111111111111 --expiry 202911 --name CAROL --pin 4321 --out " +
+                                     cardDir + " > " + root + "/issue.log 2>&1"),
             0)
-      << slurp(root + "/issue.log");
+      << test_support::readFile(root + "/issue.log");
   {
     CardProcess card({"--card-dir", cardDir, "--port", std::to_string(env->port1)}, root + "/card.log");
     const Context ctx;
@@ -167,7 +155,7 @@ TEST(CardCommand, RejectsBadUsage) {
   std::ofstream(dir.path() + "/card.conf", std::ios::app) << "pin=12\n";  // too short a PIN
   CardProcess badPin({"--card-dir", dir.path(), "--port", std::to_string(env->port1)}, dir.path() + "/b.log");
   EXPECT_EQ(badPin.exitStatus(std::chrono::seconds(5)), 1);
-  EXPECT_NE(slurp(dir.path() + "/b.log").find("pin must be 4-12 digits"), std::string::npos);
+  EXPECT_NE(test_support::readFile(dir.path() + "/b.log").find("pin must be 4-12 digits"), std::string::npos);
 }
 
 }  // namespace

@@ -5,8 +5,6 @@
 #include <openssl/x509.h>
 
 #include <cstdlib>
-#include <filesystem>
-#include <fstream>
 #include <stdexcept>
 
 #include "pcsc/card_error.hpp"
@@ -15,6 +13,7 @@
 namespace setpay::pcsc::test {
 
 namespace ossl = protocol::ossl;
+using test_support::writeFile;
 
 namespace {
 
@@ -40,12 +39,6 @@ ossl::Cert selfSigned(EVP_PKEY* key, const std::string& cn) {
   return cert;
 }
 
-void writeFile(const std::string& path, const std::string& content) {
-  std::ofstream out(path, std::ios::binary);
-  out << content;
-  if (!out) throw std::runtime_error("cannot write " + path);
-}
-
 std::string keyPem(EVP_PKEY* key) {
   ossl::Bio bio(BIO_new(BIO_s_mem()));
   PEM_write_bio_PrivateKey(bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr);
@@ -56,21 +49,7 @@ std::string keyPem(EVP_PKEY* key) {
 
 }  // namespace
 
-TempDirectory::TempDirectory() {
-  std::string templ = (std::filesystem::temp_directory_path() / "setpay-pcsc-test.XXXXXX").string();
-  if (!mkdtemp(templ.data())) throw std::runtime_error("mkdtemp");
-  path_ = templ;
-}
-
-TempDirectory::~TempDirectory() {
-  std::error_code ec;
-  std::filesystem::remove_all(path_, ec);
-}
-
 CardDirectory::CardDirectory(KeyKind kind, const CardFields& f) {
-  std::string templ = (std::filesystem::temp_directory_path() / "setpay-card.XXXXXX").string();
-  if (!mkdtemp(templ.data())) throw std::runtime_error("mkdtemp");
-  path_ = templ;
   const ossl::PKey key = generateKey(kind);
   const ossl::Cert cert = selfSigned(key.get(), f.name);
   writeFile(path_ + "/cert.pem", ossl::toPem(cert.get()));
@@ -79,11 +58,6 @@ CardDirectory::CardDirectory(KeyKind kind, const CardFields& f) {
                                       "\npan-secret=" + f.panSecret + "\npin=" + f.pin +
                                       "\nprofile=" + f.profile + "\n" +
                                       (f.acKey.empty() ? "" : "ac-key=" + f.acKey + "\npsn=00\n"));
-}
-
-CardDirectory::~CardDirectory() {
-  std::error_code ec;
-  std::filesystem::remove_all(path_, ec);
 }
 
 std::optional<VirtualPcsc> virtualPcsc() {

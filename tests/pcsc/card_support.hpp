@@ -12,6 +12,7 @@
 #include "pcsc/reader.hpp"
 #include "pcsc/virtual_card.hpp"
 #include "pcsc/vpcd_card.hpp"
+#include "tests/support/scratch.hpp"
 
 namespace setpay::pcsc::test {
 
@@ -27,30 +28,15 @@ struct CardFields {
   std::string acKey = "";  // hex; empty: no GENERATE AC
 };
 
-// An empty temporary directory, removed with its content on destruction.
-class TempDirectory {
- public:
-  TempDirectory();
-  ~TempDirectory();
-  TempDirectory(const TempDirectory&) = delete;
-  TempDirectory& operator=(const TempDirectory&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
-
 // A temporary card directory (cert.pem, key.pem, card.conf); removed on destruction.
 class CardDirectory {
  public:
   explicit CardDirectory(KeyKind kind, const CardFields& fields = {});
-  ~CardDirectory();
-  CardDirectory(const CardDirectory&) = delete;
-  CardDirectory& operator=(const CardDirectory&) = delete;
   const std::string& path() const { return path_; }
 
  private:
-  std::string path_;
+  test_support::TempDir dir_{"setpay-card"};
+  std::string path_ = dir_.path().string();
 };
 
 // The environment from with-virtual-pcsc.sh; nullopt (→ GTEST_SKIP) when not run under it.

@@ -23,9 +23,6 @@ namespace {
 class ViccProcess {
  public:
   explicit ViccProcess(std::uint16_t port) {
-    std::string templ = (std::filesystem::temp_directory_path() / "setpay-vicc.XXXXXX").string();
-    if (!mkdtemp(templ.data())) throw std::runtime_error("mkdtemp");
-    dir_ = templ;
     // Debian ships pycryptodome as Cryptodome; vicc imports Crypto.
     std::filesystem::create_directories(dir_ + "/shim");
     std::filesystem::create_directory_symlink("/usr/lib/python3/dist-packages/Cryptodome", dir_ + "/shim/Crypto");
@@ -48,11 +45,7 @@ class ViccProcess {
     posix_spawn_file_actions_destroy(&actions);
     if (rc != 0) throw std::runtime_error("cannot start vicc");
   }
-  ~ViccProcess() {
-    stop();
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
-  }
+  ~ViccProcess() { stop(); }  // before scratch_ goes: vicc writes its log there
   ViccProcess(const ViccProcess&) = delete;
   ViccProcess& operator=(const ViccProcess&) = delete;
 
@@ -74,7 +67,8 @@ class ViccProcess {
   }
 
  private:
-  std::string dir_;
+  test_support::TempDir scratch_{"setpay-vicc"};
+  std::string dir_ = scratch_.path().string();
   pid_t pid_ = -1;
 };
 

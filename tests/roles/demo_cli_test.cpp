@@ -1,30 +1,18 @@
 // `setpay demo` as a user runs it: exit status, the three scenes, the trace facts, no PAN in clear.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
-#include <cstdio>
-#include <cstdlib>
 #include <string>
+
+#include "tests/support/scratch.hpp"
 
 namespace {
 
-struct DemoRun {
-  int status = -1;
-  std::string output;  // stdout + stderr
-};
+using DemoRun = setpay::test_support::CommandResult;
 
+// stdout and stderr together, as a user at a terminal sees them.
 DemoRun demo(const std::string& args) {
-  const char* binary = std::getenv("SETPAY_BINARY");
-  DemoRun r;
-  if (!binary || !*binary) return r;
-  FILE* p = popen(("'" + std::string(binary) + "' demo " + args + " 2>&1").c_str(), "r");
-  if (!p) return r;
-  char buf[4096];
-  std::size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) r.output.append(buf, n);
-  const int raw = pclose(p);
-  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-  return r;
+  return setpay::test_support::captureCommand(setpay::test_support::shellQuote(setpay::test_support::setpayBinary()) +
+                                              " demo " + args + " 2>&1");
 }
 
 bool has(const DemoRun& r, const std::string& s) { return r.output.find(s) != std::string::npos; }

@@ -32,17 +32,6 @@ class Composite : public ::testing::TestWithParam<ProfileId> {
   const Bytes t = sampleT();
   const Bytes baggage = sampleT("the PI, already encrypted for P");
   const Bytes p = panToken("4111111111111111");
-
-  ErrorCode codeOf(const std::function<void()>& f, std::string* what = nullptr) {
-    try {
-      f();
-    } catch (const ProtocolError& e) {
-      if (what) *what = e.what();
-      return e.code();
-    }
-    ADD_FAILURE() << "expected a ProtocolError";
-    return ErrorCode::unspecifiedFailure;
-  }
   void expectSigner(const OpenedEnc& o, int tbsNid) {
     EXPECT_EQ(o.signedPart.contentTypeNid, tbsNid);
     ASSERT_NE(o.signedPart.signer, nullptr);

@@ -5,64 +5,28 @@
 #include <gtest/gtest.h>
 #include <openssl/obj_mac.h>
 #include <openssl/pkcs7.h>
-#include <stdlib.h>
-#include <unistd.h>
 
-#include <cstdio>
-#include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <string>
 
 #include "protocol/crypto/digest.hpp"
 #include "protocol/crypto/enveloped_data.hpp"
 #include "protocol/crypto/oaep.hpp"
 #include "tests/protocol/crypto/envelope_fixture.hpp"
+#include "tests/support/scratch.hpp"
 
 using namespace setpay::protocol;
 using namespace setpay::envelope_test;
 
 namespace {
 
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "setpay-env-XXXXXX").string();
-    if (mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
+using setpay::test_support::readFile;
+using setpay::test_support::writeFile;
 
- private:
-  std::filesystem::path path_;
-};
-
-void writeFile(const std::string& path, ByteView data) {
-  std::ofstream out(path, std::ios::binary);
-  out.write(reinterpret_cast<const char*>(data.data()), static_cast<std::streamsize>(data.size()));
-}
-Bytes readFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return Bytes(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
-// Runs a shell command; returns its exit status and (in *out) its stdout.
+// Exit status; stdout and stderr together in *out, so a failed assertion shows openssl's message.
 int run(const std::string& cmd, std::string* out = nullptr) {
-  FILE* pipe = popen((cmd + " 2>&1").c_str(), "r");
-  if (pipe == nullptr) return -1;
-  std::string text;
-  char buf[4096];
-  std::size_t n;
-  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) text.append(buf, n);
-  const int status = pclose(pipe);
-  if (out) *out = text;
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  const auto r = setpay::test_support::captureCommand(cmd + " 2>&1");
+  if (out) *out = r.output;
+  return r.status;
 }
 
 struct Parts {
@@ -87,7 +51,7 @@ class EnvelopeCli : public ::testing::TestWithParam<ProfileId> {
  protected:
   AlgorithmProfile profile = AlgorithmProfile::make(GetParam());
   const setpay::support::TestKey& r = recipient(GetParam());
-  TempDir dir;
+  setpay::test_support::TempDir dir{"setpay-env"};
   const char* cipherName() const { return GetParam() == ProfileId::set1 ? "-des-cbc" : "-aes-128-cbc"; }
 
   // openssl pkeyutl raw-decrypts the encryptedKey; returns the unmasked DB (checking I on the way).
@@ -100,7 +64,7 @@ class EnvelopeCli : public ::testing::TestWithParam<ProfileId> {
                   &log),
               0)
         << log;
-    const Bytes block = readFile(dir.file("block.bin"));
+    const Bytes block = toBytes(readFile(dir.file("block.bin")));
     EXPECT_EQ(block.size(), GetParam() == ProfileId::set1 ? 128u : 256u);
     if (block.size() < 64) return {};
     EXPECT_GE(block[0], 0x01);
@@ -123,7 +87,7 @@ class EnvelopeCli : public ::testing::TestWithParam<ProfileId> {
                   &log),
               0)
         << log;
-    return readFile(dir.file("pt.bin"));
+    return toBytes(readFile(dir.file("pt.bin")));
   }
 };
 

@@ -2,12 +2,15 @@
 // RSA-1024 for set1, RSA-2048 for modern), sample contents, and SET-shaped PANData / PANToken DER.
 #pragma once
 
+#include <gtest/gtest.h>
 #include <openssl/asn1.h>
 #include <openssl/obj_mac.h>
 
+#include <functional>
 #include <string>
 
 #include "protocol/bytes.hpp"
+#include "protocol/error.hpp"
 #include "protocol/openssl.hpp"
 #include "protocol/profile.hpp"
 #include "tests/support/test_keys.hpp"
@@ -18,6 +21,18 @@ using protocol::AlgorithmProfile;
 using protocol::Bytes;
 using protocol::ByteView;
 using protocol::ProfileId;
+
+// The ErrorCode f throws (its message in *what); a test failure when it throws none.
+inline protocol::ErrorCode codeOf(const std::function<void()>& f, std::string* what = nullptr) {
+  try {
+    f();
+  } catch (const protocol::ProtocolError& e) {
+    if (what) *what = e.what();
+    return e.code();
+  }
+  ADD_FAILURE() << "expected a ProtocolError";
+  return protocol::ErrorCode::unspecifiedFailure;
+}
 
 inline const char* profileName(ProfileId id) { return id == ProfileId::set1 ? "set1" : "modern"; }
 inline const char* recipientKeyName(ProfileId id) { return id == ProfileId::set1 ? "rsa-1024" : "rsa-2048"; }

@@ -26,17 +26,6 @@ class Envelope : public ::testing::TestWithParam<ProfileId> {
   const Bytes t = sampleT();
   const Bytes pan = panData("4111111111111111");
   const Bytes token = panToken("4111111111111111");
-
-  ErrorCode codeOf(const std::function<void()>& f, std::string* what = nullptr) {
-    try {
-      f();
-    } catch (const ProtocolError& e) {
-      if (what) *what = e.what();
-      return e.code();
-    }
-    ADD_FAILURE() << "expected a ProtocolError";
-    return ErrorCode::unspecifiedFailure;
-  }
 };
 
 TEST_P(Envelope, RoundTripsEveryOperator) {

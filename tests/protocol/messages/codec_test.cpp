@@ -6,6 +6,7 @@
 #include "protocol/error.hpp"
 #include "protocol/messages/codec.hpp"
 #include "protocol/messages/hardening.hpp"
+#include "tests/protocol/messages/code_of.hpp"
 #include "tests/protocol/messages/samples.hpp"
 
 namespace setpay::protocol {
@@ -16,17 +17,6 @@ class Codec : public ::testing::Test {
   AlgorithmProfile prof = AlgorithmProfile::make(ProfileId::modern);
   SeededRandom rng{"codec-test"};
 };
-
-template <class F>
-ErrorCode codeOf(F&& f) {
-  try {
-    f();
-  } catch (const ProtocolError& e) {
-    return e.code();
-  }
-  ADD_FAILURE() << "no ProtocolError";
-  return ErrorCode::unspecifiedFailure;
-}
 
 template <class T>
 void expectRoundTrip(const T& v) {

@@ -4,52 +4,29 @@
 
 #include <openssl/evp.h>
 
-#include <array>
-#include <cstdio>
-#include <cstdlib>
 #include <filesystem>
-#include <fstream>
+#include <string>
 
 #include "protocol/messages/describe.hpp"
 #include "protocol/wakeup/wakeup.hpp"
 #include "tests/protocol/messages/message_vectors.hpp"
+#include "tests/support/scratch.hpp"
 
 namespace setpay::protocol {
 namespace {
 
-struct CliRun {
-  int status;
-  std::string out;
-};
+using CliRun = test_support::CommandResult;
 
 class Inspect : public ::testing::Test {
  protected:
-  std::filesystem::path dir;
-  void SetUp() override {
-    char t[] = "/tmp/setpay-inspect-XXXXXX";
-    ASSERT_NE(mkdtemp(t), nullptr);
-    dir = t;
-  }
-  void TearDown() override { std::filesystem::remove_all(dir); }
+  test_support::TempDir dir{"setpay-inspect"};
 
   std::string write(const std::string& name, const std::string& data) {
-    const auto p = dir / name;
-    std::ofstream(p, std::ios::binary) << data;
-    return p.string();
+    test_support::writeFile(dir.path() / name, data);
+    return dir.file(name);
   }
-  static std::string binary() {
-    const char* b = std::getenv("SETPAY_BINARY");
-    return b ? b : "";
-  }
-  CliRun run(const std::string& args) {
-    const std::string cmd = binary() + " inspect " + args + " 2>&1";
-    FILE* pipe = popen(cmd.c_str(), "r");
-    std::string out;
-    std::array<char, 4096> buf{};
-    while (std::size_t n = fread(buf.data(), 1, buf.size(), pipe)) out.append(buf.data(), n);
-    const int status = pclose(pipe);
-    return CliRun{WEXITSTATUS(status), out};
-  }
+  static std::string binary() { return test_support::setpayBinary(); }
+  CliRun run(const std::string& args) { return test_support::captureCommand(binary() + " inspect " + args + " 2>&1"); }
   static Bytes vector(const std::string& message, ProfileId p, const std::string& idPart) {
     for (const auto& v : support::loadVectors(samples::messageVectorFile(message, p)).vectors)
       if (v.id.find(idPart) != std::string::npos) return v.expected("MessageWrapper");
@@ -72,55 +49,57 @@ TEST_F(Inspect, PReqWithGatewayKeyShowsMaskedPan) {
   const Bytes der = vector("PReq", ProfileId::modern, "dual");
   const std::string file = write("preq.der", std::string(der.begin(), der.end()));
   const CliRun plain = run(file);
-  ASSERT_EQ(plain.status, 0) << plain.out;
-  EXPECT_NE(plain.out.find("purchaseRequest [2] = pReqDualSigned [0]"), std::string::npos) << plain.out;
-  EXPECT_NE(plain.out.find("setct-PI-TBS"), std::string::npos);
-  EXPECT_NE(plain.out.find("setct-PIDualSignedTBE"), std::string::npos);
-  EXPECT_NE(plain.out.find("dual signature verifies"), std::string::npos) << plain.out;
-  EXPECT_EQ(plain.out.find("PANData"), std::string::npos);  // not opened without the key
+  ASSERT_EQ(plain.status, 0) << plain.output;
+  EXPECT_NE(plain.output.find("purchaseRequest [2] = pReqDualSigned [0]"), std::string::npos) << plain.output;
+  EXPECT_NE(plain.output.find("setct-PI-TBS"), std::string::npos);
+  EXPECT_NE(plain.output.find("setct-PIDualSignedTBE"), std::string::npos);
+  EXPECT_NE(plain.output.find("dual signature verifies"), std::string::npos) << plain.output;
+  EXPECT_EQ(plain.output.find("PANData"), std::string::npos);  // not opened without the key
   const CliRun opened = run(file + " --key " + keyFile("rsa-2048"));
-  ASSERT_EQ(opened.status, 0) << opened.out;
-  EXPECT_NE(opened.out.find("PANData"), std::string::npos) << opened.out;
-  EXPECT_NE(opened.out.find("************1111"), std::string::npos);
-  EXPECT_EQ(opened.out.find("4111111111111111"), std::string::npos);
-  EXPECT_NE(opened.out.find("840 12950 -2 = 129.50 USD"), std::string::npos);
-  EXPECT_NE(opened.out.find("gatewayKeyExchangeThumb"), std::string::npos);
+  ASSERT_EQ(opened.status, 0) << opened.output;
+  EXPECT_NE(opened.output.find("PANData"), std::string::npos) << opened.output;
+  EXPECT_NE(opened.output.find("************1111"), std::string::npos);
+  EXPECT_EQ(opened.output.find("4111111111111111"), std::string::npos);
+  EXPECT_NE(opened.output.find("840 12950 -2 = 129.50 USD"), std::string::npos);
+  EXPECT_NE(opened.output.find("gatewayKeyExchangeThumb"), std::string::npos);
+  // The PAN secret keys TransStain and the cardholder ID: its length is shown, never its value.
+  EXPECT_NE(opened.output.find("panSecret: 20 octets (secret, not shown)"), std::string::npos) << opened.output;
 }
 
 TEST_F(Inspect, AuthResOpensWithMerchantKeyInBothEncodings) {
   const Bytes der = vector("AuthRes", ProfileId::set1, "AuthRes-X");
   const std::string pem = "-----BEGIN SET MESSAGE-----\n" + base64(der) + "\n-----END SET MESSAGE-----\n";
   const CliRun r = run(write("authres.pem", pem) + " --key " + keyFile("rsa-1024"));
-  ASSERT_EQ(r.status, 0) << r.out;
-  EXPECT_NE(r.out.find("profile set1"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("setct-AuthResTBEX"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("authCode: 0 (approved)"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("PANToken"), std::string::npos);
-  EXPECT_EQ(r.out.find("4111111111111111"), std::string::npos);
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_NE(r.output.find("profile set1"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("setct-AuthResTBEX"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("authCode: 0 (approved)"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("PANToken"), std::string::npos);
+  EXPECT_EQ(r.output.find("4111111111111111"), std::string::npos);
   const CliRun bare = run(write("authres.b64", base64(der)) + " --key " + keyFile("rsa-1024"));
   EXPECT_EQ(bare.status, 0);
-  EXPECT_EQ(bare.out, r.out);
+  EXPECT_EQ(bare.output, r.output);
 }
 
 TEST_F(Inspect, SignedMessagesShowTheirContent) {
   const Bytes der = vector("PRes", ProfileId::modern, "PRes");
   const CliRun r = run(write("pres.der", std::string(der.begin(), der.end())));
-  ASSERT_EQ(r.status, 0) << r.out;
-  EXPECT_NE(r.out.find("completionCode: 4 (authorizationPerformed)"), std::string::npos) << r.out;
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_NE(r.output.find("completionCode: 4 (authorizationPerformed)"), std::string::npos) << r.output;
 }
 
 TEST_F(Inspect, CertificateAndWakeUp) {
   const CliRun cert = run((support::vectorsDir() / "keys" / "rsa-2048.cert.pem").string());
-  ASSERT_EQ(cert.status, 0) << cert.out;
-  EXPECT_NE(cert.out.find("subject: /O=setpay test/CN=setpay test rsa-2048"), std::string::npos) << cert.out;
-  EXPECT_NE(cert.out.find("SET certificate type"), std::string::npos);
+  ASSERT_EQ(cert.status, 0) << cert.output;
+  EXPECT_NE(cert.output.find("subject: /O=setpay test/CN=setpay test rsa-2048"), std::string::npos) << cert.output;
+  EXPECT_NE(cert.output.find("SET certificate type"), std::string::npos);
   WakeUp w;
   w.brands = {"Visa"};
   w.purchAmt = CurrencyAmount{978, 1999, -2};
   w.paymentUrl = "https://shop.example/set";
   const CliRun wake = run(write("wake.setpay", format(w)));
-  ASSERT_EQ(wake.status, 0) << wake.out;
-  EXPECT_NE(wake.out.find("SET-PurchAmt: 978 1999 -2 = 19.99 EUR"), std::string::npos) << wake.out;
+  ASSERT_EQ(wake.status, 0) << wake.output;
+  EXPECT_NE(wake.output.find("SET-PurchAmt: 978 1999 -2 = 19.99 EUR"), std::string::npos) << wake.output;
 }
 
 TEST_F(Inspect, GarbageAndTruncatedInputFailCleanly) {
@@ -128,7 +107,7 @@ TEST_F(Inspect, GarbageAndTruncatedInputFailCleanly) {
   const Bytes der = vector("AuthReq", ProfileId::modern, "AuthReq");
   const CliRun r = run(write("cut.der", std::string(der.begin(), der.begin() + 100)));
   EXPECT_EQ(r.status, 1);
-  EXPECT_NE(r.out.find("decodingFailure"), std::string::npos) << r.out;
+  EXPECT_NE(r.output.find("decodingFailure"), std::string::npos) << r.output;
   EXPECT_EQ(run("").status, 2);
 }
 

@@ -6,6 +6,7 @@
 #include "protocol/error.hpp"
 #include "protocol/messages/codec.hpp"
 #include "protocol/messages/hardening.hpp"
+#include "tests/protocol/messages/code_of.hpp"
 #include "protocol/messages/sealed.hpp"
 #include "tests/protocol/messages/message_vectors.hpp"
 #include "tests/protocol/messages/samples.hpp"
@@ -41,17 +42,6 @@ class Sealed : public ::testing::TestWithParam<ProfileId> {
     return p;
   }
 };
-
-template <class F>
-ErrorCode codeOf(F&& f) {
-  try {
-    f();
-  } catch (const ProtocolError& e) {
-    return e.code();
-  }
-  ADD_FAILURE() << "no ProtocolError";
-  return ErrorCode::unspecifiedFailure;
-}
 
 TEST_P(Sealed, PInitResAndPResOpenToWhatWasSigned) {
   const PInitResData d = samples::pInitResData(prof, rng);

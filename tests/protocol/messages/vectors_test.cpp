@@ -2,10 +2,7 @@
 // readable by `openssl asn1parse`, and every truncation refused with a typed error.
 #include <gtest/gtest.h>
 
-#include <array>
 #include <cstdio>
-#include <cstdlib>
-#include <fstream>
 
 #include <libxml/parser.h>
 #include <libxml/xmlschemas.h>
@@ -14,6 +11,7 @@
 #include "protocol/messages/codec.hpp"
 #include "protocol/messages/sealed.hpp"
 #include "tests/protocol/messages/message_vectors.hpp"
+#include "tests/support/scratch.hpp"
 
 namespace setpay::protocol {
 namespace {
@@ -144,21 +142,13 @@ TEST(MessageVectors, EveryTruncationIsATypedError) {
 }
 
 TEST(MessageVectors, OpensslAsn1parseReadsEveryMessage) {
-  char dirTemplate[] = "/tmp/setpay-asn1parse-XXXXXX";
-  ASSERT_NE(mkdtemp(dirTemplate), nullptr);
-  const std::string dir = dirTemplate;
+  const test_support::TempDir dir{"setpay-asn1parse"};
   for (const auto& l : loadAll())
     for (const auto& v : l.set.vectors) {
       const Bytes der = v.expected("MessageWrapper");
-      const std::string file = dir + "/" + v.id + ".der";
-      std::ofstream(file, std::ios::binary).write(reinterpret_cast<const char*>(der.data()), static_cast<std::streamsize>(der.size()));
-      const std::string cmd = "openssl asn1parse -inform DER -in " + file + " 2>&1";
-      FILE* pipe = popen(cmd.c_str(), "r");
-      ASSERT_NE(pipe, nullptr);
-      std::string out;
-      std::array<char, 4096> buf{};
-      while (std::size_t n = fread(buf.data(), 1, buf.size(), pipe)) out.append(buf.data(), n);
-      const int status = pclose(pipe);
+      const std::string file = dir.file(v.id + ".der");
+      test_support::writeFile(file, der);
+      const auto [status, out] = test_support::captureCommand("openssl asn1parse -inform DER -in " + file + " 2>&1");
       EXPECT_EQ(status, 0) << v.id << "\n" << out;
       // OpenSSL reports problems as "Error in encoding" / "…:error:…" lines.
       EXPECT_EQ(out.find("Error in"), std::string::npos) << v.id << "\n" << out;
@@ -176,9 +166,7 @@ TEST(MessageVectors, OpensslAsn1parseReadsEveryMessage) {
       } else if (sealed) {
         EXPECT_NE(out.find(":setct-"), std::string::npos) << v.id << " shows no SET OID by name\n" << out;
       }
-      std::remove(file.c_str());
     }
-  std::remove(dir.c_str());
 }
 
 }  // namespace

@@ -12,19 +12,9 @@
 
 using namespace setpay::protocol;
 using namespace setpay::protocol::pki;
-using setpay::protocol::pki::test::fixture;
-using setpay::protocol::pki::test::PkiFixture;
+using namespace setpay::protocol::pki::test;
 
 namespace {
-
-ErrorCode codeOf(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const ProtocolError& e) {
-    return e.code();
-  }
-  return ErrorCode::unspecifiedFailure;  // "did not throw" never equals an expected rejection below
-}
 
 std::vector<ossl::Cert> caCertificates(const PkiFixture& f) {
   std::vector<ossl::Cert> out;

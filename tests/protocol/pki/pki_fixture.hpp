@@ -1,7 +1,10 @@
 // One minted hierarchy per profile per build (RSA key generation is the slow part; hierarchy_cache).
 #pragma once
 
+#include <functional>
 #include <vector>
+
+#include "protocol/error.hpp"
 
 #include "protocol/pki/cardholder.hpp"
 #include "protocol/pki/crl.hpp"
@@ -33,5 +36,16 @@ struct PkiFixture {
 };
 
 const PkiFixture& fixture(ProfileId id);
+
+// The ErrorCode f throws; unspecifiedFailure when it throws none ("did not throw" never equals an
+// expected rejection in these tests).
+inline ErrorCode codeOf(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const ProtocolError& e) {
+    return e.code();
+  }
+  return ErrorCode::unspecifiedFailure;
+}
 
 }  // namespace setpay::protocol::pki::test

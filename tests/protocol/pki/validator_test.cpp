@@ -10,19 +10,9 @@
 
 using namespace setpay::protocol;
 using namespace setpay::protocol::pki;
-using setpay::protocol::pki::test::fixture;
-using setpay::protocol::pki::test::PkiFixture;
+using namespace setpay::protocol::pki::test;
 
 namespace {
-
-ErrorCode codeOf(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const ProtocolError& e) {
-    return e.code();
-  }
-  return ErrorCode::unspecifiedFailure;  // "did not throw" never equals an expected rejection below
-}
 
 const X509* certFor(const PkiFixture& f, Role role) {
   switch (role) {
