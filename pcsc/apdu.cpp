@@ -55,6 +55,7 @@ std::optional<Apdu> Apdu::parse(ByteView raw) {
     }
     return std::nullopt;
   }
+  if (n < 3) return std::nullopt;                         // 00 marks an extended field: 2 more bytes
   if (n == 3) {                                           // case 2E
     const std::size_t le = static_cast<std::size_t>(body[1]) << 8 | body[2];
     a.le = le == 0 ? maxExtendedLe : le;

@@ -52,6 +52,7 @@ TEST(Apdu, ParseIsTheInverseAndRejectsBadLengths) {
   EXPECT_TRUE(Apdu::parse(unhex("00a40400000000")));     // case 2E, Le 65536
   EXPECT_FALSE(Apdu::parse(unhex("00a4040000000001")));  // extended Lc 0
   EXPECT_FALSE(Apdu::parse(unhex("00a4040000000201")));  // extended Lc 2, 1 byte
+  EXPECT_FALSE(Apdu::parse(unhex("00a404000084")));      // extended marker, one byte after (fuzz: read past end)
 }
 
 TEST(Tlv, RoundTripsAndRejectsTruncation) {
