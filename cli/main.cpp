@@ -1,55 +1,58 @@
-// `setpay SUBCOMMAND …` — one executable, a subcommand per role (like git or openssl).
+// `setpay SUBCOMMAND …` — one executable, a subcommand per role (like git or openssl), on CLI11.
+// Exit codes, mapped here once: 0 ok, 1 the job failed, 2 bad usage.
 #include <cstdio>
 #include <exception>
-#include <string_view>
+#include <string>
 #include <vector>
 
 #include "cli/commands.hpp"
 
-namespace {
+namespace setpay::cli {
 
-struct Subcommand {
-  std::string_view name;
-  int (*run)(setpay::cli::Args);
-  std::string_view summary;
-};
-
-// Add a line here when a subcommand lands.
-constexpr Subcommand subcommands[] = {
-    {"demo", setpay::cli::demoCommand, "one SET purchase through wallet, merchant and gateway, traced"},
-    {"pki", setpay::cli::pkiCommand, "mint a SET certificate hierarchy, issue cardholders, revoke"},
-    {"inspect", setpay::cli::inspectCommand, "decode and explain a SET message, certificate or wake-up"},
-    {"card", setpay::cli::cardCommand, "virtual payment card in pcscd's vpcd reader (tests, demos)"},
-};
-
-int usage(std::FILE* out) {
-  std::fprintf(out,
-               "usage: setpay <command> [args]   (setpay <command> --help for details)\n\n"
-               "A SET 1.0 payment system: remote wallet, redirector, merchant, payment gateway,\n"
-               "mobile terminal with a PC/SC card reader.\n\ncommands:\n");
-  for (const auto& c : subcommands)
-    std::fprintf(out, "  %-10.*s %.*s\n", static_cast<int>(c.name.size()), c.name.data(),
-                 static_cast<int>(c.summary.size()), c.summary.data());
-  return out == stdout ? 0 : 2;
+void addArgsCommand(CLI::App& root, int& exitCode, const char* name, const char* summary, int (*run)(Args)) {
+  CLI::App* sub = root.add_subcommand(name, summary);
+  sub->prefix_command();  // the command's own parser sees every argument, --help included
+  sub->set_help_flag();
+  sub->callback([sub, &exitCode, run] {
+    const std::vector<std::string> rest = sub->remaining();
+    const std::vector<std::string_view> views(rest.begin(), rest.end());
+    exitCode = run(views);
+  });
 }
 
-}  // namespace
+}  // namespace setpay::cli
 
 int main(int argc, char** argv) {
-  std::vector<std::string_view> args(argv + 1, argv + argc);
-  if (args.empty()) return usage(stderr);
-  if (args[0] == "--help" || args[0] == "-h" || args[0] == "help") return usage(stdout);
-  for (const auto& c : subcommands) {
-    if (c.name != args[0]) continue;
-    try {
-      return c.run(setpay::cli::Args(args).subspan(1));
-    } catch (const std::exception& e) {
-      std::fprintf(stderr, "setpay %.*s: %s\n", static_cast<int>(c.name.size()), c.name.data(),
-                   e.what());
-      return 1;
+  using namespace setpay::cli;
+  CLI::App app{
+      "A SET 1.0 payment system: remote wallet, redirector, merchant, payment gateway,\n"
+      "mobile terminal with a PC/SC card reader. `setpay <command> --help` explains each command.",
+      "setpay"};
+  app.require_subcommand(1);
+  app.fallthrough(false);
+  int exitCode = 0;
+  // Add a line here when a subcommand lands.
+  addArgsCommand(app, exitCode, "demo", "one SET purchase through wallet, merchant and gateway, traced", demoCommand);
+  addArgsCommand(app, exitCode, "pki", "mint a SET certificate hierarchy, issue cardholders, revoke", pkiCommand);
+  addArgsCommand(app, exitCode, "inspect", "decode and explain a SET message, certificate or wake-up", inspectCommand);
+  addArgsCommand(app, exitCode, "card", "virtual payment card in pcscd's vpcd reader (tests, demos)", cardCommand);
+
+  if (argc > 1 && argv[1][0] != '-') {
+    const auto known = app.get_subcommands([&](const CLI::App* c) { return c->get_name() == argv[1]; });
+    if (known.empty()) {
+      std::fprintf(stderr, "setpay: unknown command '%s' (setpay --help lists them)\n", argv[1]);
+      return 2;
     }
   }
-  std::fprintf(stderr, "setpay: unknown command '%.*s'\n", static_cast<int>(args[0].size()),
-               args[0].data());
-  return usage(stderr);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  } catch (const std::exception& e) {
+    const CLI::App* ran = app.get_subcommands().empty() ? &app : app.get_subcommands().front();
+    std::fprintf(stderr, "setpay %s: %s\n", ran->get_name().c_str(), e.what());
+    return 1;
+  }
+  return exitCode;
 }

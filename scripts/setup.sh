@@ -12,7 +12,14 @@ packages=(
   libclang-rt-14-dev                      # libFuzzer and sanitizer runtimes for clang
   pcscd libpcsclite-dev vsmartcard-vpcd pcsc-tools      # real PC/SC stack with the virtual reader
   vsmartcard-vpicc python3-virtualsmartcard python3-pycryptodome  # vicc: a card we did not write
-  iproute2 procps                         # ss / pkill used by the test scripts
+  iproute2 procps                         # ss / ps used by the test scripts
+  # Services (runtime/): Boost 1.81 for Asio/Beast + Boost.JSON + Boost.URL (1.74, Debian's default,
+  # has neither JSON nor URL). Versioned names only: libboost1.81-dev conflicts with libboost1.74-dev.
+  libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libboost-system1.81-dev
+  libtomlplusplus-dev                     # service configuration files (TOML)
+  prometheus-cpp-dev                      # /metrics (only the core library is linked)
+  libsqlite3-dev sqlite3                  # durable state of every service
+  libcli11-dev                            # the `setpay` command line
 )
 missing=()
 for p in "${packages[@]}"; do
@@ -21,6 +28,13 @@ done
 if ((${#missing[@]})); then
   echo "setup: installing ${missing[*]}"
   sudo_cmd=(); [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+  # Boost 1.74's dev package (Debian's default) blocks 1.81's; say so instead of failing in apt.
+  if [[ " ${missing[*]} " == *" libboost1.81-dev "* ]] &&
+     dpkg-query -W -f='${Status}' libboost1.74-dev 2>/dev/null | grep -q "install ok installed"; then
+    echo "setup: libboost1.74-dev is installed and conflicts with libboost1.81-dev, which setpay needs" >&2
+    echo "setup: apt will replace it (1.74 runtime libraries stay); packages depending on it are listed below" >&2
+    apt-cache rdepends --installed libboost1.74-dev 2>/dev/null | sed 's/^/setup:   /' >&2 || true
+  fi
   "${sudo_cmd[@]}" apt-get update -qq
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
