@@ -79,7 +79,7 @@ void checkEnvelopeFields(const RedirectEnvelope& e) {
   try {
     static_cast<void>(formatUtcSeconds(a.time));
   } catch (const ProtocolError&) {
-    bad("Time: outside 1970..9999");
+    bad("Time: outside 1970..2200");
   }
   if (a.walletPassword && !validWalletPassword(*a.walletPassword)) bad("WalletPassword: length or characters");
   if (a.signature && (a.signature->value.size() < 8 || a.signature->value.size() > redirect_limits::signatureMax))

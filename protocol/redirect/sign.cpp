@@ -54,6 +54,8 @@ RedirectEnvelope signEnvelope(EnvelopeContent c, SignatureAlgorithm alg, Signer&
 
 VerifiedRedirect verifyEnvelope(RedirectEnvelope e, const EnrolledKeys& keys, NonceRegistry& nonces,
                                 const Clock& clock, VerifyPolicy policy) {
+  if (policy.window <= std::chrono::seconds(0) || policy.window > std::chrono::hours(24))
+    throw ProtocolError(ErrorCode::unspecifiedFailure, "message c: freshness window must be 1 s .. 24 h");
   // Fields first (a caller may hand us an envelope it built itself rather than one parseEnvelope made).
   checkEnvelopeFields(e);
   if (!e.auth || !e.auth->signature)

@@ -70,7 +70,7 @@ class NonceRegistry {
 };
 
 struct VerifyPolicy {
-  // |now − Time| must not exceed this (either side: a clock ahead of ours is refused too).
+  // |now − Time| must not exceed this (either side: a clock ahead of ours is refused too). 1 s .. 24 h.
   std::chrono::seconds window{300};
 };
 

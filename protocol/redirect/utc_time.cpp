@@ -27,7 +27,7 @@ std::string formatUtcSeconds(TimePoint t) {
   const year_month_day ymd(day);
   const hh_mm_ss hms(secs - day);
   const int y = static_cast<int>(ymd.year());
-  if (y < 1970 || y > 9999) throw ProtocolError(ErrorCode::unspecifiedFailure, "time outside 1970..9999");
+  if (y < utcYearMin || y > utcYearMax) throw ProtocolError(ErrorCode::unspecifiedFailure, "time outside 1970..2200");
   char buf[32];
   std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02ld:%02ld:%02ldZ", y, static_cast<unsigned>(ymd.month()),
                 static_cast<unsigned>(ymd.day()), static_cast<long>(hms.hours().count()),
@@ -42,7 +42,7 @@ std::optional<TimePoint> parseUtcSeconds(std::string_view s) {
   const auto y = digitsAt(s, 0, 4), mo = digitsAt(s, 5, 2), d = digitsAt(s, 8, 2);
   const auto h = digitsAt(s, 11, 2), mi = digitsAt(s, 14, 2), se = digitsAt(s, 17, 2);
   if (!y || !mo || !d || !h || !mi || !se) return std::nullopt;
-  if (*y < 1970 || *h > 23 || *mi > 59 || *se > 59) return std::nullopt;
+  if (*y < static_cast<unsigned>(utcYearMin) || *y > static_cast<unsigned>(utcYearMax) || *h > 23 || *mi > 59 || *se > 59) return std::nullopt;
   const year_month_day ymd{year(static_cast<int>(*y)), month(*mo), day(*d)};
   if (!ymd.ok()) return std::nullopt;
   return TimePoint(sys_days(ymd) + hours(*h) + minutes(*mi) + seconds(*se));

@@ -10,10 +10,15 @@
 
 namespace setpay::protocol {
 
-// Truncates to whole seconds. Years 1970..9999 only (throws ProtocolError otherwise).
+// A TimePoint counts nanoseconds in 64 bits and ends in 2262: later years would overflow (found by
+// fuzz_RedirectEnvelope), so both directions stop at 2200.
+inline constexpr int utcYearMin = 1970;
+inline constexpr int utcYearMax = 2200;
+
+// Truncates to whole seconds. Years utcYearMin..utcYearMax only (throws ProtocolError otherwise).
 std::string formatUtcSeconds(TimePoint t);
 
-// Exactly the form above, a real calendar date, hour < 24, minute/second < 60, year 1970..9999.
+// Exactly the form above, a real calendar date, hour < 24, minute/second < 60, year utcYearMin..utcYearMax.
 std::optional<TimePoint> parseUtcSeconds(std::string_view text);
 
 }  // namespace setpay::protocol

@@ -130,6 +130,8 @@ TEST_F(EnvelopeVerify, ConfigurableWindow) {
   f.clock.advance(seconds(31));
   EXPECT_EQ(reasonOf([&] { verifyEnvelope(e, f.keys, f.nonces, f.clock, VerifyPolicy{seconds(30)}); }), RedirectReason::stale);
   EXPECT_EQ(reasonOf([&] { verifyEnvelope(e, f.keys, f.nonces, f.clock, VerifyPolicy{seconds(60)}); }), std::nullopt);
+  EXPECT_THROW(verifyEnvelope(e, f.keys, f.nonces, f.clock, VerifyPolicy{seconds(0)}), ProtocolError);
+  EXPECT_THROW(verifyEnvelope(e, f.keys, f.nonces, f.clock, VerifyPolicy{std::chrono::hours(25)}), ProtocolError);
 }
 
 TEST_F(EnvelopeVerify, ReplayedIsRefused) {

@@ -63,12 +63,15 @@ TEST(UtcSeconds, OneSpellingOnly) {
   EXPECT_EQ(formatUtcSeconds(vectorEpoch()), "2026-01-01T00:00:00Z");
   EXPECT_EQ(formatUtcSeconds(vectorEpoch() + std::chrono::milliseconds(86399999)), "2026-01-01T23:59:59Z");
   EXPECT_EQ(parseUtcSeconds("2026-01-01T00:00:00Z"), vectorEpoch());
+  EXPECT_EQ(formatUtcSeconds(*parseUtcSeconds("2200-12-31T23:59:59Z")), "2200-12-31T23:59:59Z");
+  EXPECT_EQ(formatUtcSeconds(*parseUtcSeconds("1970-01-01T00:00:00Z")), "1970-01-01T00:00:00Z");
   EXPECT_EQ(parseUtcSeconds("2028-02-29T12:34:56Z"), vectorEpoch() + std::chrono::days(365 + 365 + 59) +
                                                          std::chrono::hours(12) + std::chrono::minutes(34) +
                                                          std::chrono::seconds(56));
   for (const char* bad : {"2026-01-01T00:00:00", "2026-01-01T00:00:00+00:00", "2026-01-01T00:00:00.5Z",
                           "2026-01-01 00:00:00Z", "2026-02-29T00:00:00Z", "2026-13-01T00:00:00Z", "2026-01-01T24:00:00Z",
-                          "2026-01-01T00:60:00Z", "2026-01-01T00:00:60Z", "1969-12-31T23:59:59Z", "+026-01-01T00:00:00Z"})
+                          "2026-01-01T00:60:00Z", "2026-01-01T00:00:60Z", "1969-12-31T23:59:59Z", "+026-01-01T00:00:00Z",
+                          "2201-01-01T00:00:00Z", "9999-12-31T23:59:59Z"})
     EXPECT_FALSE(parseUtcSeconds(bad)) << bad;
 }
 
