@@ -1,11 +1,13 @@
 // setpay-fuzz-seeds DIR: seed corpora for every fuzz target — the wrapper DER of every message vector
-// (vectors/messages), the inner values those vectors are built from, a wake-up message, the crypto
+// (vectors/messages), the inner values those vectors are built from, a wake-up message and message c
+// around it, RADIUS accounting packets, the crypto
 // vectors (vectors/crypto) behind the selector byte of their target, and hand-made card APDUs.
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 
 #include "protocol/messages/codec.hpp"
+#include "protocol/redirect/envelope.hpp"
 #include "protocol/wakeup/wakeup.hpp"
 #include "tests/support/vectors.hpp"
 #include "tests/protocol/messages/message_vectors.hpp"
@@ -176,6 +178,18 @@ int main(int argc, char** argv) try {
   w.orderDescription = "1 x SET Book 3\r\n";
   const std::string text = format(w);
   write(dir, "WakeUp", "sample", view(text));
+  // Message c around that wake-up: unsigned, and with client authentication data (the parser does not
+  // verify, so a placeholder signature reaches every branch).
+  RedirectEnvelope c{Sender{SenderKind::gatewayProxy, "operator-gw-1"}, *Msisdn::parse("+33612345678"), w.paymentUrl,
+                     toBytes(text), std::nullopt};
+  write(dir, "RedirectEnvelope", "unsigned", view(formatEnvelope(c)));
+  c.auth = ClientAuth{Bytes(16, 0x5A), vectorEpoch(), std::string("pw"),
+                      EnvelopeSignature{SignatureAlgorithm::ecdsaP256Sha256, Bytes(72, 0x30)}};
+  write(dir, "RedirectEnvelope", "signed", view(formatEnvelope(c)));
+  // RADIUS: the Accounting-Request radclient sent (platform notes §7), and an Accounting-On.
+  write(dir, "RadiusAccounting", "start",
+        unhex("04e5003ae248391061c14a9d9bc27f43a944f0f72806000000010806" "7f0000051f0d3333363132333435363738" "2c0d7365747061792d30303031"));
+  write(dir, "RadiusAccounting", "accounting-on", unhex("0401001a00000000000000000000000000000000280600000007"));
   cryptoSeeds(dir);
   cardSeeds(dir);
   return 0;

@@ -20,6 +20,7 @@ packages=(
   prometheus-cpp-dev                      # /metrics (only the core library is linked)
   libsqlite3-dev sqlite3                  # durable state of every service
   libcli11-dev                            # the `setpay` command line
+  freeradius-utils                        # radclient: RADIUS accounting into the gateway-proxy redirector (tests)
 )
 missing=()
 for p in "${packages[@]}"; do
