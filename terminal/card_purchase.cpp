@@ -7,7 +7,6 @@
 #include "pcsc/card_application.hpp"
 #include "protocol/messages/sealed.hpp"
 #include "protocol/mobile/purchase_values.hpp"
-#include "protocol/text/scrub.hpp"
 #include "terminal/card_session.hpp"
 #include "terminal/pso_signer.hpp"
 #include "terminal/terminal.hpp"
@@ -104,13 +103,15 @@ std::variant<mobile::SealedPI, mobile::CardData, Refusal> signWithCard(const Inp
   const protocol::OIData oiData = mobile::oiDataOf(d, offer.data, hod);
   protocol::PIHead head = mobile::piHeadOf(profile, d, offer.data, hod, offer.merchantData.merID, panSecret, in.swIdent);
   protocol::PANData panData{pan, expiry, panSecret, in.random.bytes(protocol::limits::nonce)};
+  const WipedText wipePanCopy(panData.pan);
+  const protocol::Cleansed wipeSecretCopy(panData.panSecret);
   PsoSigner signer(card, certificate.get());
   protocol::PReq preq = protocol::buildPReqDualSigned(profile, in.random, in.clock, signer, offer.certPE.get(), head,
                                                       panData, oiData);
   auto& dual = std::get<protocol::PReqDualSigned>(preq.value);
   if (d.mode == mobile::CardMode::sealedPI)
     return mobile::SealedPI{std::move(dual.piDualSigned), std::move(dual.hPIData)};
-  return mobile::CardData{std::move(head), std::move(panData), std::move(dual.piDualSigned.piSignature)};
+  return mobile::CardData{std::move(head), panData, std::move(dual.piDualSigned.piSignature)};
 }
 
 }  // namespace
@@ -128,7 +129,9 @@ Bytes Terminal::answer(const ReviewedRequest& r, const pcsc::Context& ctx, const
   } catch (const pcsc::CardError& e) {
     answer = refusalFor(e);
   } catch (const ProtocolError& e) {  // e.g. the card's certificate does not decode
-    answer = Refusal{RefusalReason::cardFailure, std::nullopt, e.code(), protocol::safeText(e.what()).substr(0, 256)};
+    answer = Refusal{RefusalReason::cardFailure, std::nullopt, e.code(), e.what()};
+  } catch (const std::exception& e) {  // whatever else: the wallet still gets an answer
+    answer = Refusal{RefusalReason::cardFailure, std::nullopt, std::nullopt, e.what()};
   }
   return respond(r, std::move(answer));
 }

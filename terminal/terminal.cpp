@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "protocol/messages/types.hpp"
 #include "protocol/mobile/channel.hpp"
 #include "protocol/text/scrub.hpp"
 
@@ -12,15 +13,9 @@ using protocol::ProtocolError;
 
 namespace {
 
-// Certificate text (UTF-8, verified by the CA) shown as is, control characters replaced.
-std::string printable(std::string s) {
-  std::replace_if(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }, '?');
-  return s;
-}
-
-mobile::Refusal refusal(mobile::RefusalReason reason, const ProtocolError& e) {
-  // The detail names the check, never data from the card (none has been read yet).
-  return mobile::Refusal{reason, std::nullopt, e.code(), protocol::escapeUntrusted(e.what()).substr(0, 256)};
+mobile::Refusal badRequest(const ProtocolError& e) {
+  // The detail names the failed check; no card data has been read at this point.
+  return mobile::Refusal{mobile::RefusalReason::badRequest, std::nullopt, e.code(), e.what()};
 }
 
 }  // namespace
@@ -38,31 +33,27 @@ ReviewedRequest Terminal::review(ByteView d) const {
   try {
     const auto profile = protocol::AlgorithmProfile::make(r.d.profile);
     // The merchant, Cert-PE and TransIDs come from the merchant's signed PInitRes, checked here again.
-    r.offer = protocol::verifyOffer(profile, config_.trust, clock_, protocol::PInitRes{r.d.pInitRes}, r.d.brandID);
-    const protocol::PInitResData& offer = r.offer->data;
-    if (offer.transIDs.xid != r.d.binding.xid) throw ProtocolError(ErrorCode::unknownXID, "d is bound to another XID than its PInitRes");
-    if (r.offer->signature.signingTime < clock_.now() - config_.maxAge)
+    protocol::VerifiedOffer offer =
+        protocol::verifyOffer(profile, config_.trust, clock_, protocol::PInitRes{r.d.pInitRes}, r.d.brandID);
+    const protocol::TransIDs& ids = offer.data.transIDs;
+    if (ids.xid != r.d.binding.xid) throw ProtocolError(ErrorCode::unknownXID, "d is bound to another XID than its PInitRes");
+    if (offer.signature.signingTime < clock_.now() - config_.maxAge)
       throw ProtocolError(ErrorCode::messageTooOld, "the merchant's PInitRes is too old");
+    const auto& names = protocol::merchantNames(offer.merchantData, ids.language);
+    r.display = PurchaseDisplay{mobile::shownText(names.name), mobile::shownText(names.city),
+                                offer.merchantData.merID, r.d.purchAmt, protocol::describe(r.d.purchAmt),
+                                protocol::escapeUntrusted(protocol::toString(r.d.od)), ids.pReqDate, r.d.brandID};
+    r.offer = std::move(offer);
   } catch (const ProtocolError& e) {
-    r.refusal = refusal(mobile::RefusalReason::badRequest, e);
-    r.offer.reset();
+    r.display.reset();
+    r.refusal = badRequest(e);
     return r;
   }
   if (r.d.mode == mobile::CardMode::cardData && !config_.allowCardData) {
+    r.display.reset();
     r.refusal = mobile::Refusal{mobile::RefusalReason::modeRefused, std::nullopt, std::nullopt,
                                 "this terminal does not release card data to the wallet"};
-    return r;
   }
-  const protocol::PInitResData& offer = r.offer->data;
-  const auto& names = protocol::merchantNames(r.offer->merchantData, offer.transIDs.language);
-  r.display = PurchaseDisplay{printable(names.name),
-                              printable(names.city),
-                              r.offer->merchantData.merID,
-                              r.d.purchAmt,
-                              protocol::describe(r.d.purchAmt),
-                              protocol::escapeUntrusted(protocol::toString(r.d.od)),
-                              offer.transIDs.pReqDate,
-                              r.d.brandID};
   return r;
 }
 
@@ -76,6 +67,8 @@ Bytes Terminal::respond(const ReviewedRequest& r, Answer answer) {
   e.binding = r.d.binding;
   e.binding.date = std::chrono::floor<std::chrono::seconds>(clock_.now());
   e.dDigest = r.dDigest;
+  if (auto* refusal = std::get_if<mobile::Refusal>(&answer); refusal && refusal->detail)
+    refusal->detail = mobile::detailText(*refusal->detail);  // printable, bounded, PANs masked
   e.answer = std::move(answer);
   Bytes der = mobile::sign(e, config_.channelKey.get());
   answers_.emplace_back(r.d.binding.purchaseNonce, der);

@@ -1,4 +1,4 @@
-// The mobile terminal as a library (DESIGN.md §3 "What the card signs is what the terminal shows"):
+// The mobile terminal as a library (protocol/MOBILE-MESSAGES.md "What the card signs is what the terminal shows"):
 // review() authenticates d and works out what to show from the merchant's verified certificate and
 // d's order, amount and date; answer() drives the card through pcsc/ (PIN, PAN, expiry, PAN secret,
 // PSO over the PI-TBS digest), builds PIHead and OIData itself from the shown fields and seals the PI

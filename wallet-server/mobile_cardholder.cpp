@@ -65,7 +65,7 @@ const MobileOffer& MobileCardholder::requireOffer() const {
   return *offer_;
 }
 
-// ---- PInitReq (notes §2.2): fresh RRPID, Chall-C, LID-C; the BIN from the account.
+// ---- PInitReq (Book 2 cardholder steps, as in cardholder.cpp): fresh RRPID, Chall-C, LID-C; the BIN from the account.
 Bytes MobileCardholder::pInitReq(const protocol::WakeUp& wakeUp, const std::string& bin) {
   if (wakeUp.brands.empty()) throw ProtocolError(ErrorCode::decodingFailure, "wake-up offers no brand");
   std::string brandID = wakeUp.brands.front();
@@ -95,7 +95,7 @@ Bytes MobileCardholder::pInitReq(const protocol::WakeUp& wakeUp, const std::stri
   return wrap(std::move(req), pInitRRPID_);
 }
 
-// ---- PInitRes (notes §2.3): verifyOffer (steps 1, 7, 8), then what only we can check (2, 3).
+// ---- PInitRes (SPEC-CHOICES "## cardholder and merchant"): verifyOffer (steps 1, 7, 8), then what only we can check (2, 3).
 const MobileOffer& MobileCardholder::acceptPInitRes(ByteView der) {
   const protocol::MessageWrapper w = receive(der);
   const auto* res = std::get_if<protocol::PInitRes>(&w.message);
@@ -107,7 +107,8 @@ const MobileOffer& MobileCardholder::acceptPInitRes(ByteView der) {
   requireEqual(challC_, d.challC, ErrorCode::challengeMismatch, "PInitRes does not echo Chall-C");
   if (d.transIDs.lidC != lidC_ || d.transIDs.lidM != wakeUp_.lidM)
     throw ProtocolError(ErrorCode::unknownLID, "PInitRes TransIDs carry another LID-C / LID-M");
-  const std::string name = protocol::merchantNames(verified.merchantData, d.transIDs.language).name;
+  std::string name = mobile::shownText(protocol::merchantNames(verified.merchantData, d.transIDs.language).name);
+  if (name.empty()) name = verified.merchantData.merID;
   offer_ = MobileOffer{wakeUp_, brandID_, bin_, lidC_, challC_, pInitRRPID_, purchaseNonce_, *res, std::move(verified), name};
   return *offer_;
 }
@@ -137,7 +138,7 @@ Bytes MobileCardholder::signatureRequest(mobile::CardMode mode) {
   return sentD_;
 }
 
-// ---- PRes (notes §2.6): signed by the PInitRes merchant, echoes our RRPID and Chall-C.
+// ---- PRes (as Cardholder::acceptResponse): signed by the PInitRes merchant, echoes our RRPID and Chall-C.
 PurchaseOutcome MobileCardholder::acceptPRes(ByteView der) {
   const MobileOffer& offer = requireOffer();
   PurchaseOutcome out;

@@ -1,5 +1,5 @@
-// The wallet's SET cardholder when the card is in the shopper's mobile terminal (seed 004 figure 2,
-// DESIGN.md §3). Same purchase as Cardholder (cardholder.hpp) up to PInitRes, but without a card: the
+// The wallet's SET cardholder when the card is in the shopper's mobile terminal (protocol/
+// MOBILE-MESSAGES.md). Same purchase as Cardholder (cardholder.hpp) up to PInitRes, but without a card: the
 // BIN comes from the account, d asks the enrolled terminal, and the PReq is assembled from e.
 // Default mode: e carries the PI sealed by the terminal and the wallet never sees PAN or PAN secret;
 // seed-literal mode: e carries the card data and the wallet seals the PI. One object per purchase.

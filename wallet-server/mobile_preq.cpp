@@ -9,7 +9,6 @@
 #include "protocol/messages/sealed.hpp"
 #include "protocol/mobile/channel.hpp"
 #include "protocol/mobile/purchase_values.hpp"
-#include "protocol/text/scrub.hpp"
 #include "wallet-server/mobile_cardholder.hpp"
 
 namespace setpay::wallet {
@@ -69,7 +68,7 @@ Bytes MobileCardholder::sendConfirmation(mobile::PurchaseConfirmation f) {
   if (!lastE_.empty()) f.eDigest = mobile::digestOf(lastE_);
   f.purchAmt = offer.wakeUp.purchAmt;
   f.merchantName = offer.merchantName;
-  if (f.detail) f.detail = protocol::safeText(*f.detail).substr(0, mobile::limits::detailMax);
+  if (f.detail) f.detail = mobile::detailText(*f.detail);
   return mobile::sign(f, config_.channelKey.get());
 }
 

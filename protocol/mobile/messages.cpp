@@ -1,5 +1,7 @@
 #include "protocol/mobile/messages.hpp"
 
+#include "protocol/text/scrub.hpp"
+
 namespace setpay::protocol::mobile {
 
 std::string_view name(RefusalReason r) {
@@ -37,6 +39,29 @@ std::string_view name(WalletReason r) {
     case WalletReason::terminalTimeout: return "terminalTimeout";
   }
   return "unknown";
+}
+
+std::string shownText(std::string_view utf8, std::size_t max) {
+  std::string out(utf8.substr(0, max));
+  // Do not end inside a multi-byte character: drop a last character that lost some of its bytes.
+  if (out.size() < utf8.size()) {
+    std::size_t lead = out.size();
+    while (lead > 0 && (static_cast<unsigned char>(out[lead - 1]) & 0xC0) == 0x80) --lead;
+    if (lead > 0) {
+      const auto first = static_cast<unsigned char>(out[lead - 1]);
+      const std::size_t length = first >= 0xF0 ? 4 : first >= 0xE0 ? 3 : first >= 0xC0 ? 2 : 1;
+      if (out.size() - (lead - 1) < length) out.resize(lead - 1);
+    }
+  }
+  for (char& c : out)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+  return out;
+}
+
+std::optional<std::string> detailText(std::string_view text) {
+  std::string out = safeText(text).substr(0, limits::detailMax);
+  if (out.empty()) return std::nullopt;
+  return out;
 }
 
 std::string_view kindOf(const Content& c) {

@@ -1,4 +1,4 @@
-// The mobile leg's messages in typed form (seed 004, figure 2): d = SignatureRequest (wallet → terminal),
+// The mobile leg's messages in typed form (protocol/MOBILE-MESSAGES.md): d = SignatureRequest (wallet → terminal),
 // e = SignatureResponse (terminal → wallet), f = PurchaseConfirmation (wallet → terminal). Every one is
 // bound to the purchase (Binding) and signed by its sender (channel.hpp). Fields, limits and the
 // reasons behind them: protocol/MOBILE-MESSAGES.md.
@@ -105,6 +105,13 @@ struct PurchaseConfirmation {  // f
   std::optional<std::string> detail;
   bool operator==(const PurchaseConfirmation&) const = default;
 };
+
+// Text for the merchantName field: control characters replaced by '?', cut to `max` bytes at a UTF-8
+// character boundary (certificate names are UTF-8 but not guaranteed display-safe).
+std::string shownText(std::string_view utf8, std::size_t max = limits::merchantNameMax);
+// Text for a detail field: protocol/text's safeText (escaped, PANs masked), cut to limits::detailMax;
+// nullopt when nothing is left.
+std::optional<std::string> detailText(std::string_view text);
 
 using Content = std::variant<SignatureRequest, SignatureResponse, PurchaseConfirmation>;
 std::string_view kindOf(const Content&);  // "d", "e", "f"

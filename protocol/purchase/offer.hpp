@@ -1,4 +1,4 @@
-// The cardholder's checks of a PInitRes that do not depend on its own PInitReq (notes §2.3 steps 1, 7
+// The cardholder's checks of a PInitRes that do not depend on its own PInitReq (Book 2 cardholder steps 1, 7
 // and 8): the merchant's signature and chain, Cert-PE (the carried certificate whose thumbprint is
 // PEThumb) and its chain, both of the brand of BrandID, and the merchant's merchantData. The wallet
 // runs them when PInitRes arrives and the mobile terminal runs them again on the PInitRes that d

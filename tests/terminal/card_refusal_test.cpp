@@ -12,7 +12,7 @@ namespace {
 using protocol::ProfileId;
 using mobile::RefusalReason;
 
-const mobile::Refusal& refusalOf(const Run& run) {
+const mobile::Refusal& refusalOf(const PurchaseRun& run) {
   static const mobile::Refusal none{};
   if (!std::holds_alternative<mobile::Refusal>(run.preq)) {
     ADD_FAILURE() << "the terminal answered with a signature, not a refusal";
@@ -21,7 +21,7 @@ const mobile::Refusal& refusalOf(const Run& run) {
   return std::get<mobile::Refusal>(run.preq);
 }
 
-void expectEndedCleanly(MobileScene& s, const Run& run) {
+void expectEndedCleanly(MobileScene& s, const PurchaseRun& run) {
   EXPECT_TRUE(run.pres.empty()) << "a refused purchase must not reach the merchant with a PReq";
   EXPECT_TRUE(s.scene.authReqs.empty());
   ASSERT_TRUE(run.confirmation);
@@ -35,7 +35,7 @@ TEST(TerminalRefusal, WrongPinThenCancelTellsTriesLeft) {
   if (!s.ready()) return;
   s.insertCard();
   PinPad pad{{"0000"}};  // one wrong PIN, then the shopper cancels
-  Run run = s.purchase(1200, pad);
+  PurchaseRun run = s.purchase(1200, pad);
   const mobile::Refusal& r = refusalOf(run);
   EXPECT_EQ(r.reason, RefusalReason::wrongPin);
   EXPECT_EQ(r.pinTriesLeft, 2);
@@ -51,7 +51,7 @@ TEST(TerminalRefusal, WrongPinThenRightPinPays) {
   if (!s.ready()) return;
   s.insertCard();
   PinPad pad{{"0000", MobileScene::kPin}};
-  Run run = s.purchase(1200, pad);
+  PurchaseRun run = s.purchase(1200, pad);
   ASSERT_TRUE(run.outcome);
   EXPECT_TRUE(run.outcome->approved()) << run.outcome->detail;
   ASSERT_EQ(pad.asked.size(), 2u);
@@ -64,13 +64,13 @@ TEST(TerminalRefusal, ThreeWrongPinsBlockTheCardForThisAndTheNextPurchase) {
   if (!s.ready()) return;
   s.insertCard();
   PinPad pad{{"0000", "1111", "2222", MobileScene::kPin}};
-  Run run = s.purchase(1200, pad);
+  PurchaseRun run = s.purchase(1200, pad);
   EXPECT_EQ(refusalOf(run).reason, RefusalReason::cardBlocked);
   EXPECT_EQ(pad.asked.size(), 3u) << "no fourth PIN may be asked once the card is blocked";
   expectEndedCleanly(s, run);
 
   PinPad again{{MobileScene::kPin}};
-  Run next = s.purchase(1200, again);
+  PurchaseRun next = s.purchase(1200, again);
   EXPECT_EQ(refusalOf(next).reason, RefusalReason::cardBlocked);
   EXPECT_TRUE(again.asked.empty()) << "a blocked card: the PIN is not even asked";
   EXPECT_EQ(s.cardPinTriesLeft(), 0u);
@@ -84,7 +84,7 @@ TEST(TerminalRefusal, CardRemovedMidPurchase) {
   leaves.removeAfter = 5;
   s.insertCard(leaves);
   PinPad pad{{MobileScene::kPin}};
-  Run run = s.purchase(1200, pad);
+  PurchaseRun run = s.purchase(1200, pad);
   EXPECT_EQ(refusalOf(run).reason, RefusalReason::cardRemoved) << refusalOf(run).detail.value_or("");
   EXPECT_TRUE(pad.asked.empty());
   expectEndedCleanly(s, run);
@@ -94,13 +94,13 @@ TEST(TerminalRefusal, NoSuchReaderAndEmptyReader) {
   MobileScene s(ProfileId::modern);
   if (!s.ready()) return;
   PinPad pad{{MobileScene::kPin}};
-  Run missing = s.purchase(1200, pad, mobile::CardMode::sealedPI, {"No Such Reader 00 00", {}});
+  PurchaseRun missing = s.purchase(1200, pad, mobile::CardMode::sealedPI, {"No Such Reader 00 00", {}});
   EXPECT_EQ(refusalOf(missing).reason, RefusalReason::noReader);
   expectEndedCleanly(s, missing);
 
-  Run empty = s.purchase(1200, pad, mobile::CardMode::sealedPI, {s.env().reader1, {}});
+  PurchaseRun empty = s.purchase(1200, pad, mobile::CardMode::sealedPI, {s.env().reader1, {}});
   EXPECT_EQ(refusalOf(empty).reason, RefusalReason::noCard);
-  Run waited = s.purchase(1200, pad, mobile::CardMode::sealedPI, {s.env().reader1, std::chrono::milliseconds(300)});
+  PurchaseRun waited = s.purchase(1200, pad, mobile::CardMode::sealedPI, {s.env().reader1, std::chrono::milliseconds(300)});
   EXPECT_EQ(refusalOf(waited).reason, RefusalReason::noCard);
   EXPECT_TRUE(pad.asked.empty());
 }
@@ -111,7 +111,7 @@ TEST(TerminalRefusal, FirstReaderWithTheApplicationIsFound) {
   s.insertCard();
   PinPad pad{{MobileScene::kPin}};
   wallet::MobileCardholder w = s.startPurchase(990);
-  Run run;
+  PurchaseRun run;
   run.d = w.signatureRequest();
   s.answerAndFinish(w, run, pad, terminal::ReaderChoice{});  // no name: search the readers
   ASSERT_TRUE(run.outcome);
@@ -126,7 +126,7 @@ TEST(TerminalRefusal, CardOfAnotherBinIsTheWrongCard) {
   const protocol::WakeUp wake = s.scene.merchant->offer(s.scene.order(1200));
   w.acceptPInitRes(s.scene.toMerchant(w.pInitReq(wake, "512345")));  // the account names another card
   PinPad pad{{MobileScene::kPin}};
-  Run run;
+  PurchaseRun run;
   run.d = w.signatureRequest();
   s.answerAndFinish(w, run, pad, s.reader0());
   EXPECT_EQ(refusalOf(run).reason, RefusalReason::wrongCard);
@@ -139,7 +139,7 @@ TEST(TerminalRefusal, CardDataModeOnlyWhenTheTerminalAllowsIt) {
   if (!s.ready()) return;
   s.insertCard();
   PinPad pad{{MobileScene::kPin}};
-  Run run = s.purchase(1200, pad, mobile::CardMode::cardData);
+  PurchaseRun run = s.purchase(1200, pad, mobile::CardMode::cardData);
   EXPECT_EQ(refusalOf(run).reason, RefusalReason::modeRefused);
   EXPECT_TRUE(pad.asked.empty());
   expectEndedCleanly(s, run);

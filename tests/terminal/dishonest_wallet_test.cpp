@@ -98,7 +98,7 @@ TEST_P(DishonestWallet, TheGatewayHoldsTheShownAmount) {
   s.scene.rebuild();
   s.insertCard();
   PinPad pad{{MobileScene::kPin}};
-  Run run = s.purchase(2500, pad);
+  PurchaseRun run = s.purchase(2500, pad);
   ASSERT_TRUE(run.outcome);
   ASSERT_TRUE(run.outcome->authStatus) << run.outcome->detail;
   EXPECT_EQ(run.outcome->authStatus->authCode, protocol::AuthCode::amountError);

@@ -42,7 +42,7 @@ TEST_P(MobilePurchase, ApprovedThroughMerchantAndGateway) {
   s.rebuildTerminal(/*allowCardData=*/true);
   s.insertCard();
   PinPad pad{{MobileScene::kPin}};
-  Run run = s.purchase(4250, pad, GetParam().mode);
+  PurchaseRun run = s.purchase(4250, pad, GetParam().mode);
 
   ASSERT_TRUE(run.reviewed.display);
   EXPECT_EQ(run.reviewed.display->amount, s.scene.eur(4250));
@@ -92,7 +92,7 @@ TEST_P(MobilePurchase, DeclinedByTheIssuer) {
   s.rebuildTerminal(true);
   s.insertCard();
   PinPad pad{{MobileScene::kPin}};
-  Run run = s.purchase(4250, pad, GetParam().mode);
+  PurchaseRun run = s.purchase(4250, pad, GetParam().mode);
   ASSERT_TRUE(run.outcome);
   EXPECT_FALSE(run.outcome->approved());
   ASSERT_TRUE(run.outcome->authStatus);

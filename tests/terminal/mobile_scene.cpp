@@ -115,16 +115,16 @@ wallet::MobileCardholder MobileScene::startPurchase(std::int64_t amount) {
   return w;
 }
 
-Run MobileScene::purchase(std::int64_t amount, PinPad& pad, mobile::CardMode mode, terminal::ReaderChoice choice) {
+PurchaseRun MobileScene::purchase(std::int64_t amount, PinPad& pad, mobile::CardMode mode, terminal::ReaderChoice choice) {
   if (!choice.name) choice = reader0();
   wallet::MobileCardholder w = startPurchase(amount);
-  Run run;
+  PurchaseRun run;
   run.d = w.signatureRequest(mode);
   answerAndFinish(w, run, pad, choice);
   return run;
 }
 
-void MobileScene::answerAndFinish(wallet::MobileCardholder& w, Run& run, PinPad& pad, const terminal::ReaderChoice& choice) {
+void MobileScene::answerAndFinish(wallet::MobileCardholder& w, PurchaseRun& run, PinPad& pad, const terminal::ReaderChoice& choice) {
   run.reviewed = terminal_->review(run.d);
   run.e = terminal_->answer(run.reviewed, *context_, choice, pad.prompt());
   run.preq = w.pReq(run.e);

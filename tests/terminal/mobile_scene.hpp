@@ -24,12 +24,13 @@ namespace mobile = protocol::mobile;
 
 // The PINs a shopper types, in order, then "cancel"; records every prompt it was shown.
 struct PinPad {
+  explicit PinPad(std::vector<std::string> typed) : pins(std::move(typed)) {}
   std::vector<std::string> pins;
   std::vector<std::pair<unsigned, bool>> asked;  // (tries left, after a wrong PIN)
   terminal::PinPrompt prompt();
 };
 
-struct Run {  // one purchase's messages and results
+struct PurchaseRun {  // one purchase's messages and results
   Bytes d, e, f;
   terminal::ReviewedRequest reviewed;
   std::variant<Bytes, mobile::Refusal> preq;
@@ -59,10 +60,10 @@ class MobileScene {
   // Order → wake-up → PInitReq/PInitRes; returns the wallet positioned to make d.
   wallet::MobileCardholder startPurchase(std::int64_t amount);
   // The whole purchase through d/e/f with `pad` on the terminal; stops early on a refusal.
-  Run purchase(std::int64_t amount, PinPad& pad, mobile::CardMode = mobile::CardMode::sealedPI,
+  PurchaseRun purchase(std::int64_t amount, PinPad& pad, mobile::CardMode = mobile::CardMode::sealedPI,
                terminal::ReaderChoice = {});
   // The rest of a purchase once d is known (lets a test forge d).
-  void answerAndFinish(wallet::MobileCardholder&, Run&, PinPad&, const terminal::ReaderChoice&);
+  void answerAndFinish(wallet::MobileCardholder&, PurchaseRun&, PinPad&, const terminal::ReaderChoice&);
 
   terminal::ReaderChoice reader0() const { return {env_->reader0, {}}; }
   const pcsc::test::VirtualPcsc& env() const { return *env_; }

@@ -137,6 +137,14 @@ TEST(MobileMessages, NamesForDisplayAndLogs) {
   const Content c = sampleF(sampleBinding(k.terminal.get()));
   EXPECT_EQ(kindOf(c), "f");
   EXPECT_EQ(bindingOf(c).purchaseNonce.size(), 16u);
+  // Field text: control characters replaced, cut on a UTF-8 boundary, details escaped with PANs masked.
+  EXPECT_EQ(shownText("Caf\xc3\xa9", 4), "Caf");
+  EXPECT_EQ(shownText("Caf\xc3\xa9", 5), "Caf\xc3\xa9");
+  EXPECT_EQ(shownText("\xc3\xa9x", 2), "\xc3\xa9");
+  EXPECT_EQ(shownText("a\nb\x7f"), "a?b?");
+  EXPECT_EQ(detailText("card 4111111111111111 refused"), "card ************1111 refused");
+  EXPECT_EQ(detailText("bell\x07"), "bell\\x07");
+  EXPECT_FALSE(detailText(""));
 }
 
 }  // namespace
