@@ -3,6 +3,8 @@
 // and both card modes; the default mode's messages never hold the PAN or the PAN secret.
 #include <gtest/gtest.h>
 
+#include <cstdio>
+
 #include "protocol/crypto/digest.hpp"
 #include "protocol/messages/codec.hpp"
 #include "protocol/mobile/channel.hpp"
@@ -60,6 +62,10 @@ TEST_P(MobilePurchase, ApprovedThroughMerchantAndGateway) {
   EXPECT_EQ(run.confirmation->eDigest, mobile::digestOf(run.e));
   ASSERT_EQ(s.scene.authReqs.size(), 1u);
   EXPECT_EQ(pad.asked.size(), 1u);
+  // Sizes on the mobile leg (d carries the merchant's PInitRes with its certificates and CRLs).
+  std::printf("d %zu, e %zu, f %zu bytes\n", run.d.size(), run.e.size(), run.f.size());
+  EXPECT_LT(run.d.size(), mobile::limits::message);
+  EXPECT_LT(run.e.size(), run.d.size());
 
   // What the gateway decrypts is what the terminal showed: amount, and HOD over the shown order.
   const auto e = std::get<mobile::SignatureResponse>(mobile::open(run.e, s.terminalKey.get()));
