@@ -120,6 +120,7 @@ Bytes Terminal::answer(const ReviewedRequest& r, const pcsc::Context& ctx, const
                        const PinPrompt& prompt) {
   if (const Bytes* earlier = answered(r.d.binding.purchaseNonce)) return *earlier;  // never a second signature
   if (r.refusal) return respond(r, *r.refusal);
+  if (!r.offer || !r.display) throw ProtocolError(protocol::ErrorCode::unspecifiedFailure, "answer() needs a d from review()");
   Answer answer;
   try {
     CardSession session(ctx, choice);
