@@ -20,6 +20,7 @@ packages=(
   prometheus-cpp-dev                      # /metrics (only the core library is linked)
   libsqlite3-dev sqlite3                  # durable state of every service
   libcli11-dev                            # the `setpay` command line
+  libspdlog-dev libfmt-dev                # service logs (runtime/log.cpp: one scrubbing sink for every line)
 )
 missing=()
 for p in "${packages[@]}"; do
