@@ -1,5 +1,6 @@
 #include "gateway/service/gateway_service.hpp"
 
+#include <algorithm>
 #include <atomic>
 
 #include "gateway/payment_gateway.hpp"
@@ -7,7 +8,6 @@
 #include "gateway/service/sqlite_gateway_store.hpp"
 #include "gateway/service/sqlite_issuer.hpp"
 #include "protocol/messages/codec.hpp"
-#include "protocol/text/scrub.hpp"
 #include "runtime/http_server.hpp"
 #include "runtime/metrics.hpp"
 #include "runtime/work_queue.hpp"
@@ -17,6 +17,11 @@ namespace setpay::gateway {
 namespace {
 
 constexpr const char* kSetPayment = "application/set-payment";
+
+// LID-M is the merchant's choice: text when it is text, else hex (the logger escapes and scrubs it).
+bool printable(const protocol::Bytes& b) {
+  return std::all_of(b.begin(), b.end(), [](std::uint8_t c) { return c >= 0x20 && c < 0x7f; });
+}
 
 // What the log line says about a request before the gateway opens it: the wrapper's clear header.
 struct Seen {
@@ -29,7 +34,7 @@ Seen peek(protocol::ByteView der) {
     s.type = std::string(protocol::messageName(wrapper.message));
     if (const auto& ids = wrapper.messageHeader.messageIDs) {
       if (ids->xid) s.xid = protocol::hex(*ids->xid);
-      if (ids->lidM) s.lidM = protocol::safeText(protocol::toString(*ids->lidM));
+      if (ids->lidM) s.lidM = printable(*ids->lidM) ? protocol::toString(*ids->lidM) : protocol::hex(*ids->lidM);
     }
   } catch (const std::exception&) {
   }

@@ -88,6 +88,7 @@ GatewayHome::GatewayHome(protocol::ProfileId id, cli::GatewayConfigOptions optio
     : w(world(id)), temp("setpay-gateway-home") {
   dir = temp.path();
   const auto cred = [&](const char* name, const pki::Credential& c) {
+    fs::create_directories(dir / name);
     test_support::writeFile(dir / name / "cert.pem", protocol::ossl::toPem(c.cert.get()));
     if (c.key) test_support::writeFile(dir / name / "key.pem", pki::privateKeyToPem(c.key.get()));
   };
