@@ -40,7 +40,7 @@ namespace pki = protocol::pki;
 using Clock = std::chrono::steady_clock;
 using protocol::Bytes;
 
-constexpr const char* kPan = "4970101000001004";
+constexpr const char* kPan = "4012888888881881";  // a well-known Luhn-valid test number
 
 void write(const fs::path& p, const std::string& s) {
   fs::create_directories(p.parent_path());
