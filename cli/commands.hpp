@@ -22,4 +22,6 @@ int demoCommand(Args args);     // cli/demo_command.cpp     — the whole system
 int inspectCommand(Args args);  // cli/inspect_command.cpp  — decode and explain a SET message or cert
 int cardCommand(Args args);     // cli/card_command.cpp     — the virtual payment card (vpcd client)
 
+void addGatewayCommand(CLI::App& root, int& exitCode);  // cli/gateway_command.cpp — service + accounts
+
 }  // namespace setpay::cli

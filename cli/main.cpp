@@ -36,6 +36,7 @@ int main(int argc, char** argv) {
   addArgsCommand(app, exitCode, "pki", "mint a SET certificate hierarchy, issue cardholders, revoke", pkiCommand);
   addArgsCommand(app, exitCode, "inspect", "decode and explain a SET message, certificate or wake-up", inspectCommand);
   addArgsCommand(app, exitCode, "card", "virtual payment card in pcscd's vpcd reader (tests, demos)", cardCommand);
+  addGatewayCommand(app, exitCode);
 
   if (argc > 1 && argv[1][0] != '-') {
     const auto known = app.get_subcommands([&](const CLI::App* c) { return c->get_name() == argv[1]; });

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "cli/commands.hpp"
+#include "cli/service_configs.hpp"
 #include "protocol/pki/cardholder.hpp"
 #include "protocol/pki/crl.hpp"
 #include "protocol/pki/hierarchy.hpp"
@@ -342,6 +343,7 @@ int init(Args args) {
   char readme[4096];
   std::snprintf(readme, sizeof readme, kReadme, std::string(profile.name()).c_str(), options.brand.c_str());
   writePublic(dir / "README.txt", readme);
+  writeServiceConfigs(dir, profile);  // DIR/gateway.toml + loopback TLS (cli/service_configs.cpp)
   std::printf("done: see %s\n", (dir / "README.txt").c_str());
   return 0;
 }

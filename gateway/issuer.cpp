@@ -26,17 +26,45 @@ protocol::Bytes hmacSha256(protocol::ByteView key, protocol::ByteView data) {
   return out;
 }
 
-IssuerDecision refuse(AuthCode code, std::int64_t reason) { return IssuerDecision{code, "", reason}; }
+HoldDecision refuse(AuthCode code, std::int64_t reason) { return HoldDecision{IssuerDecision{code, "", reason}, 0}; }
 
 }  // namespace
+
+std::string panAccountKey(protocol::ByteView panHashKey, const std::string& pan) {
+  return protocol::hex(hmacSha256(panHashKey, protocol::view(pan)));
+}
+
+std::string approvalCodeFor(protocol::ByteView panHashKey, std::uint64_t counter) {
+  static constexpr char alphabet[] = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+  const protocol::Bytes mac = hmacSha256(panHashKey, protocol::view("approval-" + std::to_string(counter)));
+  std::string code;
+  for (std::size_t i = 0; i < 6; ++i) code.push_back(alphabet[mac[i] % 32]);
+  return code;
+}
+
+HoldDecision decideHold(const AccountState& a, const IssuerRequest& r) {
+  if (a.blocked) return refuse(AuthCode::declined, respReason::restrictedCard);
+  if (a.cardExpiry && *a.cardExpiry != r.cardExpiry) return refuse(AuthCode::expiredCard, respReason::expiredCard);
+  if (r.amount.currency != a.balance.currency) return refuse(AuthCode::declined, respReason::currencyNotAccepted);
+  const auto amount = inUnitsOf(r.amount, a.balance.amtExp10);
+  if (!amount || *amount <= 0) return refuse(AuthCode::amountError, respReason::overLimit);
+  if (exceeds(r.amount, a.perTransactionLimit)) return refuse(AuthCode::declined, respReason::overLimit);
+  if (*amount > a.balance.amount - a.held) return refuse(AuthCode::declined, respReason::insufficientFunds);
+  return HoldDecision{std::nullopt, *amount};
+}
+
+std::optional<std::int64_t> captureUnits(const AccountState& a, std::int64_t heldUnits, const CurrencyAmount& amount) {
+  if (amount.currency != a.balance.currency) return std::nullopt;
+  const auto units = inUnitsOf(amount, a.balance.amtExp10);
+  if (!units || *units <= 0 || *units > heldUnits) return std::nullopt;
+  return units;
+}
 
 AccountIssuer::AccountIssuer(protocol::ByteView panHashKey) : panHashKey_(panHashKey.begin(), panHashKey.end()) {
   if (panHashKey_.size() < 16) throw ProtocolError(ErrorCode::unspecifiedFailure, "PAN hash key shorter than 16 bytes");
 }
 
-std::string AccountIssuer::accountKey(const std::string& pan) const {
-  return protocol::hex(hmacSha256(panHashKey_, protocol::view(pan)));
-}
+std::string AccountIssuer::accountKey(const std::string& pan) const { return panAccountKey(panHashKey_, pan); }
 
 const AccountIssuer::Account& AccountIssuer::account(const std::string& pan) const {
   const auto it = accounts_.find(accountKey(pan));
@@ -73,13 +101,8 @@ CurrencyAmount AccountIssuer::balance(const std::string& pan) const {
 }
 
 std::string AccountIssuer::nextApprovalCode() {
-  // Six characters from an HMAC over a counter: unpredictable without the key, unique among holds.
-  static constexpr char alphabet[] = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-  for (;;) {
-    const std::string counter = "approval-" + std::to_string(++approvals_);
-    const protocol::Bytes mac = hmacSha256(panHashKey_, protocol::view(counter));
-    std::string code;
-    for (std::size_t i = 0; i < 6; ++i) code.push_back(alphabet[mac[i] % 32]);
+  for (;;) {  // unique among holds
+    std::string code = approvalCodeFor(panHashKey_, ++approvals_);
     if (!holds_.contains(code)) return code;
   }
 }
@@ -87,18 +110,13 @@ std::string AccountIssuer::nextApprovalCode() {
 IssuerDecision AccountIssuer::authorize(const IssuerRequest& r) {
   const std::lock_guard lock(mutex_);
   const auto it = accounts_.find(accountKey(r.pan));
-  if (it == accounts_.end()) return refuse(AuthCode::declined, respReason::unknownAccount);
+  if (it == accounts_.end()) return *refuse(AuthCode::declined, respReason::unknownAccount).refusal;
   Account& a = it->second;
-  if (a.blocked) return refuse(AuthCode::declined, respReason::restrictedCard);
-  if (a.cardExpiry && *a.cardExpiry != r.cardExpiry) return refuse(AuthCode::expiredCard, respReason::expiredCard);
-  if (r.amount.currency != a.balance.currency) return refuse(AuthCode::declined, respReason::currencyNotAccepted);
-  const auto amount = inUnitsOf(r.amount, a.balance.amtExp10);
-  if (!amount || *amount <= 0) return refuse(AuthCode::amountError, respReason::overLimit);
-  if (exceeds(r.amount, a.perTransactionLimit)) return refuse(AuthCode::declined, respReason::overLimit);
-  if (*amount > a.balance.amount - a.held) return refuse(AuthCode::declined, respReason::insufficientFunds);
-  a.held += *amount;
+  const HoldDecision hold = decideHold(a, r);
+  if (hold.refusal) return *hold.refusal;
+  a.held += hold.units;
   std::string code = nextApprovalCode();
-  holds_[code] = Hold{it->first, *amount};
+  holds_[code] = Hold{it->first, hold.units};
   return IssuerDecision{AuthCode::approved, std::move(code), std::nullopt};
 }
 
@@ -107,9 +125,8 @@ bool AccountIssuer::capture(const std::string& approvalCode, const CurrencyAmoun
   const auto hold = holds_.find(approvalCode);
   if (hold == holds_.end()) return false;  // unknown or already captured
   Account& a = accounts_.at(hold->second.accountKey);
-  if (amount.currency != a.balance.currency) return false;
-  const auto units = inUnitsOf(amount, a.balance.amtExp10);
-  if (!units || *units <= 0 || *units > hold->second.amount) return false;
+  const auto units = captureUnits(a, hold->second.amount, amount);
+  if (!units) return false;
   // The hold becomes a debit of the captured amount; whatever was not captured is released.
   a.held -= hold->second.amount;
   a.balance.amount -= *units;

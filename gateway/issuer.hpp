@@ -36,6 +36,24 @@ struct IssuerDecision {
   std::optional<std::int64_t> respReason;  // why, when not approved
 };
 
+// The issuer's rules for one account, shared by AccountIssuer and the SQLite issuer (gateway/service/).
+struct AccountState {
+  protocol::CurrencyAmount balance, perTransactionLimit;
+  std::optional<std::string> cardExpiry;
+  bool blocked = false;
+  std::int64_t held = 0;  // in the account's minor units
+};
+struct HoldDecision {
+  std::optional<IssuerDecision> refusal;  // set: decline with this
+  std::int64_t units = 0;                 // else: hold this much (account's minor units)
+};
+HoldDecision decideHold(const AccountState&, const IssuerRequest&);
+// Units to debit when capturing `amount` against a hold of `heldUnits`; nullopt: refuse the capture.
+std::optional<std::int64_t> captureUnits(const AccountState&, std::int64_t heldUnits, const protocol::CurrencyAmount&);
+std::string panAccountKey(protocol::ByteView panHashKey, const std::string& pan);  // hex HMAC-SHA256
+// Six characters from an HMAC over a counter: unpredictable without the key.
+std::string approvalCodeFor(protocol::ByteView panHashKey, std::uint64_t counter);
+
 class Issuer {
  public:
   virtual ~Issuer() = default;
@@ -62,12 +80,7 @@ class AccountIssuer final : public Issuer {
   bool capture(const std::string& approvalCode, const protocol::CurrencyAmount&) override;
 
  private:
-  struct Account {
-    protocol::CurrencyAmount balance, perTransactionLimit;
-    std::optional<std::string> cardExpiry;
-    bool blocked = false;
-    std::int64_t held = 0;  // in the account's minor units
-  };
+  using Account = AccountState;
   struct Hold {
     std::string accountKey;
     std::int64_t amount = 0;

@@ -21,6 +21,7 @@ packages=(
   libsqlite3-dev sqlite3                  # durable state of every service
   libcli11-dev                            # the `setpay` command line
   freeradius-utils                        # radclient: RADIUS accounting into the gateway-proxy redirector (tests)
+  libspdlog-dev libfmt-dev                # service logs (runtime/log.cpp: one scrubbing sink for every line)
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -1,0 +1,268 @@
+// setpay-bench-gateway: AuthReq throughput of `setpay gateway` over HTTPS (N concurrent clients, TLS
+// with client certificates, keep-alive) beside the same gateway code in process (PaymentGateway::handle
+// on its own SQLite database, one BEGIN IMMEDIATE transaction per message, as the service runs it),
+// measured in the same run on the same machine. Every AuthReq is distinct (built beforehand by the
+// in-process merchant and cardholder roles), so replay protection is not what is measured.
+//   setpay-bench-gateway [--profile modern|set1] [--clients N] [--requests M] [--setpay PATH]
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <thread>
+
+#include "cli/service_configs.hpp"
+#include "gateway/payment_gateway.hpp"
+#include "gateway/service/gateway_schema.hpp"
+#include "gateway/service/sqlite_gateway_store.hpp"
+#include "gateway/service/sqlite_issuer.hpp"
+#include "merchant/merchant.hpp"
+#include "protocol/pki/cardholder.hpp"
+#include "protocol/pki/crl.hpp"
+#include "protocol/pki/hierarchy.hpp"
+#include "protocol/pki/pem.hpp"
+#include "runtime/http_client.hpp"
+#include "wallet-server/cardholder.hpp"
+
+extern char** environ;
+
+namespace {
+
+using namespace setpay;
+namespace fs = std::filesystem;
+namespace pki = protocol::pki;
+using Clock = std::chrono::steady_clock;
+using protocol::Bytes;
+
+constexpr const char* kPan = "4012888888881881";  // a well-known Luhn-valid test number
+
+void write(const fs::path& p, const std::string& s) {
+  fs::create_directories(p.parent_path());
+  std::ofstream(p, std::ios::binary) << s;
+}
+
+struct Home {
+  fs::path dir;
+  protocol::AlgorithmProfile profile;
+  pki::Hierarchy h;
+  std::vector<protocol::ossl::Crl> crls;
+};
+
+Home makeHome(const fs::path& dir, protocol::ProfileId id) {
+  protocol::SystemRandom random;
+  protocol::SystemClock clock;
+  Home home{dir, protocol::AlgorithmProfile::make(id), pki::mintHierarchy(pki::HierarchyOptions{}, protocol::AlgorithmProfile::make(id), random, clock), {}};
+  const std::pair<const char*, const pki::Credential*> entities[] = {
+      {"root", &home.h.root},         {"brand", &home.h.brand},       {"cca", &home.h.cca},
+      {"mca", &home.h.mca},           {"pca", &home.h.pca},           {"merchant-sign", &home.h.merchantSignature},
+      {"merchant-kex", &home.h.merchantKeyExchange}, {"gateway-sign", &home.h.gatewaySignature},
+      {"gateway-kex", &home.h.gatewayKeyExchange}};
+  for (const auto& [name, c] : entities) {
+    write(dir / name / "cert.pem", protocol::ossl::toPem(c->cert.get()));
+    write(dir / name / "key.pem", pki::privateKeyToPem(c->key.get()));
+  }
+  for (const auto& [name, c] : std::span(entities).first(5)) {
+    home.crls.push_back(pki::issueCrl(*c, {}, 1, std::chrono::floor<std::chrono::seconds>(clock.now()), home.profile));
+    write(dir / name / "crl.pem", pki::crlToPem(home.crls.back().get()));
+  }
+  cli::mintLoopbackTls(dir / "tls", {"gateway"}, {"merchant"});
+  cli::GatewayConfigOptions o;
+  o.port = 0;
+  o.portFile = (dir / "gateway" / "port").string();
+  o.logFile = (dir / "gateway" / "gateway.log").string();
+  o.maxConnections = 1024;
+  cli::writeGatewayConfig(dir, home.profile, o);
+  return home;
+}
+
+pki::TrustAnchors trust(const Home& home) {
+  pki::TrustAnchors t{pki::share(home.h.root.cert.get()), {}, {}};
+  for (const auto* c : {&home.h.brand, &home.h.cca, &home.h.mca, &home.h.pca}) t.caCertificates.push_back(pki::share(c->cert.get()));
+  for (const auto& c : home.crls) t.crls.push_back(pki::share(c.get()));
+  return t;
+}
+pki::Credential copy(const pki::Credential& c) { return {pki::share(c.cert.get()), pki::share(c.key.get())}; }
+
+// Distinct AuthReqs: run purchases whose gateway transport only records the AuthReq.
+std::vector<Bytes> buildAuthReqs(const Home& home, int count) {
+  protocol::SystemClock clock;
+  protocol::SystemRandom random;
+  std::vector<Bytes> out;
+  merchant::InMemoryMerchantStore store;
+  merchant::Merchant m(merchant::MerchantConfig{home.profile, home.profile.hardeningByDefault(), {"SETPAY"},
+                                                "https://shop.example/set", "en", trust(home),
+                                                copy(home.h.merchantSignature), copy(home.h.merchantKeyExchange),
+                                                pki::share(home.h.gatewayKeyExchange.cert.get())},
+                       store, [&out](protocol::ByteView b) { out.emplace_back(b.begin(), b.end()); return Bytes{}; },
+                       clock, random);
+  const auto today = std::chrono::year_month_day(std::chrono::floor<std::chrono::days>(clock.now()));
+  const auto expiry = today.year() / today.month() + std::chrono::years(2);
+  const auto holder = pki::issueCardholder(home.h.cca, {kPan, expiry, std::nullopt}, home.profile, random, clock);
+  auto card = wallet::SoftwareCard::fromCardholder(holder, kPan, pki::formatCardExpiry(expiry));
+  for (int i = 0; i < count; ++i) {
+    wallet::Cardholder c(wallet::CardholderConfig{home.profile, home.profile.hardeningByDefault(), trust(home), "en",
+                                                  "bench", std::nullopt},
+                         card, clock, random);
+    c.purchase(m.offer(merchant::Order{"bench item", {978, 100 + i % 100, -2}, std::nullopt}),
+               [&m](protocol::ByteView b) { return m.handle(b); });
+  }
+  return out;
+}
+
+void openAccount(const fs::path& dbFile, const Bytes& panKey) {
+  auto db = gateway::openGatewayDatabase({dbFile, runtime::Durability::full});
+  gateway::SqliteIssuer issuer(*db, panKey);
+  runtime::WriteTransaction tx(*db);
+  issuer.openAccount(kPan, {978, 1'000'000'000, -2}, {978, 1'000'000, -2}, std::nullopt);
+  tx.commit();
+}
+
+Bytes panHashKey(const Home& home) {
+  std::ifstream in(home.dir / "gateway" / "pan-hash.key");
+  std::string hex;
+  in >> hex;
+  return protocol::unhex(hex);
+}
+
+// The service's path minus HTTP and TLS: one write transaction per message, FULL durability.
+double inProcess(const Home& home, const std::vector<Bytes>& requests, int& approved) {
+  const fs::path dbFile = home.dir / "inprocess.db";
+  openAccount(dbFile, panHashKey(home));
+  auto db = gateway::openGatewayDatabase({dbFile, runtime::Durability::full});
+  gateway::SqliteGatewayStore store(*db);
+  gateway::SqliteIssuer issuer(*db, panHashKey(home));
+  protocol::SystemClock clock;
+  protocol::SystemRandom random;
+  gateway::GatewayConfig g{home.profile, home.profile.hardeningByDefault(), true, "SETPAY",
+                           pki::share(home.h.root.cert.get()), {}, {}, copy(home.h.gatewaySignature),
+                           copy(home.h.gatewayKeyExchange)};
+  for (const auto* c : {&home.h.brand, &home.h.cca, &home.h.mca, &home.h.pca}) g.caCertificates.push_back(pki::share(c->cert.get()));
+  for (const auto& c : home.crls) g.crls.push_back(pki::share(c.get()));
+  g.merchantKeyExchangeCertificates.push_back(pki::share(home.h.merchantKeyExchange.cert.get()));
+  gateway::PaymentGateway gw(std::move(g), store, issuer, clock, random);
+  const auto start = Clock::now();
+  for (const auto& r : requests) {
+    runtime::WriteTransaction tx(*db);
+    store.beginRequest();
+    const Bytes out = gw.handle(r);
+    tx.commit();
+    approved += store.notes().authorized;
+  }
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+struct Percentiles {
+  double p50, p99;
+};
+Percentiles percentiles(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  auto at = [&](double q) { return v[static_cast<std::size_t>(q * static_cast<double>(v.size() - 1))]; };
+  return {at(0.50), at(0.99)};
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string profile = "modern", setpay = SETPAY_BUILT_BINARY;
+  int clients = 8, requests = 400;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string k = argv[i], v = argv[i + 1];
+    if (k == "--profile") profile = v;
+    else if (k == "--clients") clients = std::stoi(v);
+    else if (k == "--requests") requests = std::stoi(v);
+    else if (k == "--setpay") setpay = v;
+    else return std::fprintf(stderr, "usage: setpay-bench-gateway [--profile modern|set1] [--clients N] [--requests M] [--setpay PATH]\n"), 2;
+  }
+  const auto id = protocol::AlgorithmProfile::parse(profile);
+  if (!id || clients < 1 || requests < clients) return std::fprintf(stderr, "bad arguments\n"), 2;
+  char tmpl[] = "/tmp/setpay-bench-gateway-XXXXXX";
+  const fs::path dir = ::mkdtemp(tmpl);
+  std::printf("profile %s, %d AuthReqs, %d HTTPS clients; work dir %s\n", profile.c_str(), requests, clients, dir.c_str());
+  const Home home = makeHome(dir, *id);
+  auto t0 = Clock::now();
+  // Two sets: the in-process run and the service each see AuthReqs they have never seen.
+  const std::vector<Bytes> forInProcess = buildAuthReqs(home, requests);
+  const std::vector<Bytes> forService = buildAuthReqs(home, requests);
+  std::printf("built %zu + %zu AuthReqs in %.1f s\n", forInProcess.size(), forService.size(),
+              std::chrono::duration<double>(Clock::now() - t0).count());
+
+  int approvedInProcess = 0;
+  const double inProcessSeconds = inProcess(home, forInProcess, approvedInProcess);
+  const double inProcessRate = requests / inProcessSeconds;
+
+  openAccount(dir / "gateway" / "gateway.db", panHashKey(home));
+  std::vector<std::string> args{setpay, "gateway", "--config", (dir / "gateway.toml").string()};
+  std::vector<char*> argvChild;
+  for (auto& a : args) argvChild.push_back(a.data());
+  argvChild.push_back(nullptr);
+  pid_t pid = -1;
+  if (posix_spawn(&pid, setpay.c_str(), nullptr, nullptr, argvChild.data(), environ) != 0)
+    return std::fprintf(stderr, "cannot start %s\n", setpay.c_str()), 1;
+  while (!fs::exists(dir / "gateway" / "port")) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  std::ifstream portIn(dir / "gateway" / "port");
+  int port = 0;
+  portIn >> port;
+  const std::string url = "https://127.0.0.1:" + std::to_string(port) + "/set";
+  runtime::ClientOptions co;
+  co.caFile = dir / "tls" / "ca.pem";
+  co.clientCertificate = dir / "tls" / "merchant-client.pem";
+  co.clientKey = dir / "tls" / "merchant-client-key.pem";
+  {
+    runtime::HttpClient probe(co);
+    for (int i = 0; i < 500; ++i) {
+      try {
+        if (probe.getSync("https://127.0.0.1:" + std::to_string(port) + "/readyz").status == 200) break;
+      } catch (const runtime::TransportError&) {
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  }
+  std::atomic<int> next{0}, approvedHttps{0}, failed{0};
+  std::vector<std::vector<double>> latencies(static_cast<std::size_t>(clients));
+  std::vector<std::thread> threads;
+  const auto start = Clock::now();
+  for (int c = 0; c < clients; ++c)
+    threads.emplace_back([&, c] {
+      runtime::HttpClient client(co);  // one keep-alive connection per simulated merchant
+      for (int i = next++; i < requests; i = next++) {
+        const auto t = Clock::now();
+        try {
+          const auto r = client.postSync(url, "application/set-payment", protocol::toString(forService[static_cast<std::size_t>(i)]));
+          if (r.status != 200) ++failed;
+        } catch (const runtime::TransportError&) {
+          ++failed;
+        }
+        latencies[static_cast<std::size_t>(c)].push_back(std::chrono::duration<double, std::milli>(Clock::now() - t).count());
+      }
+    });
+  for (auto& t : threads) t.join();
+  const double httpsSeconds = std::chrono::duration<double>(Clock::now() - start).count();
+  ::kill(pid, SIGTERM);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  {
+    auto db = gateway::openGatewayDatabase({dir / "gateway" / "gateway.db", runtime::Durability::full});
+    auto s = db->statement("SELECT COUNT(*) FROM authorizations");
+    s.step();
+    approvedHttps = static_cast<int>(s.integer(0));
+  }
+  std::vector<double> all;
+  for (const auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
+  const auto p = percentiles(all);
+  const double httpsRate = requests / httpsSeconds;
+  std::printf("in-process (SQLite, FULL, 1 tx/msg): %8.1f AuthReq/s  (%d approved of %d)\n", inProcessRate,
+              approvedInProcess, requests);
+  std::printf("HTTPS, %2d clients:                   %8.1f AuthReq/s  p50 %.2f ms  p99 %.2f ms  (%d approved, %d failed)\n",
+              clients, httpsRate, p.p50, p.p99, approvedHttps.load(), failed.load());
+  std::printf("HTTPS / in-process: %.0f%%   (gateway exit status %d)\n", 100.0 * httpsRate / inProcessRate,
+              WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+  std::error_code ec;
+  fs::remove_all(dir, ec);
+  return 0;
+}

@@ -1,0 +1,41 @@
+// Ready-to-run service configurations for a hierarchy directory minted by `setpay pki init`:
+// DIR/gateway.toml pointing at DIR's keys, a loopback TLS hierarchy under DIR/tls/ (separate from
+// SET's: a small CA, server certificates for 127.0.0.1/localhost, a merchant client certificate),
+// and the gateway's data directory with its PAN hash key. Later services add their writer to
+// writeServiceConfigs().
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "protocol/profile.hpp"
+
+namespace setpay::cli {
+
+// DIR/tls/ca.pem (+ ca-key.pem, 0600) and, per name, DIR/tls/<name>.pem + <name>-key.pem: server
+// certificates (serverAuth, SAN DNS:localhost IP:127.0.0.1) for `servers`, client certificates
+// (clientAuth, CN = name) for `clients`. ECDSA P-256, valid two years.
+void mintLoopbackTls(const std::filesystem::path& tlsDir, const std::vector<std::string>& servers,
+                     const std::vector<std::string>& clients);
+
+struct GatewayConfigOptions {
+  std::uint16_t port = 8443;
+  std::optional<std::string> portFile;   // [server] port_file (tests: port 0)
+  std::optional<std::string> logFile;    // [log] file (default: standard error)
+  std::string logFormat = "human";
+  std::string clientCertificates = "required";
+  unsigned maxConnections = 256;
+  unsigned readTimeoutMs = 10000, handshakeTimeoutMs = 5000, drainTimeoutMs = 10000;
+};
+
+// DIR/gateway.toml, DIR/gateway/ (database directory) and DIR/gateway/pan-hash.key (0600, kept if present).
+void writeGatewayConfig(const std::filesystem::path& dir, const protocol::AlgorithmProfile&,
+                        const GatewayConfigOptions& = {});
+
+// Everything `setpay pki init DIR` adds beside the SET hierarchy.
+void writeServiceConfigs(const std::filesystem::path& dir, const protocol::AlgorithmProfile&);
+
+}  // namespace setpay::cli

@@ -1,0 +1,156 @@
+// Crash safety of `setpay gateway`: 200 purchases from two merchants while the gateway is killed with
+// SIGKILL at random moments (at least 20 times) and restarted on the same port. The merchants' transport
+// resends the same AuthReq bytes until an answer comes. Afterwards: every purchase was authorized
+// exactly once (one authorization and one issuer hold per XID, no orphan hold), each account's
+// balance less its available amount is the sum of its approved purchases, replaying every AuthReq
+// returns the byte-identical AuthRes without a new hold, and PRAGMA integrity_check says ok.
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <map>
+#include <random>
+#include <thread>
+
+#include "gateway/issuer.hpp"
+#include "runtime/sqlite.hpp"
+#include "tests/services/service_fixture.hpp"
+
+namespace setpay::services_test {
+namespace {
+
+using namespace std::chrono_literals;
+
+std::uint16_t freePort() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  socklen_t len = sizeof a;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  ::close(fd);
+  return ntohs(a.sin_port);
+}
+
+constexpr int kMerchants = 2;
+constexpr int kPurchasesEach = 100;
+constexpr int kCardsEach = 2;
+constexpr int kMinKills = 20;
+constexpr std::int64_t kOpening = 10'000'000;
+
+std::int64_t amountOf(int merchant, int i) { return 100 + (merchant * 7 + i * 13) % 900; }
+
+TEST(GatewayCrash, PurchasesSurviveRepeatedSigkillsExactlyOnce) {
+  cli::GatewayConfigOptions options;
+  options.port = freePort();  // fixed across restarts: the merchants keep their URL
+  GatewayHome home(protocol::ProfileId::set1, options);
+  for (int c = 0; c < kMerchants * kCardsEach; ++c) home.addAccount(pan(8 + c), kOpening);
+  GatewayProcess gateway(home);
+  gateway.start();
+  const std::string url = gateway.url();
+
+  std::random_device seedSource;
+  const unsigned seed = seedSource();
+  RecordProperty("seed", static_cast<int>(seed));
+  std::atomic<bool> purchasesDone{false};
+  std::atomic<int> kills{0};
+  std::string restartFailure;
+  std::thread killer([&] {
+    std::mt19937 rng(seed);
+    std::uniform_int_distribution<int> pause(100, 700);  // ms between kills; a restart takes ~0.2-0.4 s
+    while (!purchasesDone.load() || kills.load() < kMinKills) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(pause(rng)));
+      gateway.kill9();
+      ++kills;
+      try {
+        gateway.start();
+      } catch (const std::exception& e) {  // reported below; the merchants' retries then time out
+        restartFailure = e.what();
+        return;
+      }
+    }
+  });
+
+  const auto began = std::chrono::steady_clock::now();
+  std::vector<std::unique_ptr<GatewayLink>> links;
+  std::map<std::string, std::int64_t> expectedByPan;  // sum of approved purchases
+  std::vector<int> approved(kMerchants, 0);
+  std::vector<std::thread> merchants;
+  std::vector<std::vector<std::pair<std::string, std::int64_t>>> bought(kMerchants);
+  for (int m = 0; m < kMerchants; ++m) links.push_back(std::make_unique<GatewayLink>(home, [url] { return url; }, true));
+  for (int m = 0; m < kMerchants; ++m)
+    merchants.emplace_back([&, m] {
+      GatewayLink& link = *links[static_cast<std::size_t>(m)];
+      Shop shop(home.w, [&link](ByteView b) { return link(b); });
+      std::vector<Card> cards;
+      for (int c = 0; c < kCardsEach; ++c) cards.push_back(shop.issueCard(pan(8 + m * kCardsEach + c)));
+      for (int i = 0; i < kPurchasesEach; ++i) {
+        Card& card = cards[static_cast<std::size_t>(i % kCardsEach)];
+        if (shop.buy(card, amountOf(m, i)).approved()) {
+          ++approved[static_cast<std::size_t>(m)];
+          bought[static_cast<std::size_t>(m)].emplace_back(card.pan, amountOf(m, i));
+        }
+      }
+    });
+  for (auto& t : merchants) t.join();
+  purchasesDone.store(true);
+  killer.join();
+  const auto elapsed = std::chrono::steady_clock::now() - began;
+  std::printf("crash test: %d purchases, %d SIGKILLs, %.1f s (seed %u)\n", kMerchants * kPurchasesEach, kills.load(),
+              std::chrono::duration<double>(elapsed).count(), seed);
+  ASSERT_EQ(restartFailure, "");
+  EXPECT_GE(kills.load(), kMinKills);
+  for (int m = 0; m < kMerchants; ++m) EXPECT_EQ(approved[static_cast<std::size_t>(m)], kPurchasesEach);
+  for (const auto& list : bought)
+    for (const auto& [p, amount] : list) expectedByPan[p] += amount;
+
+  // Every AuthReq again, after the last restart: the same bytes back.
+  int resent = 0, retried = 0;
+  for (auto& link : links)
+    for (const auto& ex : link->exchanges()) {
+      retried += ex.attempts > 1;
+      ++resent;
+      EXPECT_EQ((*link)(ex.request), ex.response) << "replay " << resent << " differs";
+    }
+  EXPECT_EQ(resent, kMerchants * kPurchasesEach);
+  std::printf("crash test: %d AuthReqs needed more than one attempt\n", retried);
+  ASSERT_EQ(gateway.terminate(), 0);
+
+  runtime::Database db({home.dir / "gateway" / "gateway.db", runtime::Durability::full, 5000ms});
+  EXPECT_EQ(db.integrityCheck(), "ok");
+  auto count = [&](const std::string& sql) {
+    auto s = db.statement(sql);
+    s.step();
+    return s.integer(0);
+  };
+  const std::int64_t purchases = kMerchants * kPurchasesEach;
+  EXPECT_EQ(count("SELECT COUNT(*) FROM authorizations"), purchases);
+  EXPECT_EQ(count("SELECT COUNT(DISTINCT xid) FROM authorizations"), purchases);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM issuer_hold"), purchases) << "a replay or a crash made a second hold";
+  EXPECT_EQ(count("SELECT COUNT(*) FROM issuer_hold h LEFT JOIN authorizations a USING (approval_code) "
+                  "WHERE a.token IS NULL"),
+            0)
+      << "a hold without its authorization record";
+  EXPECT_EQ(count("SELECT COUNT(*) FROM pi_used_xid"), purchases);
+
+  const protocol::Bytes panKey = protocol::unhex(test_support::readFile(home.dir / "gateway" / "pan-hash.key"));
+  for (const auto& [p, expected] : expectedByPan) {
+    const std::string key = gateway::panAccountKey(panKey, p);
+    auto a = db.statement("SELECT balance, held FROM issuer_account WHERE account_key = ?");
+    a.bind(1, key);
+    ASSERT_TRUE(a.step());
+    const std::int64_t balance = a.integer(0), held = a.integer(1);
+    EXPECT_EQ(balance, kOpening);  // nothing captured
+    EXPECT_EQ(held, expected) << protocol::maskPan(p) << ": holds are not the sum of its approved purchases";
+    auto h = db.statement("SELECT COALESCE(SUM(amount), 0) FROM issuer_hold WHERE account_key = ?");
+    h.bind(1, key);
+    h.step();
+    EXPECT_EQ(h.integer(0), expected);
+  }
+}
+
+}  // namespace
+}  // namespace setpay::services_test
