@@ -23,10 +23,10 @@ namespace {
 // in an OCTET STRING, messageDigest over the whole DER value (§5.4). SignerInfo version 1 in both
 // (issuerAndSerialNumber).
 constexpr long signerInfoVersion = 1;
+constexpr int signedAttributeCount = 3;  // contentType, messageDigest, signingTime — nothing else
 
 bool pkcs7Shape(const AlgorithmProfile& profile) { return profile.id() == ProfileId::set1; }
 long signedDataVersion(const AlgorithmProfile& profile) { return pkcs7Shape(profile) ? 1 : 3; }
-constexpr int signedAttributeCount = 3;  // contentType, messageDigest, signingTime — nothing else
 
 [[noreturn]] void malformed(const std::string& what) {
   throw ProtocolError(ErrorCode::decodingFailure, "SignedData: " + what);
