@@ -1,8 +1,10 @@
 // libFuzzer target: DigestedData and Link. Selector byte: bit 0 profile, bit 1 operator (0 checkDD on
-// [len][DD][t], 1 splitL on the rest, whose DD part must then decode). Anything but ProtocolError is
-// a finding.
+// [len][DD][t], 1 splitL on the rest, whose DD part must then decode), bit 2 the label expected
+// (setct-OIData or id-data). Anything but ProtocolError is a finding.
 #include <cstdint>
 #include <cstdlib>
+
+#include <openssl/obj_mac.h>
 
 #include "fuzz/fuzz_input.hpp"
 #include "protocol/crypto/digest.hpp"
@@ -15,9 +17,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::uint8_t sel = data[0];
   const ByteView rest(data + 1, size - 1);
   const AlgorithmProfile& profile = fuzz::profileFor(sel);
+  const int label = (sel & 4) ? NID_setct_OIData : NID_pkcs7_data;
   try {
     if (sel & 2) {
-      const LinkParts parts = splitL(profile, rest);
+      const LinkParts parts = splitL(profile, label, rest);
       // splitL is strict about its DD, so the DD it returns must decode on its own.
       Bytes digest;
       try {
@@ -28,7 +31,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       if (digest.size() != H(profile, {}).size()) std::abort();
     } else {
       const auto parts = fuzz::splitTwo(rest);
-      checkDD(profile, parts.first, parts.second);
+      checkDD(profile, label, parts.first, parts.second);
       if (!(digestOfDD(profile, parts.first) == H(profile, parts.second))) std::abort();
     }
   } catch (const ProtocolError&) {

@@ -12,6 +12,7 @@
 #include "protocol/messages/hardening.hpp"
 #include "protocol/messages/sealed.hpp"
 #include "protocol/pki/extensions.hpp"
+#include "protocol/pki/thumbs.hpp"
 
 namespace setpay::merchant {
 
@@ -123,20 +124,10 @@ Bytes Merchant::wrap(protocol::Message message, const protocol::TransIDs& ids, c
   return protocol::encode(protocol::MessageWrapper{std::move(h), std::move(message), {}});
 }
 
-// Cert-PE and our CA certificates and CRLs, minus the certificates the peer says it holds.
+// Our certificate, Cert-PE, our CA certificates and CRLs, minus what the peer's Thumbs say it holds.
 protocol::SignOptions Merchant::carriedChain(const std::optional<protocol::Thumbs>& peerHas) const {
-  protocol::SignOptions o;
-  auto held = [&](const X509* c) {
-    if (!peerHas) return false;
-    const Bytes t = pki::certificateThumbprint(config_.profile, c);
-    return std::any_of(peerHas->certThumbs.begin(), peerHas->certThumbs.end(),
-                       [&](const Bytes& h) { return protocol::constantTimeEqual(h, t); });
-  };
-  if (!held(config_.gatewayKeyExchange.get())) o.extra.certificates.push_back(config_.gatewayKeyExchange.get());
-  for (const auto& c : config_.trust.caCertificates)
-    if (!held(c.get())) o.extra.certificates.push_back(c.get());
-  for (const auto& c : config_.trust.crls) o.extra.crls.push_back(c.get());
-  return o;
+  const X509* certPE = config_.gatewayKeyExchange.get();
+  return pki::carriedTo(config_.profile, peerHas, config_.signature.cert.get(), {&certPE, 1}, config_.trust);
 }
 
 // ---- PInitReq → PInitRes (notes §2.2 "what the merchant does")
@@ -171,6 +162,7 @@ Bytes Merchant::onPInitReq(const protocol::MessageWrapper&, const protocol::PIni
   d.challM = t.challM;
   d.peThumb = pki::certificateThumbprint(config_.profile, config_.gatewayKeyExchange.get());
   d.thumbs = r.thumbs;
+  d.brandCRLIdentifier = pki::brandCRLIdentifierFor(config_.profile, r.thumbs, config_.trust);
   return wrap(protocol::buildPInitRes(config_.profile, signer_, clock_, d, carriedChain(r.thumbs)), t.transIDs, r.rrpid);
 }
 
@@ -206,9 +198,8 @@ Bytes Merchant::onPReq(const protocol::MessageWrapper& w, const protocol::PReq& 
     return pRes(*tx, oi.rrpid, oi.challC, *tx->result, false);
   }
   // HOD recomputed from our own order and amount: the cardholder agreed to exactly this purchase.
-  const Bytes hod = protocol::DD(config_.profile, protocol::encode(protocol::HODInput{
-                                                      protocol::toBytes(tx->order.orderDescription),
-                                                      tx->order.amount, oi.odSalt, std::nullopt, {}}));
+  const Bytes hod = protocol::hod(config_.profile, protocol::HODInput{protocol::toBytes(tx->order.orderDescription),
+                                                                      tx->order.amount, oi.odSalt, std::nullopt, {}});
   if (!protocol::constantTimeEqual(hod, oi.hod))
     throw ProtocolError(ErrorCode::unspecifiedFailure, "HOD does not match the order and amount offered");
 
@@ -235,15 +226,15 @@ Authorization Merchant::authorize(const Transaction& tx, const protocol::PReq& p
   item.authTags.authRRTags = protocol::RRTags{random_.bytes(protocol::limits::nonce),
                                               protocol::MerTermIDs{merchantID_, {}, {}, {}, {}}, seconds(clock_.now())};
   item.authTags.transIDs = oi.transIDs;
-  item.checkDigests = protocol::CheckDigests{protocol::DD(profile, protocol::encode(oi)), hod};
+  item.checkDigests = protocol::CheckDigests{protocol::hOIData(profile, oi), hod};
   item.authReqPayload.authReqAmt = config_.authAmountOverride.value_or(tx.order.amount);
   d.captureNow = config_.captureNow;
   const Bytes authRRPID = item.authTags.authRRTags.rrpid;
 
-  // Cert-MK and its chain ride along so the gateway can encrypt AuthRes without a prior registration.
+  // Cert-MK rides along so the gateway can encrypt AuthRes without a prior registration; the CA
+  // certificates do not: the gateway holds its brand's (SPEC-CHOICES "Thumbs and BrandCRLIdentifier").
   protocol::SignOptions carried;
   carried.extra.certificates.push_back(config_.keyExchange.cert.get());
-  for (const auto& c : config_.trust.caCertificates) carried.extra.certificates.push_back(c.get());
   const protocol::AuthReq req = protocol::buildAuthReq(profile, random_, clock_, signer_, config_.gatewayKeyExchange.get(),
                                                        d, protocol::piOf(preq), carried);
   const Bytes reply = toGateway_(wrap(req, oi.transIDs, authRRPID));

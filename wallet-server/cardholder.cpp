@@ -8,6 +8,7 @@
 #include "protocol/messages/hardening.hpp"
 #include "protocol/messages/sealed.hpp"
 #include "protocol/pki/extensions.hpp"
+#include "protocol/pki/thumbs.hpp"
 #include "protocol/purchase/derivations.hpp"
 
 namespace setpay::wallet {
@@ -90,6 +91,7 @@ Bytes Cardholder::pInitReq(const protocol::WakeUp& wakeUp) {
   req.challC = session_.challC;
   req.brandID = brandID;
   req.bin = id.pan.substr(0, 6);
+  req.thumbs = pki::thumbsOf(config_.profile, config_.trust);  // so the merchant carries only what we lack
   return wrap(std::move(req), session_.pInitRRPID);
 }
 
@@ -122,6 +124,10 @@ Bytes Cardholder::pReq(ByteView pInitResWrapper) {
   const std::string brand = brandPart(session_.brandID);
   if (pki::brandOf(merchantChain) != brand || pki::brandOf(gatewayChain) != brand)
     throw ProtocolError(ErrorCode::invalidCertificate, "merchant or gateway certificate is not of brand " + brand);
+  // 6. The BCI: the CRLs it names current must be the ones we validated with. 9. Thumbs echoed.
+  const pki::ValidatedChain* chains[] = {&merchantChain, &gatewayChain};
+  pki::requireCurrentCrls(profile, config_.trust, d.brandCRLIdentifier, opened.signature, chains, clock_);
+  pki::checkThumbsEcho(pki::thumbsOf(profile, config_.trust), d.thumbs);
   const auto merchantData = pki::merchantDataOf(opened.signature.signer.get());
   if (!merchantData) throw ProtocolError(ErrorCode::invalidCertificate, "merchant certificate lacks merchantData");
 
@@ -137,7 +143,7 @@ Bytes Cardholder::pReq(ByteView pInitResWrapper) {
   const protocol::WakeUp& wake = session_.wakeUp;
   protocol::HODInput hodInput{protocol::toBytes(wake.orderDescription.value_or("")), wake.purchAmt,
                               random_.bytes(protocol::limits::nonce), std::nullopt, {}};
-  const Bytes hod = protocol::DD(profile, protocol::encode(hodInput));
+  const Bytes hod = protocol::hod(profile, hodInput);
   session_.requestRRPID = random_.bytes(protocol::limits::nonce);
   session_.requestChall = session_.challC;
 

@@ -78,11 +78,11 @@ ASN1_CHOICE(InqReq) = {
   ASN1_EXP(InqReq, value.inqReqUnsigned, InqReqData, 1),
 } ASN1_CHOICE_END(InqReq)
 
-// MerTermIDs ::= SEQUENCE { merchantID, terminalID [0] OPTIONAL, agentNum [1] OPTIONAL,
-//                           chainNum [2] OPTIONAL, storeNum [3] OPTIONAL }
+// MerTermIDs ::= SEQUENCE { merchantID, terminalID [0] EXPLICIT TerminalID OPTIONAL, agentNum [1] OPTIONAL,
+//                           chainNum [2] OPTIONAL, storeNum [3] OPTIONAL }   -- TerminalID: a SETString
 ASN1_SEQUENCE(MerTermIDs) = {
   ASN1_SIMPLE(MerTermIDs, merchantID, ASN1_VISIBLESTRING),
-  ASN1_IMP_OPT(MerTermIDs, terminalID, ASN1_VISIBLESTRING, 0),
+  ASN1_EXP_OPT(MerTermIDs, terminalID, ASN1_VISIBLESTRING, 0),
   ASN1_IMP_OPT(MerTermIDs, agentNum, ASN1_INTEGER, 1),
   ASN1_IMP_OPT(MerTermIDs, chainNum, ASN1_INTEGER, 2),
   ASN1_IMP_OPT(MerTermIDs, storeNum, ASN1_INTEGER, 3),
@@ -108,18 +108,18 @@ ASN1_SEQUENCE(CheckDigests) = {
   ASN1_SIMPLE(CheckDigests, hod2, ASN1_ANY),
 } ASN1_SEQUENCE_END(CheckDigests)
 
-// Location ::= SEQUENCE { countryCode INTEGER (1..999), city [0] OPTIONAL, stateProvince [1] OPTIONAL,
-//                         postalCode [2] OPTIONAL }
+// Location ::= SEQUENCE { countryCode INTEGER (1..999), city [0] EXPLICIT SETString OPTIONAL,
+//                         stateProvince [1] EXPLICIT SETString OPTIONAL, postalCode [2] EXPLICIT SETString OPTIONAL }
 ASN1_SEQUENCE(Location) = {
   ASN1_SIMPLE(Location, countryCode, ASN1_INTEGER),
-  ASN1_IMP_OPT(Location, city, ASN1_VISIBLESTRING, 0),
-  ASN1_IMP_OPT(Location, stateProvince, ASN1_VISIBLESTRING, 1),
-  ASN1_IMP_OPT(Location, postalCode, ASN1_VISIBLESTRING, 2),
+  ASN1_EXP_OPT(Location, city, ASN1_VISIBLESTRING, 0),
+  ASN1_EXP_OPT(Location, stateProvince, ASN1_VISIBLESTRING, 1),
+  ASN1_EXP_OPT(Location, postalCode, ASN1_VISIBLESTRING, 2),
 } ASN1_SEQUENCE_END(Location)
 
-// AVSData ::= SEQUENCE { streetAddress [0] OPTIONAL, location Location }
+// AVSData ::= SEQUENCE { streetAddress [0] EXPLICIT SETString OPTIONAL, location Location }
 ASN1_SEQUENCE(AVSData) = {
-  ASN1_IMP_OPT(AVSData, streetAddress, ASN1_VISIBLESTRING, 0),
+  ASN1_EXP_OPT(AVSData, streetAddress, ASN1_VISIBLESTRING, 0),
   ASN1_SIMPLE(AVSData, location, Location),
 } ASN1_SEQUENCE_END(AVSData)
 
@@ -129,14 +129,15 @@ ASN1_SEQUENCE(MerchData) = {
   ASN1_IMP_OPT(MerchData, merchGroup, ASN1_INTEGER, 1),
 } ASN1_SEQUENCE_END(MerchData)
 
-// AuthReqPayload ::= SEQUENCE { subsequentAuthInd BOOLEAN, authReqAmt CurrencyAmount,
-//   avsData [0] AVSData OPTIONAL, requestCardTypeInd BOOLEAN, installRecurData [1] OPTIONAL,
+// AuthReqPayload ::= SEQUENCE { subsequentAuthInd BOOLEAN DEFAULT FALSE, authReqAmt CurrencyAmount,
+//   avsData [0] AVSData OPTIONAL, requestCardTypeInd BOOLEAN DEFAULT FALSE, installRecurData [1] OPTIONAL,
 //   merchData MerchData, aRqExtensions [2] MsgExtensions OPTIONAL }
+// FBOOLEAN: FALSE is never written (DER); an encoded FALSE does not re-encode and is refused.
 ASN1_SEQUENCE(AuthReqPayload) = {
-  ASN1_SIMPLE(AuthReqPayload, subsequentAuthInd, ASN1_BOOLEAN),
+  ASN1_OPT(AuthReqPayload, subsequentAuthInd, ASN1_FBOOLEAN),
   ASN1_SIMPLE(AuthReqPayload, authReqAmt, CurrencyAmount),
   ASN1_IMP_OPT(AuthReqPayload, avsData, AVSData, 0),
-  ASN1_SIMPLE(AuthReqPayload, requestCardTypeInd, ASN1_BOOLEAN),
+  ASN1_OPT(AuthReqPayload, requestCardTypeInd, ASN1_FBOOLEAN),
   ASN1_IMP_OPT(AuthReqPayload, installRecurData, InstallRecurData, 1),
   ASN1_SIMPLE(AuthReqPayload, merchData, MerchData),
   ASN1_IMP_SEQUENCE_OF_OPT(AuthReqPayload, aRqExtensions, X509_EXTENSION, 2),

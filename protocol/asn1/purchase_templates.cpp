@@ -22,13 +22,14 @@ ASN1_SEQUENCE(CurrencyAmount) = {
 } ASN1_SEQUENCE_END(CurrencyAmount)
 
 // TransIDs ::= SEQUENCE { lid-C LocalID, lid-M [0] LocalID OPTIONAL, xid XID, pReqDate Date,
-//                         paySysID [1] PaySysID OPTIONAL, language Language }
+//                         paySysID [1] EXPLICIT PaySysID OPTIONAL, language Language }
+// PaySysID is a SETString, a CHOICE: its tag is EXPLICIT (SPEC-CHOICES "SETString under a tag").
 ASN1_SEQUENCE(TransIDs) = {
   ASN1_SIMPLE(TransIDs, lidC, ASN1_OCTET_STRING),
   ASN1_IMP_OPT(TransIDs, lidM, ASN1_OCTET_STRING, 0),
   ASN1_SIMPLE(TransIDs, xid, ASN1_OCTET_STRING),
   ASN1_SIMPLE(TransIDs, pReqDate, ASN1_GENERALIZEDTIME),
-  ASN1_IMP_OPT(TransIDs, paySysID, ASN1_VISIBLESTRING, 1),
+  ASN1_EXP_OPT(TransIDs, paySysID, ASN1_VISIBLESTRING, 1),
   ASN1_SIMPLE(TransIDs, language, ASN1_VISIBLESTRING),
 } ASN1_SEQUENCE_END(TransIDs)
 

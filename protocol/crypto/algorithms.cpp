@@ -32,10 +32,36 @@ void set(X509_ALGOR* out, int nid, int ptype) {
               ErrorCode::unspecifiedFailure, "X509_ALGOR_set0");
 }
 
+// SHA-1 went out with NULL parameters in every PKCS#1/PKCS#7 stack of SET 1.0's time; SHA-2 identifiers
+// are written without them (RFC 5754). One rule, keyed on the digest (SPEC-CHOICES).
+int parameterTypeFor(int digestNid) { return digestNid == NID_sha1 ? V_ASN1_NULL : V_ASN1_UNDEF; }
+
+std::string parameterName(int ptype) {
+  return ptype == V_ASN1_UNDEF ? "absent" : ptype == V_ASN1_NULL ? "NULL" : "of ASN.1 type " + std::to_string(ptype);
+}
+
 }  // namespace
 
 void setProfileDigestAlgorithm(const AlgorithmProfile& profile, X509_ALGOR* out) {
-  set(out, profile.digestNid(), V_ASN1_UNDEF);
+  set(out, profile.digestNid(), parameterTypeFor(profile.digestNid()));
+}
+
+std::string digestAlgorithmMismatch(const AlgorithmProfile& profile, const X509_ALGOR* alg) {
+  const int nid = algorithmNid(alg);
+  if (nid != profile.digestNid())
+    return std::string("digest algorithm is not the ") + std::string(profile.name()) + " profile's";
+  return digestAlgorithmMismatch(alg);
+}
+
+std::string digestAlgorithmMismatch(const X509_ALGOR* alg) {
+  const int nid = algorithmNid(alg);
+  if (nid != NID_sha1 && nid != NID_sha256) return "digest algorithm is neither sha1 (set1) nor sha256 (modern)";
+  int ptype = 0;
+  X509_ALGOR_get0(nullptr, &ptype, nullptr, alg);
+  const int want = parameterTypeFor(nid);
+  if (ptype == want) return {};
+  return std::string(nid == NID_sha1 ? "sha1" : "sha256") + " AlgorithmIdentifier parameters are " +
+         parameterName(ptype) + "; " + (nid == NID_sha1 ? "set1" : "modern") + " writes them " + parameterName(want);
 }
 
 bool isProfileDigestAlgorithm(const AlgorithmProfile& profile, const X509_ALGOR* alg) {

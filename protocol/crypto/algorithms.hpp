@@ -5,14 +5,24 @@
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
+#include <string>
+
 #include "protocol/profile.hpp"
 
 namespace setpay::protocol::crypto {
 
-// digestAlgorithm = the profile digest, parameters absent.
+// digestAlgorithm as the profile writes it (SPEC-CHOICES "Digest AlgorithmIdentifier parameters"):
+// set1 sha1 with NULL parameters (as SET 1.0-era PKCS#7 stacks wrote it), modern sha256 with the
+// parameters absent (RFC 5754).
 void setProfileDigestAlgorithm(const AlgorithmProfile&, X509_ALGOR* out);
-// True if `alg` is the profile digest with parameters absent or NULL.
+// True if `alg` is the profile digest with parameters absent or NULL (SignedData: RFC 3370/5754 ask
+// receivers to take both; nobody rebuilds those bytes).
 bool isProfileDigestAlgorithm(const AlgorithmProfile&, const X509_ALGOR* alg);
+// Empty if `alg` is exactly what the profile writes; otherwise why not, in words. DD uses this: its
+// bytes are rebuilt and compared by the peers, so the encoding is part of the wire contract.
+std::string digestAlgorithmMismatch(const AlgorithmProfile&, const X509_ALGOR* alg);
+// The same rule without a profile, from the digest OID: sha1 → NULL parameters, sha256 → absent.
+std::string digestAlgorithmMismatch(const X509_ALGOR* alg);
 
 // signatureAlgorithm for `key` under the profile: RSA -> rsaEncryption (NULL parameters, as PKCS#7
 // and OpenSSL's CMS write it); EC -> ecdsa-with-SHA1/SHA256 (parameters absent).

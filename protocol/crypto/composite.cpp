@@ -1,6 +1,7 @@
 #include "protocol/crypto/composite.hpp"
 
 #include <openssl/err.h>
+#include <openssl/obj_mac.h>
 
 #include <utility>
 
@@ -64,6 +65,19 @@ auto insideEnvelope(F&& f) {
   }
 }
 
+// The SET content type labelling DD(b) inside L(t,b), from the signed part's type: the baggage each
+// EncB/EncBX of SET carries (SPEC-CHOICES "DD"). Any other use names no type: refused.
+int baggageContentType(int tbsNid) {
+  switch (tbsNid) {
+    case NID_setct_AuthReqTBS: return NID_setct_PI;
+    case NID_setct_AuthResTBS: case NID_setct_AuthResTBSX: return NID_setct_AuthResBaggage;
+    case NID_setct_CapReqTBS: case NID_setct_CapReqTBSX: return NID_setct_CapTokenSeq;
+    case NID_setct_AuthRevReqTBS: return NID_setct_AuthRevReqBaggage;
+    case NID_setct_AuthRevResTBS: return NID_setct_AuthRevResBaggage;
+    default: throw ProtocolError(ErrorCode::unspecifiedFailure, "EncB: no SET baggage type for this signed content");
+  }
+}
+
 }  // namespace
 
 Bytes Enc(const AlgorithmProfile& profile, RandomSource& rng, const Clock& clock, Signer& signer,
@@ -74,7 +88,8 @@ Bytes Enc(const AlgorithmProfile& profile, RandomSource& rng, const Clock& clock
 Bytes EncB(const AlgorithmProfile& profile, RandomSource& rng, const Clock& clock, Signer& signer,
            const X509* recipient, int tbsNid, int tbeNid, ByteView tDer, ByteView baggageDer,
            const SignOptions& options) {
-  const Bytes signedPart = S(profile, signer, clock, tbsNid, L(profile, tDer, baggageDer), options);
+  const Bytes signedPart =
+      S(profile, signer, clock, tbsNid, L(profile, tDer, baggageContentType(tbsNid), baggageDer), options);
   return pairOf(E(profile, rng, recipient, tbeNid, signedPart), baggageDer);
 }
 
@@ -89,7 +104,8 @@ Bytes EncBX(const AlgorithmProfile& profile, RandomSource& rng, const Clock& clo
             const X509* recipient, int tbsNid, int tbeNid, ByteView tDer, ByteView baggageDer, ByteView pDer,
             const SignOptions& options) {
   const Bytes inner =
-      EncX(profile, rng, clock, signer, recipient, tbsNid, tbeNid, L(profile, tDer, baggageDer), pDer, options);
+      EncX(profile, rng, clock, signer, recipient, tbsNid, tbeNid,
+           L(profile, tDer, baggageContentType(tbsNid), baggageDer), pDer, options);
   return pairOf(inner, baggageDer);
 }
 
@@ -105,8 +121,9 @@ OpenedEnc openEncB(const AlgorithmProfile& profile, EVP_PKEY* recipientKey, int 
                    const std::vector<const X509*>& known) {
   PairParts outer = splitPair(der, "EncB");
   OpenedEnc out = openEnc(profile, recipientKey, tbeNid, tbsNid, outer.first, known);
-  LinkParts link = insideEnvelope([&] { return splitL(profile, out.signedPart.content); });
-  checkDD(profile, link.dd, outer.second);  // signatureFailure if the baggage is not the one signed
+  const int baggageType = baggageContentType(tbsNid);
+  LinkParts link = insideEnvelope([&] { return splitL(profile, baggageType, out.signedPart.content); });
+  checkDD(profile, baggageType, link.dd, outer.second);  // signatureFailure if the baggage is not the one signed
   out.t = std::move(link.t1);
   out.baggage = std::move(outer.second);
   return out;
@@ -126,8 +143,9 @@ OpenedEnc openEncBX(const AlgorithmProfile& profile, EVP_PKEY* recipientKey, int
                     const std::vector<const X509*>& known) {
   PairParts outer = splitPair(der, "EncBX");
   OpenedEnc out = openEncX(profile, recipientKey, tbeNid, tbsNid, outer.first, known);
-  LinkParts link = insideEnvelope([&] { return splitL(profile, out.t); });
-  checkDD(profile, link.dd, outer.second);
+  const int baggageType = baggageContentType(tbsNid);
+  LinkParts link = insideEnvelope([&] { return splitL(profile, baggageType, out.t); });
+  checkDD(profile, baggageType, link.dd, outer.second);
   out.t = std::move(link.t1);
   out.baggage = std::move(outer.second);
   return out;

@@ -2,7 +2,8 @@
 // (enveloped_data.hpp). Layouts (EncX/EncBX are [R] in the notes; our choice in SPEC-CHOICES.md
 // "crypto: envelopes and OAEP"):
 //   Enc(s,r,t)        = E(r, S(s,t))                                   S labelled tbsNid, E tbeNid
-//   EncB(s,r,t,b)     = SEQUENCE { E(r, S(s, L(t,b))), b }
+//   EncB(s,r,t,b)     = SEQUENCE { E(r, S(s, L(t,b))), b }              DD(b) labelled setct-PI /
+//                                                                        -AuthResBaggage / -CapTokenSeq by tbsNid
 //   EncX(s,r,t,p)     = EX(r, SEQUENCE { t, SO(s, SEQUENCE{t,p}) }, p)  t + signature in the symmetric
 //                                                                        part, p in the OAEP block
 //   EncBX(s,r,t,b,p)  = SEQUENCE { EncX(s, r, L(t,b), p), b }

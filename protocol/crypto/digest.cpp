@@ -1,8 +1,11 @@
 #include "protocol/crypto/digest.hpp"
 
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/objects.h>
+
+#include <string>
 
 #include "protocol/crypto/algorithms.hpp"
 #include "protocol/crypto/pkcs7_asn1.hpp"
@@ -14,18 +17,37 @@ namespace {
 
 using pkcs7::DigestedData;
 
-DigestedData decodeDD(const AlgorithmProfile& profile, ByteView ddDer) {
-  auto dd = pkcs7::strictDecode<pkcs7::DIGESTED_DATA, pkcs7::d2i_DIGESTED_DATA,
-                                pkcs7::i2d_DIGESTED_DATA, pkcs7::DIGESTED_DATA_free>(ddDer, "DD");
-  if (ASN1_INTEGER_get(dd->version) != 0)
-    throw ProtocolError(ErrorCode::decodingFailure, "DD: version is not 0");
-  if (!crypto::isProfileDigestAlgorithm(profile, dd->digestAlgorithm))
-    throw ProtocolError(ErrorCode::decodingFailure, "DD: digest algorithm is not the profile's");
-  if (OBJ_obj2nid(dd->contentInfo->eContentType) != NID_pkcs7_data ||
-      dd->contentInfo->eContent != nullptr)
-    throw ProtocolError(ErrorCode::decodingFailure, "DD: content info is not id-data, omitted");
+constexpr long digestedDataVersion = 0;
+
+std::string typeName(int nid) {
+  const char* sn = OBJ_nid2sn(nid);
+  ERR_clear_error();
+  return sn ? sn : "NID " + std::to_string(nid);
+}
+
+[[noreturn]] void malformed(const std::string& what, const std::string& why) {
+  throw ProtocolError(ErrorCode::decodingFailure, what + ": " + why);
+}
+
+// Everything but the algorithm: version, label, content omitted.
+DigestedData decodeShape(ByteView ddDer, int contentTypeNid, const std::string& what) {
+  auto dd = pkcs7::strictDecode<pkcs7::DIGESTED_DATA, pkcs7::d2i_DIGESTED_DATA, pkcs7::i2d_DIGESTED_DATA,
+                                pkcs7::DIGESTED_DATA_free>(ddDer, what.c_str());
+  if (ASN1_INTEGER_get(dd->version) != digestedDataVersion) malformed(what, "version is not 0");
+  const int label = OBJ_obj2nid(dd->contentInfo->eContentType);
+  if (contentTypeNid != NID_undef && label != contentTypeNid)
+    malformed(what, "labelled " + typeName(label) + ", expected " + typeName(contentTypeNid));
+  if (dd->contentInfo->eContent != nullptr) malformed(what, "content must be omitted");
+  return dd;
+}
+
+DigestedData decodeDD(const AlgorithmProfile& profile, ByteView ddDer, int contentTypeNid) {
+  const std::string what = "DD";
+  DigestedData dd = decodeShape(ddDer, contentTypeNid, what);
+  if (const std::string why = crypto::digestAlgorithmMismatch(profile, dd->digestAlgorithm); !why.empty())
+    malformed(what, why);
   if (static_cast<std::size_t>(ASN1_STRING_length(dd->digest)) != profile.digestSize())
-    throw ProtocolError(ErrorCode::decodingFailure, "DD: digest has the wrong length");
+    malformed(what, "digest has the wrong length");
   return dd;
 }
 
@@ -57,37 +79,51 @@ Bytes HMAC(const AlgorithmProfile& profile, ByteView t, ByteView key) {
   return out;
 }
 
-Bytes DD(const AlgorithmProfile& profile, ByteView tDer) {
+Bytes DD(const AlgorithmProfile& profile, int contentTypeNid, ByteView tDer) {
+  ASN1_OBJECT* label = contentTypeNid == NID_undef ? nullptr : OBJ_nid2obj(contentTypeNid);
+  ERR_clear_error();
+  if (label == nullptr) throw ProtocolError(ErrorCode::unspecifiedFailure, "DD: unknown content type");
   DigestedData dd(pkcs7::DIGESTED_DATA_new());
   ossl::check(dd != nullptr, ErrorCode::unspecifiedFailure, "DD: alloc");
-  ossl::check(ASN1_INTEGER_set(dd->version, 0) == 1, ErrorCode::unspecifiedFailure, "DD: version");
+  ossl::check(ASN1_INTEGER_set(dd->version, digestedDataVersion) == 1, ErrorCode::unspecifiedFailure, "DD: version");
   crypto::setProfileDigestAlgorithm(profile, dd->digestAlgorithm);
   ASN1_OBJECT_free(dd->contentInfo->eContentType);
-  dd->contentInfo->eContentType = OBJ_nid2obj(NID_pkcs7_data);  // static object, free is a no-op
+  dd->contentInfo->eContentType = label;  // built-in objects are static; OBJ_create'd ones are owned by the table
   const Bytes digest = H(profile, tDer);
   ossl::check(ASN1_OCTET_STRING_set(dd->digest, digest.data(), static_cast<int>(digest.size())) == 1,
               ErrorCode::unspecifiedFailure, "DD: digest");
   return ossl::der<pkcs7::DIGESTED_DATA>(dd.get(), pkcs7::i2d_DIGESTED_DATA);
 }
 
-void checkDD(const AlgorithmProfile& profile, ByteView ddDer, ByteView tDer) {
-  const DigestedData dd = decodeDD(profile, ddDer);
+void checkDD(const AlgorithmProfile& profile, int contentTypeNid, ByteView ddDer, ByteView tDer) {
+  const DigestedData dd = decodeDD(profile, ddDer, contentTypeNid);
   if (!constantTimeEqual(contents(dd->digest), H(profile, tDer)))
     throw ProtocolError(ErrorCode::signatureFailure, "DD: digest does not match the data");
 }
 
+void checkDDShape(ByteView ddDer, int contentTypeNid, const char* what) {
+  const std::string name = std::string("DD(") + what + ")";
+  const DigestedData dd = decodeShape(ddDer, contentTypeNid, name);
+  if (const std::string why = crypto::digestAlgorithmMismatch(dd->digestAlgorithm); !why.empty()) malformed(name, why);
+  const ASN1_OBJECT* oid = nullptr;
+  X509_ALGOR_get0(&oid, nullptr, nullptr, dd->digestAlgorithm);
+  const EVP_MD* md = EVP_get_digestbynid(OBJ_obj2nid(oid));
+  if (md == nullptr || ASN1_STRING_length(dd->digest) != EVP_MD_get_size(md))
+    malformed(name, "digest has the wrong length");
+}
+
 Bytes digestOfDD(const AlgorithmProfile& profile, ByteView ddDer) {
-  const DigestedData dd = decodeDD(profile, ddDer);
+  const DigestedData dd = decodeDD(profile, ddDer, NID_undef);
   const ByteView d = contents(dd->digest);
   return Bytes(d.begin(), d.end());
 }
 
-Bytes L(const AlgorithmProfile& profile, ByteView t1Der, ByteView t2Der) {
+Bytes L(const AlgorithmProfile& profile, ByteView t1Der, int t2ContentTypeNid, ByteView t2Der) {
   // t1 goes in as it is; it must be exactly one well-formed element (its own type's strictness is
   // checked by whoever decodes it).
   auto t1 = pkcs7::strictDecode<ASN1_TYPE, d2i_ASN1_TYPE, i2d_ASN1_TYPE, ASN1_TYPE_free>(t1Der, "L: t1");
-  const Bytes ddDer = DD(profile, t2Der);
-  DigestedData dd = decodeDD(profile, ddDer);
+  const Bytes ddDer = DD(profile, t2ContentTypeNid, t2Der);
+  DigestedData dd = decodeDD(profile, ddDer, t2ContentTypeNid);
   pkcs7::Link link(pkcs7::LINK_new());
   ossl::check(link != nullptr, ErrorCode::unspecifiedFailure, "L: alloc");
   ASN1_TYPE_free(link->t1);
@@ -97,14 +133,14 @@ Bytes L(const AlgorithmProfile& profile, ByteView t1Der, ByteView t2Der) {
   return ossl::der<pkcs7::LINK>(link.get(), pkcs7::i2d_LINK);
 }
 
-LinkParts splitL(const AlgorithmProfile& profile, ByteView lDer) {
+LinkParts splitL(const AlgorithmProfile& profile, int t2ContentTypeNid, ByteView lDer) {
   auto link = pkcs7::strictDecode<pkcs7::LINK, pkcs7::d2i_LINK, pkcs7::i2d_LINK, pkcs7::LINK_free>(lDer, "L");
   LinkParts parts{ossl::der<ASN1_TYPE>(link->t1, i2d_ASN1_TYPE),
                   ossl::der<pkcs7::DIGESTED_DATA>(link->dd, pkcs7::i2d_DIGESTED_DATA)};
-  decodeDD(profile, parts.dd);
+  decodeDD(profile, parts.dd, t2ContentTypeNid);
   return parts;
 }
 
-Bytes thumbprint(const AlgorithmProfile& profile, ByteView der) { return DD(profile, der); }
+Bytes thumbprint(const AlgorithmProfile& profile, ByteView der) { return DD(profile, NID_pkcs7_data, der); }
 
 }  // namespace setpay::protocol

@@ -55,6 +55,16 @@ void setKeyEncryptionAlgorithm(const AlgorithmProfile& profile, X509_ALGOR* out)
   static_cast<void>(seq.release());  // now owned by `out`
 }
 
+// The SET content type labelling DD(p) inside L(t,p): what the envelope's type says p is.
+// AcctInfo (CertReqTBEX) and unknown kinds have no setct-* type: id-data (SPEC-CHOICES "DD").
+int extraContentType(ExtraDataKind kind) {
+  switch (kind) {
+    case ExtraDataKind::panData: return NID_setct_PANData;
+    case ExtraDataKind::panToken: return NID_setct_PANToken;
+    default: return NID_pkcs7_data;
+  }
+}
+
 Bytes keyEncryptionAlgorithmDer(const AlgorithmProfile& profile) {
   ossl::Algor alg(X509_ALGOR_new());
   ossl::check(alg != nullptr, ErrorCode::unspecifiedFailure, "X509_ALGOR_new");
@@ -108,7 +118,9 @@ Bytes envelop(const AlgorithmProfile& profile, RandomSource& rng, const X509* re
   EVP_PKEY* publicKey = X509_get0_pubkey(recipient);
   if (publicKey == nullptr) ossl::fail(ErrorCode::invalidCertificate, "recipient certificate has no usable key");
 
-  const Bytes plain = carriesExtra(op) ? L(profile, tDer, pDer) : Bytes(tDer.begin(), tDer.end());
+  const ExtraDataKind kind = carriesExtra(op) ? extraDataKindFor(contentTypeNid) : ExtraDataKind::none;
+  const Bytes plain =
+      carriesExtra(op) ? L(profile, tDer, extraContentType(kind), pDer) : Bytes(tDer.begin(), tDer.end());
   Bytes key = rng.bytes(profile.keySize());
   Cleansed wipeKey(key);
   fixDesParity(profile, key);
@@ -120,7 +132,6 @@ Bytes envelop(const AlgorithmProfile& profile, RandomSource& rng, const X509* re
   Cleansed wipePayloadKey(payload.key);
   if (carriesHash(op)) payload.hash = H(profile, plain);
   if (carriesExtra(op)) payload.extra.assign(pDer.begin(), pDer.end());
-  const ExtraDataKind kind = carriesExtra(op) ? extraDataKindFor(contentTypeNid) : ExtraDataKind::none;
   const Bytes encryptedKey = oaepWrap(profile, rng, publicKey, op, kind, payload);
 
   EnvelopedContentInfo ci(ENVELOPED_CONTENT_INFO_new());
@@ -219,8 +230,8 @@ OpenedEnvelope openEnvelope(const AlgorithmProfile& profile, EVP_PKEY* recipient
     return out;
   }
   try {
-    LinkParts parts = splitL(profile, plain);
-    checkDD(profile, parts.dd, payload.extra);  // DD(p) inside L matches p (constant time)
+    LinkParts parts = splitL(profile, extraContentType(kind), plain);
+    checkDD(profile, extraContentType(kind), parts.dd, payload.extra);  // DD(p) inside L matches p (constant time)
     out.t = std::move(parts.t1);
   } catch (const ProtocolError&) {
     envelopeDoesNotOpen();

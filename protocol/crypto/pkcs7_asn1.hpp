@@ -1,5 +1,6 @@
 // Private to protocol/crypto: the PKCS#7/CMS structures S, SO and DD are built from, as OpenSSL
-// ASN.1 templates (definitions isolated in pkcs7_asn1.cpp). Field names follow RFC 5652 / PKCS#7.
+// ASN.1 templates (definitions isolated in pkcs7_asn1.cpp). Field names follow RFC 5652; the same
+// templates carry PKCS#7 1.5 (set1), whose ContentInfo content is the signed value itself.
 #pragma once
 
 #include <openssl/asn1t.h>
@@ -11,11 +12,12 @@
 
 namespace setpay::protocol::pkcs7 {
 
-// EncapsulatedContentInfo { eContentType, eContent [0] EXPLICIT OCTET STRING OPTIONAL }.
-// Also DigestedData's contentInfo (id-data, content omitted).
+// ContentInfo { contentType, content [0] EXPLICIT ANY OPTIONAL }: CMS's EncapsulatedContentInfo holds an
+// OCTET STRING there (modern), PKCS#7 1.5 the SET value itself (set1). Also DigestedData's contentInfo
+// (content omitted).
 struct ENCAP_CONTENT_INFO {
   ASN1_OBJECT* eContentType;
-  ASN1_OCTET_STRING* eContent;
+  ASN1_TYPE* eContent;
 };
 
 // DigestedData { version, digestAlgorithm, contentInfo, digest }.

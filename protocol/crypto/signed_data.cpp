@@ -17,11 +17,16 @@ namespace setpay::protocol {
 
 namespace {
 
-// RFC 5652 §5.1: version 3 because eContentType is not id-data; §5.3: version 1 for
-// issuerAndSerialNumber.
-constexpr long signedDataVersion = 3;
+// Shape per profile (SPEC-CHOICES "S / SO shape"): set1 is PKCS#7 1.5 (RFC 2315) — SignedData version 1,
+// the signed value itself as content [0] EXPLICIT, messageDigest over its contents octets (§9.3);
+// modern is CMS (RFC 5652) — version 3 because eContentType is not id-data (§5.1), the value wrapped
+// in an OCTET STRING, messageDigest over the whole DER value (§5.4). SignerInfo version 1 in both
+// (issuerAndSerialNumber).
 constexpr long signerInfoVersion = 1;
 constexpr int signedAttributeCount = 3;  // contentType, messageDigest, signingTime — nothing else
+
+bool pkcs7Shape(const AlgorithmProfile& profile) { return profile.id() == ProfileId::set1; }
+long signedDataVersion(const AlgorithmProfile& profile) { return pkcs7Shape(profile) ? 1 : 3; }
 
 [[noreturn]] void malformed(const std::string& what) {
   throw ProtocolError(ErrorCode::decodingFailure, "SignedData: " + what);
@@ -38,6 +43,54 @@ std::string shortName(int nid) {
 
 ByteView contents(const ASN1_STRING* s) {
   return {ASN1_STRING_get0_data(s), static_cast<std::size_t>(ASN1_STRING_length(s))};
+}
+
+// PKCS#7 1.5 content: exactly one DER SEQUENCE (every SET value signed is one). A SEQUENCE only, so
+// the contents-octets digest cannot be replayed under another tag. Returns its contents octets.
+ByteView pkcs7ContentOctets(ByteView tDer, ErrorCode code) {
+  const unsigned char* p = tDer.data();
+  long length = 0;
+  int tag = 0;
+  int cls = 0;
+  const int r = tDer.empty() ? 0x80 : ASN1_get_object(&p, &length, &tag, &cls, static_cast<long>(tDer.size()));
+  ERR_clear_error();
+  if ((r & 0x80) != 0 || (r & 0x01) != 0 || (r & V_ASN1_CONSTRUCTED) == 0 || cls != V_ASN1_UNIVERSAL ||
+      tag != V_ASN1_SEQUENCE || p + length != tDer.data() + tDer.size())
+    throw ProtocolError(code, "SignedData (PKCS#7 1.5): the content must be one DER SEQUENCE");
+  return {p, static_cast<std::size_t>(length)};
+}
+
+// What messageDigest covers: the contents octets of t (set1), all of t's DER (modern).
+Bytes contentDigest(const AlgorithmProfile& profile, ByteView tDer, ErrorCode code) {
+  return H(profile, pkcs7Shape(profile) ? pkcs7ContentOctets(tDer, code) : tDer);
+}
+
+// content [0] EXPLICIT: t itself (set1) or an OCTET STRING holding t (modern).
+ASN1_TYPE* contentField(const AlgorithmProfile& profile, ByteView tDer) {
+  if (pkcs7Shape(profile)) {
+    const unsigned char* p = tDer.data();
+    ossl::Owned<ASN1_TYPE, ASN1_TYPE_free> any(d2i_ASN1_TYPE(nullptr, &p, static_cast<long>(tDer.size())));
+    ERR_clear_error();
+    if (!any || p != tDer.data() + tDer.size())
+      throw ProtocolError(ErrorCode::unspecifiedFailure, "S: content is not one DER element");
+    return any.release();
+  }
+  ossl::OctetString os(ASN1_OCTET_STRING_new());
+  ossl::check(os && ASN1_OCTET_STRING_set(os.get(), tDer.data(), static_cast<int>(tDer.size())) == 1,
+              ErrorCode::unspecifiedFailure, "eContent");
+  ossl::Owned<ASN1_TYPE, ASN1_TYPE_free> any(ASN1_TYPE_new());
+  ossl::check(any != nullptr, ErrorCode::unspecifiedFailure, "eContent");
+  ASN1_TYPE_set(any.get(), V_ASN1_OCTET_STRING, os.release());
+  return any.release();
+}
+
+// t as carried: the DER of the content (set1), the OCTET STRING's value (modern).
+Bytes contentOf(const AlgorithmProfile& profile, const ASN1_TYPE* content) {
+  if (pkcs7Shape(profile)) return ossl::der<ASN1_TYPE>(content, i2d_ASN1_TYPE);
+  if (ASN1_TYPE_get(content) != V_ASN1_OCTET_STRING)
+    throw ProtocolError(ErrorCode::decodingFailure, "SignedData (CMS): eContent is not an OCTET STRING");
+  const ByteView v = contents(content->value.octet_string);
+  return Bytes(v.begin(), v.end());
 }
 
 void addAttribute(STACK_OF(X509_ATTRIBUTE) * attrs, int nid, int type, void* value) {
@@ -89,6 +142,7 @@ Bytes sign(const AlgorithmProfile& profile, Signer& signer, const Clock& clock, 
     ossl::fail(ErrorCode::unspecifiedFailure, "S/SO: unknown content type");
   if (tDer.size() > maxSignedDataSize)
     throw ProtocolError(ErrorCode::messageTooBig, "S/SO: content too large");
+  const Bytes digest = contentDigest(profile, tDer, ErrorCode::unspecifiedFailure);
 
   pkcs7::SignerInfo si(pkcs7::SIGNER_INFO_new());
   ossl::check(si != nullptr, ErrorCode::unspecifiedFailure, "SignerInfo alloc");
@@ -100,7 +154,7 @@ Bytes sign(const AlgorithmProfile& profile, Signer& signer, const Clock& clock, 
   ossl::check(si->sid->serialNumber != nullptr, ErrorCode::unspecifiedFailure, "serial");
   crypto::setProfileDigestAlgorithm(profile, si->digestAlgorithm);
   crypto::setSignatureAlgorithm(profile, publicKey, si->signatureAlgorithm);
-  si->signedAttrs = signedAttributes(contentTypeNid, H(profile, tDer), clock.now());
+  si->signedAttrs = signedAttributes(contentTypeNid, digest, clock.now());
   const Bytes signature =
       signer.signDigest(profile.digest(), H(profile, pkcs7::signedAttributesDer(si->signedAttrs)));
   ossl::check(ASN1_OCTET_STRING_set(si->signature, signature.data(), static_cast<int>(signature.size())) == 1,
@@ -111,7 +165,8 @@ Bytes sign(const AlgorithmProfile& profile, Signer& signer, const Clock& clock, 
   ASN1_OBJECT_free(ci->contentType);
   ci->contentType = OBJ_nid2obj(NID_pkcs7_signed);
   pkcs7::SIGNED_DATA* sd = ci->signedData;
-  ossl::check(ASN1_INTEGER_set(sd->version, signedDataVersion) == 1, ErrorCode::unspecifiedFailure, "version");
+  ossl::check(ASN1_INTEGER_set(sd->version, signedDataVersion(profile)) == 1, ErrorCode::unspecifiedFailure,
+              "version");
   ossl::Algor digestAlg(X509_ALGOR_new());
   ossl::check(digestAlg != nullptr, ErrorCode::unspecifiedFailure, "algor alloc");
   crypto::setProfileDigestAlgorithm(profile, digestAlg.get());
@@ -120,13 +175,7 @@ Bytes sign(const AlgorithmProfile& profile, Signer& signer, const Clock& clock, 
   static_cast<void>(digestAlg.release());
   ASN1_OBJECT_free(sd->encapContentInfo->eContentType);
   sd->encapContentInfo->eContentType = OBJ_nid2obj(contentTypeNid);
-  if (!detached) {
-    sd->encapContentInfo->eContent = ASN1_OCTET_STRING_new();
-    ossl::check(sd->encapContentInfo->eContent &&
-                    ASN1_OCTET_STRING_set(sd->encapContentInfo->eContent, tDer.data(),
-                                          static_cast<int>(tDer.size())) == 1,
-                ErrorCode::unspecifiedFailure, "eContent");
-  }
+  if (!detached) sd->encapContentInfo->eContent = contentField(profile, tDer);
   if (options.includeSignerCertificate || !options.extra.certificates.empty()) {
     sd->certificates = sk_X509_new_null();
     ossl::check(sd->certificates != nullptr, ErrorCode::unspecifiedFailure, "certs alloc");
@@ -198,7 +247,8 @@ VerifiedSignedData open(const AlgorithmProfile& profile, ByteView der, int expec
       der, "SignedData");
   if (OBJ_obj2nid(ci->contentType) != NID_pkcs7_signed) malformed("ContentInfo is not signedData");
   const pkcs7::SIGNED_DATA* sd = ci->signedData;
-  if (ASN1_INTEGER_get(sd->version) != signedDataVersion) malformed("version is not 3");
+  if (ASN1_INTEGER_get(sd->version) != signedDataVersion(profile))
+    malformed(pkcs7Shape(profile) ? "version is not 1 (PKCS#7 1.5, set1)" : "version is not 3 (CMS, modern)");
   if (sk_X509_ALGOR_num(sd->digestAlgorithms) != 1 || sk_SETPAY_SIGNER_INFO_num(sd->signerInfos) != 1)
     malformed("exactly one digest algorithm and one signer expected");
   if (!crypto::isProfileDigestAlgorithm(profile, sk_X509_ALGOR_value(sd->digestAlgorithms, 0)))
@@ -207,10 +257,11 @@ VerifiedSignedData open(const AlgorithmProfile& profile, ByteView der, int expec
   if (contentTypeNid != expectedContentTypeNid || contentTypeNid == NID_undef)
     throw ProtocolError(ErrorCode::wrapperMsgMismatch,
                         "SignedData: content type is not " + shortName(expectedContentTypeNid));
-  const ASN1_OCTET_STRING* eContent = sd->encapContentInfo->eContent;
+  const ASN1_TYPE* eContent = sd->encapContentInfo->eContent;
   if (detachedContent.has_value() == (eContent != nullptr))
     malformed(detachedContent ? "SO must not carry its content" : "S must carry its content");
-  const ByteView content = detachedContent ? *detachedContent : contents(eContent);
+  const Bytes content = detachedContent ? Bytes(detachedContent->begin(), detachedContent->end())
+                                        : contentOf(profile, eContent);
 
   const pkcs7::SIGNER_INFO* si = sk_SETPAY_SIGNER_INFO_value(sd->signerInfos, 0);
   if (ASN1_INTEGER_get(si->version) != signerInfoVersion) malformed("SignerInfo version is not 1");
@@ -238,14 +289,14 @@ VerifiedSignedData open(const AlgorithmProfile& profile, ByteView der, int expec
 
   if (OBJ_cmp(contentTypeAttr->value.object, sd->encapContentInfo->eContentType) != 0)
     badSignature("signed contentType differs from eContentType");
-  if (!constantTimeEqual(contents(digestAttr->value.octet_string), H(profile, content)))
+  if (!constantTimeEqual(contents(digestAttr->value.octet_string),
+                         contentDigest(profile, content, ErrorCode::decodingFailure)))
     badSignature("messageDigest does not match the content");
   const Bytes attrsDigest = H(profile, pkcs7::signedAttributesDer(si->signedAttrs));
   if (!verifyDigestSignature(publicKey, profile.digest(), attrsDigest, contents(si->signature)))
     badSignature("signature does not verify");
 
-  VerifiedSignedData out{contentTypeNid, Bytes(content.begin(), content.end()),
-                         ossl::Cert(X509_dup(signerCert)), {}, {}, when};
+  VerifiedSignedData out{contentTypeNid, content, ossl::Cert(X509_dup(signerCert)), {}, {}, when};
   ossl::check(out.signer != nullptr, ErrorCode::unspecifiedFailure, "X509_dup");
   for (int i = 0; i < sk_X509_num(sd->certificates); ++i) {
     out.certificates.emplace_back(X509_dup(sk_X509_value(sd->certificates, i)));

@@ -3,6 +3,7 @@
 
 #include <set>
 
+#include "protocol/crypto/digest.hpp"
 #include "protocol/messages/hardening.hpp"
 
 #include <openssl/x509.h>
@@ -61,6 +62,12 @@ Bytes opDer(const ASN1_TYPE* t, const char* what) {
   if (!t || ASN1_TYPE_get(t) != V_ASN1_SEQUENCE) bad(std::string(what) + ": must be a SEQUENCE");
   Bytes b = asn1::anyDer(t);
   if (b.size() > limits::operatorMax) throw ProtocolError(ErrorCode::messageTooBig, std::string(what) + ": too big");
+  return b;
+}
+
+Bytes ddDer(const ASN1_TYPE* t, int contentTypeNid, const char* what) {
+  Bytes b = opDer(t, what);
+  checkDDShape(b, contentTypeNid, what);
   return b;
 }
 
@@ -140,6 +147,12 @@ std::vector<Bytes> getAnyList(const STACK_OF(ASN1_TYPE)* f, const char* what) {
   return out;
 }
 
+std::vector<Bytes> getThumbList(const STACK_OF(ASN1_TYPE)* f, const char* what) {
+  std::vector<Bytes> out = getAnyList(f, what);
+  for (const auto& t : out) checkDDShape(t, NID_pkcs7_data, what);
+  return out;
+}
+
 // ---- base types
 
 void put(const CurrencyAmount& v, asn1::CurrencyAmount& c) {
@@ -181,9 +194,9 @@ void put(const Thumbs& v, asn1::Thumbs& c) {
 }
 Thumbs get(const asn1::Thumbs& c) {
   Thumbs v;
-  v.certThumbs = getAnyList(c.certThumbs, "Thumbs.certThumbs");
-  v.crlThumbs = getAnyList(c.crlThumbs, "Thumbs.crlThumbs");
-  v.brandCRLIdentifierThumbs = getAnyList(c.brandCRLIdentifierThumbs, "Thumbs.brandCRLIdentifierThumbs");
+  v.certThumbs = getThumbList(c.certThumbs, "Thumbs.certThumbs");
+  v.crlThumbs = getThumbList(c.crlThumbs, "Thumbs.crlThumbs");
+  v.brandCRLIdentifierThumbs = getThumbList(c.brandCRLIdentifierThumbs, "Thumbs.brandCRLIdentifierThumbs");
   return v;
 }
 
@@ -277,7 +290,7 @@ void put(const MerchantIdentity& v, asn1::MerchantIdentity& c) {
 }
 MerchantIdentity get(const asn1::MerchantIdentity& c) {
   MerchantIdentity v;
-  v.merchantSignatureThumb = opDer(c.merchantSignatureThumb, "MerchantIdentity.merchantSignatureThumb");
+  v.merchantSignatureThumb = ddDer(c.merchantSignatureThumb, NID_pkcs7_data, "MerchantIdentity.merchantSignatureThumb");
   v.merchantID = visible(c.merchantID, 1, limits::merchantIdMax, "MerchantIdentity.merchantID");
   return v;
 }

@@ -163,7 +163,8 @@ void put(const CheckDigests& v, asn1::CheckDigests& c) {
   asn1::setAny(c.hod2, v.hod2, "CheckDigests.hod2");
 }
 CheckDigests get(const asn1::CheckDigests& c) {
-  return CheckDigests{opDer(c.hOIData, "CheckDigests.hOIData"), opDer(c.hod2, "CheckDigests.hod2")};
+  return CheckDigests{ddDer(c.hOIData, NID_setct_OIData, "CheckDigests.hOIData"),
+                      ddDer(c.hod2, NID_setct_HODInput, "CheckDigests.hod2")};
 }
 
 void put(const AuthReqPayload& v, asn1::AuthReqPayload& c) {
@@ -321,7 +322,7 @@ void put(const AuthResData& v, asn1::AuthResData& c) {
 }
 AuthResData get(const asn1::AuthResData& c) {
   return AuthResData{get(*c.authTags), getOptAny(c.brandCRLIdentifier, "AuthResData.brandCRLIdentifier"),
-                     getOptAny(c.peThumb, "AuthResData.peThumb"), get(*c.authResPayload)};
+                     getOptThumb(c.peThumb, "AuthResData.peThumb"), get(*c.authResPayload)};
 }
 
 void put(const CapToken& v, asn1::CapToken& c) {
@@ -459,7 +460,7 @@ void put(const CapResData& v, asn1::CapResData& c) {
 }
 CapResData get(const asn1::CapResData& c) {
   return CapResData{get(*c.capRRTags), getOptAny(c.brandCRLIdentifier, "CapResData.brandCRLIdentifier"),
-                    getOptAny(c.peThumb, "CapResData.peThumb"),
+                    getOptThumb(c.peThumb, "CapResData.peThumb"),
                     getList<CapResItem, asn1::CapResItem>(c.capResItemSeq, "CapResData.capResItemSeq"),
                     getExts(c.cRsExtensions, "CapResData.cRsExtensions")};
 }
@@ -486,7 +487,7 @@ ErrorTBS get(const asn1::ErrorTBS& c) {
   v.errorCode = static_cast<int>(rangedEnum(c.errorCode, 0, 1000, "ErrorTBS.errorCode"));
   v.errorNonce = fixed(c.errorNonce, limits::nonce, "ErrorTBS.errorNonce");
   if (c.errorOID) v.errorOID = asn1::oidText(c.errorOID);
-  v.errorThumb = getOptAny(c.errorThumb, "ErrorTBS.errorThumb");
+  v.errorThumb = getOptThumb(c.errorThumb, "ErrorTBS.errorThumb");
   if (c.errorMsg->type == 0) {
     v.errorMsg = get(*c.errorMsg->value.messageHeader);
   } else {

@@ -45,7 +45,7 @@ PInitResData get(const asn1::PInitResData& c) {
   v.challC = fixed(c.challC, limits::nonce, "PInitResData.chall-C");
   v.challM = fixed(c.challM, limits::nonce, "PInitResData.chall-M");
   v.brandCRLIdentifier = getOptAny(c.brandCRLIdentifier, "PInitResData.brandCRLIdentifier");
-  v.peThumb = opDer(c.peThumb, "PInitResData.peThumb");
+  v.peThumb = ddDer(c.peThumb, NID_pkcs7_data, "PInitResData.peThumb");
   v.thumbs = getOpt<Thumbs>(c.thumbs);
   v.piRsExtensions = getExts(c.piRsExtensions, "PInitResData.piRsExtensions");
   return v;
@@ -95,7 +95,7 @@ OIData get(const asn1::OIData& c) {
   v.transIDs = get(*c.transIDs);
   v.rrpid = fixed(c.rrpid, limits::nonce, "OIData.rrpid");
   v.challC = fixed(c.challC, limits::nonce, "OIData.chall-C");
-  v.hod = opDer(c.hod, "OIData.hod");
+  v.hod = ddDer(c.hod, NID_setct_HODInput, "OIData.hod");
   v.odSalt = fixed(c.odSalt, limits::nonce, "OIData.odSalt");
   if (c.challM) v.challM = fixed(c.challM, limits::nonce, "OIData.chall-M");
   v.brandID = brandID(c.brandID);
@@ -123,7 +123,7 @@ void put(const PIHead& v, asn1::PIHead& c) {
 PIHead get(const asn1::PIHead& c) {
   PIHead v;
   v.transIDs = get(*c.transIDs);
-  v.hod = opDer(c.inputs->hod, "PIHead.inputs.hod");
+  v.hod = ddDer(c.inputs->hod, NID_setct_HODInput, "PIHead.inputs.hod");
   v.purchAmt = get(*c.inputs->purchAmt);
   v.merchantID = visible(c.merchantID, 1, limits::merchantIdMax, "PIHead.merchantID");
   v.installRecurData = getOpt<InstallRecurData>(c.installRecurData);
@@ -185,14 +185,17 @@ void put(const PI_TBS& v, asn1::PI_TBS& c) {
   asn1::setAny(c.hOIData, v.hOIData, "PI-TBS.hOIData");
 }
 PI_TBS get(const asn1::PI_TBS& c) {
-  return PI_TBS{opDer(c.hPIData, "PI-TBS.hPIData"), opDer(c.hOIData, "PI-TBS.hOIData")};
+  return PI_TBS{ddDer(c.hPIData, NID_setct_PIData, "PI-TBS.hPIData"),
+                ddDer(c.hOIData, NID_setct_OIData, "PI-TBS.hOIData")};
 }
 
 void put(const PI_OILink& v, asn1::PI_OILink& c) {
   put(v.piHead, *c.piHead);
   asn1::setAny(c.hOIData, v.hOIData, "PI-OILink.hOIData");
 }
-PI_OILink get(const asn1::PI_OILink& c) { return PI_OILink{get(*c.piHead), opDer(c.hOIData, "PI-OILink.hOIData")}; }
+PI_OILink get(const asn1::PI_OILink& c) {
+  return PI_OILink{get(*c.piHead), ddDer(c.hOIData, NID_setct_OIData, "PI-OILink.hOIData")};
+}
 
 void put(const PIDualSigned& v, asn1::PIDualSigned& c) {
   asn1::setAny(c.piSignature, v.piSignature, "PIDualSigned.piSignature");
@@ -223,11 +226,11 @@ PReq get(const asn1::PReq& c) {
   if (c.type == 0) {
     const auto& d = *c.value.pReqDualSigned;
     return PReq{PReqDualSigned{get(*d.piDualSigned), get(*d.oiDualSigned->oiData),
-                               opDer(d.oiDualSigned->hPIData, "OIDualSigned.hPIData")}};
+                               ddDer(d.oiDualSigned->hPIData, NID_setct_PIData, "OIDualSigned.hPIData")}};
   }
   const auto& u = *c.value.pReqUnsigned;
   return PReq{PReqUnsigned{PIUnsigned{opDer(u.piUnsigned, "PReqUnsigned.piUnsigned")}, get(*u.oiUnsigned->oiData),
-                           opDer(u.oiUnsigned->hPIDataUnsigned, "OIUnsigned.hPIDataUnsigned")}};
+                           ddDer(u.oiUnsigned->hPIDataUnsigned, NID_setct_PIDataUnsigned, "OIUnsigned.hPIDataUnsigned")}};
 }
 
 }  // namespace setpay::protocol::convert

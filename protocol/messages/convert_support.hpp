@@ -1,6 +1,8 @@
 // Internal to protocol/messages: field validators and list/optional helpers shared by convert_*.cpp.
 #pragma once
 
+#include <openssl/obj_mac.h>
+
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,6 +23,9 @@ std::string numeric(const ASN1_STRING* s, std::size_t lo, std::size_t hi, const 
 std::int64_t ranged(const ASN1_INTEGER* i, std::int64_t lo, std::int64_t hi, const char* what);
 std::int64_t rangedEnum(const ASN1_ENUMERATED* e, std::int64_t lo, std::int64_t hi, const char* what);
 Bytes opDer(const ASN1_TYPE* t, const char* what);  // an operator output held in an ANY
+// A DD held in an ANY, labelled contentTypeNid (NID_pkcs7_data for thumbprints); its digest
+// AlgorithmIdentifier exactly as set1/modern write it (checkDDShape, SPEC-CHOICES "DD").
+Bytes ddDer(const ASN1_TYPE* t, int contentTypeNid, const char* what);
 std::string brandID(const ASN1_STRING* s);
 void setVisible(ASN1_STRING*& f, const std::string& v);
 void setNumeric(ASN1_STRING*& f, const std::string& v);
@@ -28,6 +33,7 @@ void putExts(const MsgExtensions& v, STACK_OF(X509_EXTENSION)*& f);
 MsgExtensions getExts(const STACK_OF(X509_EXTENSION)* f, const char* what);
 void putAnyList(const std::vector<Bytes>& v, STACK_OF(ASN1_TYPE)*& f, const char* what);
 std::vector<Bytes> getAnyList(const STACK_OF(ASN1_TYPE)* f, const char* what);
+std::vector<Bytes> getThumbList(const STACK_OF(ASN1_TYPE)* f, const char* what);  // each a thumbprint DD
 
 template <class A>
 A* alloc(const ASN1_ITEM* item) {
@@ -66,6 +72,10 @@ inline void putOptAny(const std::optional<Bytes>& v, ASN1_TYPE*& f, const char* 
 inline std::optional<Bytes> getOptAny(const ASN1_TYPE* f, const char* what) {
   if (!f) return std::nullopt;
   return opDer(f, what);
+}
+inline std::optional<Bytes> getOptThumb(const ASN1_TYPE* f, const char* what) {
+  if (!f) return std::nullopt;
+  return ddDer(f, NID_pkcs7_data, what);
 }
 
 template <class A, class T>

@@ -51,6 +51,9 @@ int nidInqReqData() {
   return nid;
 }
 
+Bytes hod(const AlgorithmProfile& p, const HODInput& in) { return DD(p, NID_setct_HODInput, encode(in)); }
+Bytes hOIData(const AlgorithmProfile& p, const OIData& oi) { return DD(p, NID_setct_OIData, encode(oi)); }
+
 // ---- S(M, …)
 
 PInitRes buildPInitRes(const AlgorithmProfile& p, Signer& m, const Clock& clock, const PInitResData& d,
@@ -84,26 +87,29 @@ PReq buildPReqDualSigned(const AlgorithmProfile& p, RandomSource& rng, const Clo
   piHead = withGatewayThumb(p, std::move(piHead), gateway);
   const Bytes oiDer = encode(oiData);
   const Bytes piDataDer = encode(PIData{piHead, panData});
-  const Bytes hOIData = DD(p, oiDer);
-  const Bytes hPIData = DD(p, piDataDer);
-  const Bytes piTbs = encode(PI_TBS{hPIData, hOIData});
+  const Bytes hOI = DD(p, NID_setct_OIData, oiDer);
+  const Bytes hPIData = DD(p, NID_setct_PIData, piDataDer);
+  const Bytes piTbs = encode(PI_TBS{hPIData, hOI});
   PIDualSigned pi;
   pi.piSignature = SO(p, c, clock, NID_setct_PI_TBS, piTbs, o);
-  pi.exPIData = EX(p, rng, gateway, NID_setct_PIDualSignedTBE, encode(PI_OILink{piHead, hOIData}), encode(panData));
+  pi.exPIData = EX(p, rng, gateway, NID_setct_PIDualSignedTBE, encode(PI_OILink{piHead, hOI}), encode(panData));
   return PReq{PReqDualSigned{std::move(pi), oiData, hPIData}};
 }
 
 PReq buildPReqUnsigned(const AlgorithmProfile& p, RandomSource& rng, const X509* gateway, PIHead piHead,
                        const PANToken& panToken, const OIData& oiData) {
   piHead = withGatewayThumb(p, std::move(piHead), gateway);
-  const Bytes hOIData = DD(p, encode(oiData));
-  const Bytes hPIDataUnsigned = DD(p, encode(PIDataUnsigned{piHead, panToken}));
-  PIUnsigned pi{EXH(p, rng, gateway, NID_setct_PIUnsignedTBE, encode(PI_OILink{piHead, hOIData}), encode(panToken))};
+  const Bytes hOI = hOIData(p, oiData);
+  const Bytes hPIDataUnsigned = DD(p, NID_setct_PIDataUnsigned, encode(PIDataUnsigned{piHead, panToken}));
+  PIUnsigned pi{EXH(p, rng, gateway, NID_setct_PIUnsignedTBE, encode(PI_OILink{piHead, hOI}), encode(panToken))};
   return PReq{PReqUnsigned{std::move(pi), oiData, hPIDataUnsigned}};
 }
 
 VerifiedSignedData verifyDualSignature(const AlgorithmProfile& p, const PReqDualSigned& r, const KnownCerts& known) {
-  const Bytes piTbs = encode(PI_TBS{r.hPIData, DD(p, encode(r.oiData))});
+  // A DD of the other profile says why the rebuilt PI-TBS cannot match (decodingFailure), rather than
+  // leaving it to an unexplained signatureFailure; its shape was checked when the PReq was decoded.
+  (void)digestOfDD(p, r.hPIData);
+  const Bytes piTbs = encode(PI_TBS{r.hPIData, hOIData(p, r.oiData)});
   return verifySO(p, r.piDualSigned.piSignature, NID_setct_PI_TBS, piTbs, known);
 }
 
@@ -119,8 +125,9 @@ OpenedPI open(const AlgorithmProfile& p, EVP_PKEY* key, const X509* gateway, con
     PI_OILink link = decode<PI_OILink>(env.t);
     PANData panData = decode<PANData>(env.p);
     checkGatewayThumb(p, link.piHead, gateway);
+    (void)digestOfDD(p, link.hOIData);  // of this profile (see verifyDualSignature)
     // PI-TBS rebuilt from what P sees: DD(PIData) it computes itself, DD(OIData) from PI-OILink.
-    const Bytes piTbs = encode(PI_TBS{DD(p, encode(PIData{link.piHead, panData})), link.hOIData});
+    const Bytes piTbs = encode(PI_TBS{DD(p, NID_setct_PIData, encode(PIData{link.piHead, panData})), link.hOIData});
     out.cardholderSignature = verifySO(p, d->piSignature, NID_setct_PI_TBS, piTbs, known);
     out.piHead = std::move(link.piHead);
     out.hOIData = std::move(link.hOIData);

@@ -23,6 +23,11 @@ using KnownCerts = std::vector<const X509*>;
 // NID of setct-InqReqData (2.23.42.0.15), which OpenSSL's table lacks; registered on first use.
 int nidInqReqData();
 
+// HOD = DD(HODInput) and HOIData = DD(OIData), labelled setct-HODInput / setct-OIData: what the
+// cardholder, the merchant and (through CheckDigests) the gateway each compute and compare.
+Bytes hod(const AlgorithmProfile&, const HODInput&);
+Bytes hOIData(const AlgorithmProfile&, const OIData&);
+
 // ---- PInitRes = S(M, PInitResData); PRes / InqRes = S(M, PResData)
 PInitRes buildPInitRes(const AlgorithmProfile&, Signer& merchant, const Clock&, const PInitResData&,
                        const SignOptions& = {});

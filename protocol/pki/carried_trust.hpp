@@ -20,11 +20,12 @@
 namespace setpay::protocol::pki {
 
 // Ours: the configured Root, and the CA certificates (Brand, CCA, MCA, PCA; may be empty when peers
-// carry them) and CRLs we hold.
+// carry them), CRLs and BrandCRLIdentifiers (DER, brand_crl_identifier.hpp) we hold.
 struct TrustAnchors {
   ossl::Cert root;
   std::vector<ossl::Cert> caCertificates;
   std::vector<ossl::Crl> crls;
+  std::vector<Bytes> brandCRLIdentifiers{};
 };
 
 // `endEntity` (the signer, or another carried certificate such as Cert-PE) validated for `role`

@@ -9,4 +9,6 @@ target_sources(setpay_protocol PRIVATE
   ${CMAKE_CURRENT_SOURCE_DIR}/pki/pem.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/pki/validator.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/pki/carried_trust.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/pki/brand_crl_identifier.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/pki/thumbs.cpp
 )

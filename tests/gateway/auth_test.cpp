@@ -117,12 +117,12 @@ TEST_P(AuthReqTest, CheckDigestsOfAnotherOrderArePiAuthMismatch) {
   Purchase p = b.purchase(b.w.card, Bench::eur(kPrice));
   HODInput otherOrder = p.hod;
   otherOrder.od = toBytes("1 x something else");
-  p.authReqData.authReqItem.checkDigests->hod2 = DD(b.w.profile, encode(otherOrder));
+  p.authReqData.authReqItem.checkDigests->hod2 = hod(b.w.profile, otherOrder);
   EXPECT_EQ(codeOf(b.authRes(b.gateway->handle(b.authReq(p)))), AuthCode::piAuthMismatch);
   Purchase q = b.purchase(b.w.card, Bench::eur(kPrice));
   OIData otherOI = q.oi;
   otherOI.challM = b.random.bytes(20);
-  q.authReqData.authReqItem.checkDigests->hOIData = DD(b.w.profile, encode(otherOI));
+  q.authReqData.authReqItem.checkDigests->hOIData = hOIData(b.w.profile, otherOI);
   EXPECT_EQ(codeOf(b.authRes(b.gateway->handle(b.authReq(q)))), AuthCode::piAuthMismatch);
 }
 

@@ -183,7 +183,7 @@ Purchase Bench::purchase(const Card& card, CurrencyAmount amount, const X509* ga
   p.oi.transIDs = ids;
   p.oi.rrpid = random.bytes(20);
   p.oi.challC = random.bytes(20);
-  p.oi.hod = DD(w.profile, encode(p.hod));
+  p.oi.hod = hod(w.profile, p.hod);
   p.oi.odSalt = p.hod.odSalt;
   p.oi.challM = random.bytes(20);
   p.oi.brandID = "SETPAY";
@@ -221,7 +221,7 @@ AuthReqData Bench::authReqData(const Purchase& p, CurrencyAmount asked) {
       RRTags{random.bytes(20), MerTermIDs{w.merID(), std::nullopt, std::nullopt, std::nullopt, std::nullopt},
              seconds(clock.now())};
   item.authTags.transIDs = p.oi.transIDs;
-  item.checkDigests = CheckDigests{DD(w.profile, encode(p.oi)), DD(w.profile, encode(p.hod))};
+  item.checkDigests = CheckDigests{hOIData(w.profile, p.oi), hod(w.profile, p.hod)};
   item.authReqPayload.authReqAmt = asked;
   return d;
 }

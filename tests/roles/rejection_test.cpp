@@ -135,7 +135,7 @@ TEST_P(Rejection, PIFromAnotherPurchaseInAnAuthReqIsPiAuthMismatch) {
   d.authReqItem.authTags.authRRTags = protocol::RRTags{s.random.bytes(20), protocol::MerTermIDs{"SETPAY-SHOP-0001", {}, {}, {}, {}},
                                                        std::chrono::floor<std::chrono::seconds>(s.clock.now())};
   d.authReqItem.authTags.transIDs = oiA.transIDs;
-  d.authReqItem.checkDigests = protocol::CheckDigests{protocol::DD(profile, protocol::encode(oiA)), oiA.hod};
+  d.authReqItem.checkDigests = protocol::CheckDigests{protocol::hOIData(profile, oiA), oiA.hod};
   d.authReqItem.authReqPayload.authReqAmt = s.eur(kAmount);
   protocol::SoftwareSigner merchantSigner(protocol::pki::share(s.w.h.merchantSignature.cert.get()),
                                           protocol::pki::share(s.w.h.merchantSignature.key.get()));

@@ -66,9 +66,11 @@ TEST_F(WalletChecks, PInitResNamingAnUncarriedCertPEIsMissingCertificate) {
 }
 
 TEST_F(WalletChecks, PInitResNamingANonGatewayCertificateAsCertPEIsInvalidCertificate) {
-  // The CCA certificate is carried, but it is not a gateway key-exchange certificate.
+  // The merchant's own certificate is carried (the wallet's Thumbs list its CAs, so those are not), but
+  // it is not a gateway key-exchange certificate.
   const Bytes bad = resigned(
-      s, pInitRes, [&](auto& d) { d.peThumb = protocol::pki::certificateThumbprint(s.w.profile, s.w.h.cca.cert.get()); },
+      s, pInitRes,
+      [&](auto& d) { d.peThumb = protocol::pki::certificateThumbprint(s.w.profile, s.w.h.merchantSignature.cert.get()); },
       s.w.h.merchantSignature);
   EXPECT_EQ(refusal([&] { holder.pReq(bad); }), ErrorCode::invalidCertificate);
 }

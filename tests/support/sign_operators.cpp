@@ -15,12 +15,23 @@ namespace {
 
 using namespace protocol;
 
-// A DER OCTET STRING around `text`: a stand-in for "the DER of some SET structure".
+// A DER OCTET STRING around `text`.
 Bytes derOctets(ByteView content) {
   ossl::OctetString os(ASN1_OCTET_STRING_new());
   ossl::check(os && ASN1_OCTET_STRING_set(os.get(), content.data(), static_cast<int>(content.size())) == 1,
               ErrorCode::unspecifiedFailure, "octets");
   return ossl::der<ASN1_OCTET_STRING>(os.get(), i2d_ASN1_OCTET_STRING);
+}
+
+// SEQUENCE { OCTET STRING }: a stand-in for "the DER of some SET structure" (all are SEQUENCEs, and
+// PKCS#7 1.5 signing in set1 takes nothing else).
+Bytes derStructure(ByteView content) {
+  const Bytes inner = derOctets(content);
+  Bytes out{0x30};
+  if (inner.size() >= 128) out.push_back(0x81);  // one length byte is enough for these samples
+  out.push_back(static_cast<std::uint8_t>(inner.size()));
+  out.insert(out.end(), inner.begin(), inner.end());
+  return out;
 }
 
 Vector vector(const std::string& id, const std::string& description) {
@@ -56,15 +67,19 @@ std::vector<Vector> hmacInputs(const AlgorithmProfile& p) {
 std::vector<Vector> ddInputs(const AlgorithmProfile& p) {
   const std::string n(p.name());
   SeededRandom rnd("setpay vectors: DD");
-  return {vector("DD-" + n + "-octets", "DD of a DER OCTET STRING").hexIn("t", derOctets(rnd.bytes(48))),
-          vector("DD-" + n + "-cert", "thumbprint of the rsa-1024 test certificate")
+  return {vector("DD-" + n + "-octets", "DD of a DER OCTET STRING, labelled as a HODInput")
+              .textIn("contentType", SN_setct_HODInput)
+              .hexIn("t", derOctets(rnd.bytes(48))),
+          vector("DD-" + n + "-cert", "thumbprint of the rsa-1024 test certificate (id-data)")
+              .textIn("contentType", LN_pkcs7_data)
               .hexIn("t", ossl::der(loadTestKey("rsa-1024").cert.get()))};
 }
 
 std::vector<Vector> linkInputs(const AlgorithmProfile& p) {
   SeededRandom rnd("setpay vectors: L");
-  return {vector("L-" + std::string(p.name()) + "-1", "L(t1, t2) with DER OCTET STRINGs")
+  return {vector("L-" + std::string(p.name()) + "-1", "L(t1, t2) with DER OCTET STRINGs, t2 labelled as a PANData")
               .hexIn("t1", derOctets(rnd.bytes(40)))
+              .textIn("t2ContentType", SN_setct_PANData)
               .hexIn("t2", derOctets(rnd.bytes(70)))};
 }
 
@@ -77,12 +92,12 @@ std::vector<Vector> signInputs(const std::string& op, const AlgorithmProfile& p)
   for (const auto& name : keys) {
     const TestKey k = loadTestKey(name);
     out.push_back(vector(op + "-" + std::string(p.name()) + "-" + name,
-                         op + " of a DER OCTET STRING, signingTime = vectorEpoch() 2026-01-01T00:00:00Z")
+                         op + " of a DER SEQUENCE { OCTET STRING }, signingTime = vectorEpoch() 2026-01-01T00:00:00Z")
                       .pemIn("signerKey", k.keyFile, k.keyPem)
                       .pemIn("signerCert", k.certFile, k.certPem)
                       .textIn("contentType", SN_setct_PInitResData)
                       .hexIn("seed", rnd.bytes(32))
-                      .hexIn("t", derOctets(rnd.bytes(100))));
+                      .hexIn("t", derStructure(rnd.bytes(100))));
   }
   return out;
 }
@@ -102,9 +117,14 @@ std::vector<VectorOperator> signOperators() {
       {"H", hashInputs, [](const AlgorithmProfile& p, const Vector& v) { return Outputs{{"H", H(p, v.hex("t"))}}; }},
       {"HMAC", hmacInputs,
        [](const AlgorithmProfile& p, const Vector& v) { return Outputs{{"HMAC", HMAC(p, v.hex("t"), v.hex("key"))}}; }},
-      {"DD", ddInputs, [](const AlgorithmProfile& p, const Vector& v) { return Outputs{{"DD", DD(p, v.hex("t"))}}; }},
+      {"DD", ddInputs,
+       [](const AlgorithmProfile& p, const Vector& v) {
+         return Outputs{{"DD", DD(p, v.nid("contentType"), v.hex("t"))}};
+       }},
       {"L", linkInputs,
-       [](const AlgorithmProfile& p, const Vector& v) { return Outputs{{"L", L(p, v.hex("t1"), v.hex("t2"))}}; }},
+       [](const AlgorithmProfile& p, const Vector& v) {
+         return Outputs{{"L", L(p, v.hex("t1"), v.nid("t2ContentType"), v.hex("t2"))}};
+       }},
       {"S", [](const AlgorithmProfile& p) { return signInputs("S", p); },
        [](const AlgorithmProfile& p, const Vector& v) { return Outputs{{"S", signedOutput(false, p, v)}}; }},
       {"SO", [](const AlgorithmProfile& p) { return signInputs("SO", p); },

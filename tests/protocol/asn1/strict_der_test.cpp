@@ -2,6 +2,8 @@
 // a typed ProtocolError.
 #include <gtest/gtest.h>
 
+#include <string>
+
 #include "protocol/asn1/set_asn1.hpp"
 #include "protocol/asn1/strict_der.hpp"
 #include "protocol/error.hpp"
@@ -47,6 +49,28 @@ TEST(StrictDer, RefusesTrailingBytes) {
   Bytes b = good;
   b.push_back(0);
   EXPECT_EQ(codeOf(b), ErrorCode::decodingFailure);
+}
+
+// A trailing element that is itself well-formed DER (NULL, 05 00) passes the element walk; only the
+// trailing-bytes checks refuse it (a lone 00 would already fail as a malformed element).
+TEST(StrictDer, RefusesATrailingWellFormedElement) {
+  Bytes b = good;
+  b.insert(b.end(), {0x05, 0x00});
+  try {
+    checkDerShape(b);
+    ADD_FAILURE() << "shape check accepted a second top-level element";
+  } catch (const ProtocolError& e) {
+    EXPECT_EQ(e.code(), ErrorCode::decodingFailure);
+    EXPECT_NE(std::string(e.what()).find("trailing bytes"), std::string::npos) << e.what();
+  }
+  try {
+    (void)decodeStrict<CurrencyAmount>(b, CurrencyAmount_it(), 100, "CurrencyAmount");
+    ADD_FAILURE() << "decodeStrict accepted a trailing NULL";
+  } catch (const ProtocolError& e) {
+    EXPECT_EQ(e.code(), ErrorCode::decodingFailure);
+    EXPECT_NE(std::string(e.what()).find("trailing bytes"), std::string::npos) << e.what();
+  }
+  EXPECT_NO_THROW(checkDerShape(good));
 }
 
 TEST(StrictDer, RefusesWrongTag) {

@@ -59,7 +59,7 @@ TEST_P(Composite, EncBCarriesBaggageBoundBySignature) {
   const OpenedEnc o = openEncB(profile, r.key.get(), NID_setct_AuthReqTBE, NID_setct_AuthReqTBS, der);
   EXPECT_EQ(o.t, t);
   EXPECT_EQ(o.baggage, baggage);
-  EXPECT_EQ(o.signedPart.content, L(profile, t, baggage));
+  EXPECT_EQ(o.signedPart.content, L(profile, t, NID_setct_PI, baggage));  // AuthReq's baggage is the PI
   expectSigner(o, NID_setct_AuthReqTBS);
   // The same envelope with other baggage: the signed DD(b) no longer matches.
   const Bytes e = element(der, 0);
@@ -103,7 +103,7 @@ TEST_P(Composite, EncBXRoundTrip) {
   EXPECT_EQ(o.t, t);
   EXPECT_EQ(o.baggage, baggage);
   EXPECT_EQ(o.p, p);
-  EXPECT_EQ(o.signedPart.content, sequence({L(profile, t, baggage), p}));
+  EXPECT_EQ(o.signedPart.content, sequence({L(profile, t, NID_setct_AuthResBaggage, baggage), p}));
   expectSigner(o, NID_setct_AuthResTBSX);
   const Bytes swapped = sequence({element(der, 0), sampleT("other baggage")});
   EXPECT_EQ(codeOf([&] { openEncBX(profile, r.key.get(), NID_setct_AuthResTBEX, NID_setct_AuthResTBSX, swapped); }),
@@ -222,7 +222,7 @@ TEST_P(CompositeTamper, EverySingleByteFlip) {
   Bytes plain;
   if (extra) {
     const auto env = openEX(profile, r.key.get(), tbe, envelope);
-    plain = L(profile, env.t, env.p);
+    plain = L(profile, env.t, NID_setct_PANToken, env.p);  // AuthResTBEX carries a PANToken
   } else {
     plain = openE(profile, r.key.get(), tbe, envelope).t;
   }

@@ -4,6 +4,8 @@
 #include <openssl/x509.h>
 
 #include <optional>
+#include <string>
+#include <utility>
 
 #include "protocol/crypto/digest.hpp"
 #include "protocol/error.hpp"
@@ -55,86 +57,140 @@ TEST(HMAC, EmptyKeyAndMessage) {
   EXPECT_EQ(hex(HMAC(modern, {}, {})), "b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad");
 }
 
-// DigestedData {0, {sha1|sha256 (no parameters)}, {id-data (content omitted)}, OCTET STRING digest}.
+// DigestedData {0, digestAlgorithm, {SET content type (content omitted)}, OCTET STRING digest}; sha1
+// written with NULL parameters (set1, as SET 1.0-era stacks did), sha256 without (modern).
+// setct-OIData is 2.23.42.0.3 = 06 04 67 2a 00 03.
 TEST(DD, ExactDerShapeBothProfiles) {
   const Bytes t = unhex("3003020105");  // DER of SEQUENCE { INTEGER 5 }
-  EXPECT_EQ(hex(DD(set1, t)),
-            "302f020100300706052b0e03021a300b06092a864886f70d0107010414" + hex(H(set1, t)));
-  EXPECT_EQ(hex(DD(modern, t)),
-            "303f020100300b0609608648016503040201300b06092a864886f70d0107010420" + hex(H(modern, t)));
+  EXPECT_EQ(hex(DD(set1, NID_setct_OIData, t)),
+            "302c020100300906052b0e03021a050030060604672a00030414" + hex(H(set1, t)));
+  EXPECT_EQ(hex(DD(modern, NID_setct_OIData, t)),
+            "303a020100300b060960864801650304020130060604672a00030420" + hex(H(modern, t)));
+  // Thumbprints: SET gives certificates, CRLs and BCIs no content type, so id-data.
+  EXPECT_EQ(hex(thumbprint(set1, t)),
+            "3031020100300906052b0e03021a0500300b06092a864886f70d0107010414" + hex(H(set1, t)));
+}
+
+TEST(DD, EveryDigestedStructureHasItsSetLabel) {
+  const Bytes t = unhex("3003020105");
+  for (const int nid : {NID_setct_PIData, NID_setct_OIData, NID_setct_HODInput, NID_setct_PANData,
+                        NID_setct_PANToken, NID_setct_PI, NID_setct_AuthResBaggage, NID_setct_CapTokenSeq,
+                        NID_setct_PIDataUnsigned}) {
+    const Bytes dd = DD(set1, nid, t);
+    EXPECT_NO_THROW(checkDD(set1, nid, dd, t)) << OBJ_nid2sn(nid);
+    EXPECT_NO_THROW(checkDDShape(dd, nid, "test")) << OBJ_nid2sn(nid);
+    // Labelled for one structure, it is not a DD of another (a HOD is not a HOIData).
+    const int other = nid == NID_setct_OIData ? NID_setct_HODInput : NID_setct_OIData;
+    EXPECT_EQ(errorOf([&] { checkDD(set1, other, dd, t); }), ErrorCode::decodingFailure) << OBJ_nid2sn(nid);
+    EXPECT_EQ(errorOf([&] { checkDDShape(dd, other, "test"); }), ErrorCode::decodingFailure) << OBJ_nid2sn(nid);
+  }
+  EXPECT_EQ(errorOf([&] { DD(set1, NID_undef, t); }), ErrorCode::unspecifiedFailure);
 }
 
 TEST(DD, DecodesAsOpenSslPkcs7Digest) {
   const Bytes t = unhex("04036162630a");
   for (const auto* p : {&set1, &modern}) {
-    const Bytes dd = DD(*p, t);
+    const Bytes dd = DD(*p, NID_setct_HODInput, t);
     const unsigned char* in = dd.data();
     PKCS7_DIGEST* parsed = d2i_PKCS7_DIGEST(nullptr, &in, static_cast<long>(dd.size()));
     ASSERT_NE(parsed, nullptr);
     EXPECT_EQ(in, dd.data() + dd.size());
     EXPECT_EQ(ASN1_INTEGER_get(parsed->version), 0);
     const ASN1_OBJECT* alg = nullptr;
-    X509_ALGOR_get0(&alg, nullptr, nullptr, parsed->md);
+    int ptype = 0;
+    X509_ALGOR_get0(&alg, &ptype, nullptr, parsed->md);
     EXPECT_EQ(OBJ_obj2nid(alg), p->digestNid());
-    EXPECT_EQ(OBJ_obj2nid(parsed->contents->type), NID_pkcs7_data);
-    EXPECT_EQ(parsed->contents->d.data, nullptr);  // content omitted
+    EXPECT_EQ(ptype, p->id() == ProfileId::set1 ? V_ASN1_NULL : V_ASN1_UNDEF);
+    EXPECT_EQ(OBJ_obj2nid(parsed->contents->type), NID_setct_HODInput);
+    EXPECT_EQ(parsed->contents->d.ptr, nullptr);  // content omitted
     EXPECT_EQ(Bytes(parsed->digest->data, parsed->digest->data + parsed->digest->length), H(*p, t));
     PKCS7_DIGEST_free(parsed);
   }
 }
 
+// The digest AlgorithmIdentifier written the other way (sha1 without parameters, sha256 with NULL) is
+// valid DER but not what the profile writes, and a peer rebuilding the DD would get other bytes: refused
+// with a reason that says so.
+TEST(DD, OtherParameterEncodingIsRefusedWithItsReason) {
+  const Bytes t = unhex("3003020105");
+  const Bytes set1Absent = unhex("302a020100300706052b0e03021a30060604672a00030414" + hex(H(set1, t)));
+  const Bytes modernNull = unhex("303c020100300d0609608648016503040201050030060604672a00030420" + hex(H(modern, t)));
+  for (const auto& [profile, dd] : {std::pair{&set1, set1Absent}, std::pair{&modern, modernNull}}) {
+    try {
+      checkDD(*profile, NID_setct_OIData, dd, t);
+      ADD_FAILURE() << "accepted";
+    } catch (const ProtocolError& e) {
+      EXPECT_EQ(e.code(), ErrorCode::decodingFailure);
+      EXPECT_NE(std::string(e.what()).find("parameters are"), std::string::npos) << e.what();
+    }
+    try {
+      checkDDShape(dd, NID_setct_OIData, "OIData");
+      ADD_FAILURE() << "accepted";
+    } catch (const ProtocolError& e) {
+      EXPECT_EQ(e.code(), ErrorCode::decodingFailure);
+      EXPECT_NE(std::string(e.what()).find("DD(OIData)"), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find(profile == &set1 ? "set1 writes them NULL" : "modern writes them absent"),
+                std::string::npos)
+          << e.what();
+    }
+  }
+}
+
 TEST(DD, CheckDDAcceptsAndRejects) {
   const Bytes t = unhex("3003020105");
-  const Bytes dd = DD(set1, t);
-  EXPECT_NO_THROW(checkDD(set1, dd, t));
+  const Bytes dd = DD(set1, NID_setct_OIData, t);
+  EXPECT_NO_THROW(checkDD(set1, NID_setct_OIData, dd, t));
   EXPECT_EQ(digestOfDD(set1, dd), H(set1, t));
-  EXPECT_EQ(errorOf([&] { checkDD(set1, dd, unhex("3003020106")); }), ErrorCode::signatureFailure);
+  EXPECT_EQ(errorOf([&] { checkDD(set1, NID_setct_OIData, dd, unhex("3003020106")); }), ErrorCode::signatureFailure);
   // Another profile's DD is not this profile's DD (no downgrade).
-  EXPECT_EQ(errorOf([&] { checkDD(modern, dd, t); }), ErrorCode::decodingFailure);
+  EXPECT_EQ(errorOf([&] { checkDD(modern, NID_setct_OIData, dd, t); }), ErrorCode::decodingFailure);
   Bytes trailing = dd;
   trailing.push_back(0);
-  EXPECT_EQ(errorOf([&] { checkDD(set1, trailing, t); }), ErrorCode::decodingFailure);
-  EXPECT_EQ(errorOf([&] { checkDD(set1, ByteView(dd).first(dd.size() - 1), t); }), ErrorCode::decodingFailure);
+  EXPECT_EQ(errorOf([&] { checkDD(set1, NID_setct_OIData, trailing, t); }), ErrorCode::decodingFailure);
+  EXPECT_EQ(errorOf([&] { checkDD(set1, NID_setct_OIData, ByteView(dd).first(dd.size() - 1), t); }),
+            ErrorCode::decodingFailure);
   Bytes version1 = dd;
   version1[4] = 1;  // INTEGER 0 -> 1
-  EXPECT_EQ(errorOf([&] { checkDD(set1, version1, t); }), ErrorCode::decodingFailure);
+  EXPECT_EQ(errorOf([&] { checkDD(set1, NID_setct_OIData, version1, t); }), ErrorCode::decodingFailure);
   // BER, not DER: the outer length in long form.
   Bytes ber = {0x30, 0x81, dd[1]};
   ber.insert(ber.end(), dd.begin() + 2, dd.end());
-  EXPECT_EQ(errorOf([&] { checkDD(set1, ber, t); }), ErrorCode::decodingFailure);
-  EXPECT_EQ(errorOf([&] { checkDD(set1, {}, t); }), ErrorCode::decodingFailure);
+  EXPECT_EQ(errorOf([&] { checkDD(set1, NID_setct_OIData, ber, t); }), ErrorCode::decodingFailure);
+  EXPECT_EQ(errorOf([&] { checkDD(set1, NID_setct_OIData, {}, t); }), ErrorCode::decodingFailure);
 }
 
-TEST(DD, ThumbprintIsDDOfTheDer) {
+TEST(DD, ThumbprintIsDDOfTheDerLabelledIdData) {
   const Bytes der = unhex("300a02010102010202010304");
-  EXPECT_EQ(thumbprint(set1, der), DD(set1, der));
-  EXPECT_EQ(thumbprint(modern, der), DD(modern, der));
+  EXPECT_EQ(thumbprint(set1, der), DD(set1, NID_pkcs7_data, der));
+  EXPECT_EQ(thumbprint(modern, der), DD(modern, NID_pkcs7_data, der));
 }
 
 TEST(L, IsSequenceOfT1AndDDOfT2) {
   const Bytes t1 = unhex("0403616263");
   const Bytes t2 = unhex("3003020107");
   for (const auto* p : {&set1, &modern}) {
-    const Bytes l = L(*p, t1, t2);
-    const Bytes body = concat({t1, DD(*p, t2)});
+    const Bytes l = L(*p, t1, NID_setct_PANData, t2);
+    const Bytes body = concat({t1, DD(*p, NID_setct_PANData, t2)});
     ASSERT_LT(body.size(), 128u);
     EXPECT_EQ(l, concat({Bytes{0x30, static_cast<std::uint8_t>(body.size())}, body}));
-    const LinkParts parts = splitL(*p, l);
+    const LinkParts parts = splitL(*p, NID_setct_PANData, l);
     EXPECT_EQ(parts.t1, t1);
-    EXPECT_NO_THROW(checkDD(*p, parts.dd, t2));
+    EXPECT_NO_THROW(checkDD(*p, NID_setct_PANData, parts.dd, t2));
+    EXPECT_EQ(errorOf([&] { splitL(*p, NID_setct_PANToken, l); }), ErrorCode::decodingFailure);
   }
 }
 
 TEST(L, RejectsT1ThatIsNotOneDerElement) {
   const Bytes t2 = unhex("0500");
-  EXPECT_NO_THROW(L(set1, unhex("040161"), t2));
-  EXPECT_EQ(errorOf([&] { L(set1, unhex("040161040162"), t2); }), ErrorCode::decodingFailure);  // two
-  EXPECT_EQ(errorOf([&] { L(set1, unhex("040261"), t2); }), ErrorCode::decodingFailure);        // short
-  EXPECT_EQ(errorOf([&] { L(set1, unhex("04810161"), t2); }), ErrorCode::decodingFailure);      // BER
-  EXPECT_EQ(errorOf([&] { L(set1, {}, t2); }), ErrorCode::decodingFailure);
-  Bytes l = L(set1, unhex("040161"), t2);
+  const int nid = NID_setct_PANToken;
+  EXPECT_NO_THROW(L(set1, unhex("040161"), nid, t2));
+  EXPECT_EQ(errorOf([&] { L(set1, unhex("040161040162"), nid, t2); }), ErrorCode::decodingFailure);  // two
+  EXPECT_EQ(errorOf([&] { L(set1, unhex("040261"), nid, t2); }), ErrorCode::decodingFailure);        // short
+  EXPECT_EQ(errorOf([&] { L(set1, unhex("04810161"), nid, t2); }), ErrorCode::decodingFailure);      // BER
+  EXPECT_EQ(errorOf([&] { L(set1, {}, nid, t2); }), ErrorCode::decodingFailure);
+  Bytes l = L(set1, unhex("040161"), nid, t2);
   l.push_back(0);
-  EXPECT_EQ(errorOf([&] { splitL(set1, l); }), ErrorCode::decodingFailure);
+  EXPECT_EQ(errorOf([&] { splitL(set1, nid, l); }), ErrorCode::decodingFailure);
 }
 }  // namespace
 }  // namespace setpay::protocol

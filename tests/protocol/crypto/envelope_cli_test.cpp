@@ -113,7 +113,7 @@ TEST_P(EnvelopeCli, ExhBlockAndSymmetricPartWithOpensslOnly) {
   }
 
   const Bytes plain = opensslDecrypt(parts, key);
-  EXPECT_EQ(plain, L(profile, t, p));  // the symmetric part is L(t,p) = {t, DD(p)}
+  EXPECT_EQ(plain, L(profile, t, NID_setct_PANToken, p));  // the symmetric part is L(t,p) = {t, DD(p)}
   EXPECT_EQ(hash, H(profile, plain));  // EXH's hash covers exactly that
 }
 

@@ -80,7 +80,7 @@ TEST_P(Envelope, IsAPkcs7EnvelopedDataOpenSslCanRead) {
   EXPECT_EQ(static_cast<std::size_t>(ASN1_STRING_length(env->enc_data->algorithm->parameter->value.octet_string)),
             profile.ivSize());
   // The symmetric part is L(t,p) padded to whole blocks (PKCS#5).
-  const std::size_t plain = L(profile, t, token).size();
+  const std::size_t plain = L(profile, t, NID_setct_PANToken, token).size();
   const std::size_t bs = GetParam() == ProfileId::set1 ? 8 : 16;
   EXPECT_EQ(static_cast<std::size_t>(ASN1_STRING_length(env->enc_data->enc_data)), (plain / bs + 1) * bs);
   PKCS7_free(p7);

@@ -66,11 +66,10 @@ struct SignFixture {
   std::unique_ptr<SoftwareSigner> signer;
 };
 
-// A DER OCTET STRING of n pseudo-random bytes: "the DER of some SET structure".
-inline Bytes sampleContent(std::size_t n, std::string_view seed = "content") {
-  SeededRandom rnd(seed);
-  Bytes body = rnd.bytes(n);
-  Bytes out{0x04};
+// DER tag-length-value (short or long form length).
+inline Bytes derTlv(std::uint8_t tag, ByteView body) {
+  Bytes out{tag};
+  const std::size_t n = body.size();
   if (n < 128) {
     out.push_back(static_cast<std::uint8_t>(n));
   } else if (n < 256) {
@@ -80,6 +79,13 @@ inline Bytes sampleContent(std::size_t n, std::string_view seed = "content") {
   }
   out.insert(out.end(), body.begin(), body.end());
   return out;
+}
+
+// "The DER of some SET structure": SEQUENCE { OCTET STRING of n pseudo-random bytes } (every value SET
+// signs is a SEQUENCE; PKCS#7 1.5 in set1 requires one).
+inline Bytes sampleContent(std::size_t n, std::string_view seed = "content") {
+  SeededRandom rnd(seed);
+  return derTlv(0x30, derTlv(0x04, rnd.bytes(n)));
 }
 
 }  // namespace setpay::protocol::testing

@@ -70,11 +70,11 @@ TEST_P(SignVectors, VectorBytesOpenAndVerify) {
   const auto p = set.algorithmProfile();
   for (const Vector& v : set.vectors) {
     if (opName == "DD") {
-      EXPECT_NO_THROW(checkDD(p, v.expected("DD"), v.hex("t"))) << v.id;
+      EXPECT_NO_THROW(checkDD(p, v.nid("contentType"), v.expected("DD"), v.hex("t"))) << v.id;
     } else if (opName == "L") {
-      const LinkParts parts = splitL(p, v.expected("L"));
+      const LinkParts parts = splitL(p, v.nid("t2ContentType"), v.expected("L"));
       EXPECT_EQ(parts.t1, v.hex("t1"));
-      EXPECT_NO_THROW(checkDD(p, parts.dd, v.hex("t2"))) << v.id;
+      EXPECT_NO_THROW(checkDD(p, v.nid("t2ContentType"), parts.dd, v.hex("t2"))) << v.id;
     } else if (opName == "S" || opName == "SO") {
       const auto result = opName == "S" ? openS(p, v.expected("S"), v.nid("contentType"))
                                         : verifySO(p, v.expected("SO"), v.nid("contentType"), v.hex("t"));

@@ -1,5 +1,8 @@
 // S and SO: round trips in both profiles, typed errors for every way a SignedData can be wrong.
 #include <openssl/objects.h>
+#include <openssl/pkcs7.h>
+
+#include <algorithm>
 
 #include <chrono>
 
@@ -55,7 +58,63 @@ TEST_P(SignedDataTest, OtherProfileIsRefused) {
   SignFixture f(GetParam());
   const Bytes s = S(f.profile, *f.signer, f.clock, NID_setct_PInitResData, sampleContent(10));
   const auto other = AlgorithmProfile::make(f.profile.id() == ProfileId::set1 ? ProfileId::modern : ProfileId::set1);
-  EXPECT_EQ(errorOf([&] { openS(other, s, NID_setct_PInitResData); }), ErrorCode::signatureFailure);
+  // The other profile's shape (PKCS#7 1.5 version 1 vs CMS version 3) is refused before any algorithm.
+  EXPECT_EQ(errorOf([&] { openS(other, s, NID_setct_PInitResData); }), ErrorCode::decodingFailure);
+}
+
+// The shape per profile, read back with OpenSSL's PKCS#7 parser (which takes both): set1 is PKCS#7 1.5 —
+// version 1, the value itself as content [0] EXPLICIT, messageDigest over its contents octets, sha1
+// with NULL parameters; modern is CMS — version 3, the value in an OCTET STRING, messageDigest over its
+// whole DER, sha256 without parameters.
+TEST_P(SignedDataTest, ShapeIsPkcs7InSet1AndCmsInModern) {
+  SignFixture f(GetParam());
+  const bool set1 = f.profile.id() == ProfileId::set1;
+  const Bytes t = sampleContent(30);
+  const Bytes s = S(f.profile, *f.signer, f.clock, NID_setct_PInitResData, t);
+  const unsigned char* p = s.data();
+  ossl::Owned<PKCS7, PKCS7_free> p7(d2i_PKCS7(nullptr, &p, static_cast<long>(s.size())));
+  ASSERT_TRUE(p7);
+  ASSERT_TRUE(PKCS7_type_is_signed(p7.get()));
+  EXPECT_EQ(ASN1_INTEGER_get(p7->d.sign->version), set1 ? 1 : 3);
+  const PKCS7* contents = p7->d.sign->contents;
+  EXPECT_EQ(OBJ_obj2nid(contents->type), NID_setct_PInitResData);
+  ASSERT_NE(contents->d.other, nullptr);
+  EXPECT_EQ(ASN1_TYPE_get(contents->d.other), set1 ? V_ASN1_SEQUENCE : V_ASN1_OCTET_STRING);
+  EXPECT_EQ(ossl::der<ASN1_TYPE>(contents->d.other, i2d_ASN1_TYPE),
+            set1 ? t : derTlv(0x04, t));  // [0] EXPLICIT t, or [0] EXPLICIT OCTET STRING { t }
+  const auto parameterType = [](const X509_ALGOR* alg) {
+    int ptype = 0;
+    X509_ALGOR_get0(nullptr, &ptype, nullptr, alg);
+    return ptype;
+  };
+  const int expectedParameter = set1 ? V_ASN1_NULL : V_ASN1_UNDEF;
+  EXPECT_EQ(parameterType(sk_X509_ALGOR_value(p7->d.sign->md_algs, 0)), expectedParameter);
+  PKCS7_SIGNER_INFO* si = sk_PKCS7_SIGNER_INFO_value(p7->d.sign->signer_info, 0);
+  EXPECT_EQ(parameterType(si->digest_alg), expectedParameter);
+  const ASN1_TYPE* md = PKCS7_get_signed_attribute(si, NID_pkcs9_messageDigest);
+  ASSERT_NE(md, nullptr);
+  const ByteView digest(md->value.octet_string->data, static_cast<std::size_t>(md->value.octet_string->length));
+  const Bytes tOctets(t.begin() + 2, t.end());  // short-form SEQUENCE header
+  EXPECT_EQ(Bytes(digest.begin(), digest.end()), H(f.profile, set1 ? ByteView(tOctets) : ByteView(t)));
+}
+
+// PKCS#7 1.5 content must be a SEQUENCE (every signed SET value is one): its contents-octets digest is
+// then not valid for the same octets under another tag.
+TEST(SignedData, Set1ContentMustBeASequence) {
+  SignFixture f(signCases[0]);
+  const Bytes octets = derTlv(0x04, toBytes("not a SET structure"));
+  EXPECT_EQ(errorOf([&] { S(f.profile, *f.signer, f.clock, NID_setct_PInitResData, octets); }),
+            ErrorCode::unspecifiedFailure);
+  EXPECT_EQ(errorOf([&] { SO(f.profile, *f.signer, f.clock, NID_setct_PI_TBS, octets); }),
+            ErrorCode::unspecifiedFailure);
+  const Bytes t = sampleContent(20);
+  const Bytes s = S(f.profile, *f.signer, f.clock, NID_setct_PInitResData, t);
+  // Same signature, the content's SEQUENCE tag turned into SET (same contents octets, same digest).
+  Bytes retagged = s;
+  const auto at = std::search(retagged.begin(), retagged.end(), t.begin(), t.end());
+  ASSERT_NE(at, retagged.end());
+  *at = 0x31;
+  EXPECT_EQ(errorOf([&] { openS(f.profile, retagged, NID_setct_PInitResData); }), ErrorCode::decodingFailure);
 }
 
 TEST_P(SignedDataTest, SignerCertificateFromKnownWhenNotCarried) {

@@ -2,10 +2,15 @@
 // header-level violation mapped to its SET ErrorCode.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <string>
+#include <utility>
+
 #include "protocol/crypto/digest.hpp"
 #include "protocol/error.hpp"
 #include "protocol/messages/codec.hpp"
 #include "protocol/messages/hardening.hpp"
+#include "protocol/messages/sealed.hpp"
 #include "tests/protocol/messages/code_of.hpp"
 #include "tests/protocol/messages/samples.hpp"
 
@@ -38,7 +43,7 @@ TEST_F(Codec, PlainStructuresRoundTrip) {
   expectRoundTrip(pan);
   expectRoundTrip(samples::panToken(pan));
   expectRoundTrip(PIData{head, pan});
-  expectRoundTrip(PI_OILink{head, DD(prof, encode(oi))});
+  expectRoundTrip(PI_OILink{head, hOIData(prof, oi)});
   const AuthReqData ard = samples::authReqData(prof, rng, oi, hod);
   expectRoundTrip(ard);
   expectRoundTrip(samples::authResData(rng, ard));
@@ -49,11 +54,11 @@ TEST_F(Codec, PlainStructuresRoundTrip) {
   const CapReqData crd = samples::capReqData(rng, oi.transIDs);
   expectRoundTrip(crd);
   expectRoundTrip(samples::capResData(rng, crd));
-  expectRoundTrip(CapTokenSeq{{CapToken{CapToken::Kind::null, {}}, CapToken{CapToken::Kind::enc, DD(prof, toBytes("x"))}}});
+  expectRoundTrip(CapTokenSeq{{CapToken{CapToken::Kind::null, {}}, CapToken{CapToken::Kind::enc, thumbprint(prof, toBytes("x"))}}});
   expectRoundTrip(samples::errorTBS(rng, samples::header(rng)));
   AuthResBaggage bag;
   bag.capToken = CapToken{CapToken::Kind::null, {}};
-  bag.authToken = AuthToken{DD(prof, toBytes("token stand-in"))};
+  bag.authToken = AuthToken{thumbprint(prof, toBytes("token stand-in"))};
   expectRoundTrip(bag);
 }
 
@@ -64,9 +69,9 @@ TEST_F(Codec, WrapperRoundTripsEveryPlainMessage) {
   expectRoundTrip(w);
   w.message = Error{samples::errorTBS(rng, w.messageHeader)};
   expectRoundTrip(w);
-  w.message = AuthRes{true, DD(prof, toBytes("opaque EncBX stand-in"))};
+  w.message = AuthRes{true, thumbprint(prof, toBytes("opaque EncBX stand-in"))};
   expectRoundTrip(w);
-  w.message = CapReq{false, DD(prof, toBytes("opaque EncB stand-in"))};
+  w.message = CapReq{false, thumbprint(prof, toBytes("opaque EncB stand-in"))};
   expectRoundTrip(w);
 }
 
@@ -119,7 +124,7 @@ TEST_F(Codec, UnknownCriticalExtensionIsUnrecognizedExtension) {
   r.piRqExtensions.push_back(MsgExtension{"1.2.3.4.6", true, toBytes("\x04\x00")});
   EXPECT_EQ(codeOf([&] { encode(r); }), ErrorCode::unrecognizedExtension);
   PIHead head = samples::piHead(prof, rng, samples::oiData(prof, rng, samples::hodInput(rng)), samples::hodInput(rng));
-  head.piExtensions.push_back(gatewayThumbExtension(DD(prof, toBytes("cert"))));
+  head.piExtensions.push_back(gatewayThumbExtension(thumbprint(prof, toBytes("cert"))));
   expectRoundTrip(head);  // our own critical extension is known
 }
 
@@ -197,6 +202,89 @@ TEST_F(Codec, EveryTruncationAndWrongTagIsATypedError) {
       (void)decode<MessageWrapper>(bad);
     } catch (const ProtocolError&) {
     }
+  }
+}
+
+// Trailing bytes after a MessageWrapper that form a well-formed element (NULL, 05 00): refused as
+// decodingFailure, also when the wrapper's Message alternative is unknown (which alone would be
+// messageNotSupported: the trailing element must not turn broken DER into "not supported").
+TEST_F(Codec, TrailingWellFormedElementAfterTheWrapperIsRefused) {
+  MessageWrapper w{samples::header(rng), Error{samples::errorTBS(rng, samples::header(rng))}, {}};
+  const Bytes der = encode(w);
+  Bytes trailing = der;
+  trailing.insert(trailing.end(), {0x05, 0x00});
+  try {
+    (void)decode<MessageWrapper>(trailing);
+    ADD_FAILURE() << "accepted";
+  } catch (const ProtocolError& e) {
+    EXPECT_EQ(e.code(), ErrorCode::decodingFailure);
+    EXPECT_NE(std::string(e.what()).find("trailing bytes"), std::string::npos) << e.what();
+  }
+  // The same wrapper with the Message tag [999] (BF 87 67) turned into the unknown [998].
+  Bytes unknown = der;
+  const Bytes t999{0xBF, 0x87, 0x67};
+  const auto at = std::search(unknown.begin(), unknown.end(), t999.begin(), t999.end());
+  ASSERT_NE(at, unknown.end());
+  at[2] = 0x66;
+  EXPECT_EQ(codeOf([&] { decode<MessageWrapper>(unknown); }), ErrorCode::messageNotSupported);
+  unknown.insert(unknown.end(), {0x05, 0x00});
+  EXPECT_EQ(codeOf([&] { decode<MessageWrapper>(unknown); }), ErrorCode::decodingFailure);
+}
+
+// SETString is a CHOICE (SPEC-CHOICES "SETString under a context tag"): a context tag on it is
+// EXPLICIT — [n] { VisibleString } — and the IMPLICIT form ([n] in place of the VisibleString tag) is
+// refused.
+TEST_F(Codec, SETStringUnderAContextTagIsExplicit) {
+  TransIDs t = samples::transIDs(rng);
+  t.paySysID = "PAYSYS-1";
+  const Bytes der = encode(t);
+  const std::string explicitForm = "a10a1a08" + hex(toBytes("PAYSYS-1"));
+  std::string h = hex(der);
+  const auto at = h.find(explicitForm);
+  ASSERT_NE(at, std::string::npos) << h;
+  EXPECT_EQ(decode<TransIDs>(der), t);
+  ASSERT_LT(der[1], 0x80);  // short-form outer length: 2 bytes shorter below
+  std::string implicitForm = h.substr(0, at) + "8108" + hex(toBytes("PAYSYS-1")) + h.substr(at + explicitForm.size());
+  Bytes implicit = unhex(implicitForm);
+  implicit[1] = static_cast<std::uint8_t>(implicit[1] - 2);
+  EXPECT_EQ(codeOf([&] { decode<TransIDs>(implicit); }), ErrorCode::decodingFailure);
+
+  // MerTermIDs.terminalID [0], AVSData.streetAddress [0], Location.city [0] / stateProvince [1] /
+  // postalCode [2]: all SETStrings, all explicit in the AuthReqData sample.
+  const HODInput hod = samples::hodInput(rng);
+  const std::string item = hex(encode(samples::authReqData(prof, rng, samples::oiData(prof, rng, hod), hod)));
+  for (const auto& [tag, text] : {std::pair{"a0", "TERM-7"}, std::pair{"a0", "1 Main Street"},
+                                  std::pair{"a0", "Springfield"}, std::pair{"a1", "IL"}, std::pair{"a2", "62701"}}) {
+    const std::string value = hex(toBytes(text));
+    const std::string expected = std::string(tag) + hex(Bytes{static_cast<std::uint8_t>(std::string(text).size() + 2)}) +
+                                 "1a" + hex(Bytes{static_cast<std::uint8_t>(std::string(text).size())}) + value;
+    EXPECT_NE(item.find(expected), std::string::npos) << text;
+  }
+}
+
+// AuthReqPayload's BOOLEANs are DEFAULT FALSE: FALSE is not written (DER), TRUE is 01 01 ff, and an
+// encoded FALSE is refused.
+TEST_F(Codec, AuthReqPayloadBooleansAreDefaultFalse) {
+  const HODInput hod = samples::hodInput(rng);
+  AuthReqItem item = samples::authReqData(prof, rng, samples::oiData(prof, rng, hod), hod).authReqItem;
+  item.authReqPayload.avsData.reset();
+  item.authReqPayload.subsequentAuthInd = false;
+  item.authReqPayload.requestCardTypeInd = false;
+  const Bytes off = encode(item);
+  item.authReqPayload.subsequentAuthInd = true;
+  item.authReqPayload.requestCardTypeInd = true;
+  const Bytes on = encode(item);
+  EXPECT_EQ(on.size(), off.size() + 6);  // two times 01 01 ff, nothing for FALSE
+  expectRoundTrip(item);
+  // subsequentAuthInd precedes authReqAmt, requestCardTypeInd follows it (no avsData here).
+  const std::string amount = hex(encode(item.authReqPayload.authReqAmt));
+  const std::string h = hex(on);
+  const auto at = h.find("0101ff" + amount + "0101ff");
+  ASSERT_NE(at, std::string::npos) << h;
+  for (const std::size_t flag : {at, at + 6 + amount.size()}) {
+    std::string explicitFalse = h;
+    explicitFalse.replace(flag, 6, "010100");
+    EXPECT_EQ(codeOf([&] { decode<AuthReqItem>(unhex(explicitFalse)); }), ErrorCode::decodingFailure) << flag;
   }
 }
 

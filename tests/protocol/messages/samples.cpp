@@ -3,6 +3,7 @@
 #include "protocol/crypto/digest.hpp"
 #include "protocol/error.hpp"
 #include "protocol/messages/codec.hpp"
+#include "protocol/messages/sealed.hpp"
 
 namespace setpay::samples {
 
@@ -56,9 +57,9 @@ PInitResData pInitResData(const AlgorithmProfile& prof, RandomSource& r) {
   d.rrpid = nonce(r);
   d.challC = nonce(r);
   d.challM = nonce(r);
-  d.peThumb = DD(prof, toBytes("gateway key-exchange certificate stand-in"));
+  d.peThumb = thumbprint(prof, toBytes("gateway key-exchange certificate stand-in"));
   Thumbs t;
-  t.certThumbs.push_back(DD(prof, toBytes("cached certificate")));
+  t.certThumbs.push_back(thumbprint(prof, toBytes("cached certificate")));
   d.thumbs = t;
   return d;
 }
@@ -76,7 +77,7 @@ OIData oiData(const AlgorithmProfile& prof, RandomSource& r, const HODInput& hod
   o.transIDs = transIDs(r);
   o.rrpid = nonce(r);
   o.challC = nonce(r);
-  o.hod = DD(prof, encode(hod));
+  o.hod = protocol::hod(prof, hod);
   o.odSalt = hod.odSalt;
   o.challM = nonce(r);
   o.brandID = "Visa";
@@ -120,7 +121,7 @@ AuthReqData authReqData(const AlgorithmProfile& prof, RandomSource& r, const OID
   AuthReqItem& item = d.authReqItem;
   item.authTags.authRRTags = RRTags{nonce(r), MerTermIDs{"MERCHANT-0042", "TERM-7", std::nullopt, std::nullopt, 12}, at(90)};
   item.authTags.transIDs = oi.transIDs;
-  item.checkDigests = CheckDigests{DD(prof, encode(oi)), DD(prof, encode(hod))};
+  item.checkDigests = CheckDigests{hOIData(prof, oi), protocol::hod(prof, hod)};
   item.authReqPayload.authReqAmt = hod.purchAmt;
   item.authReqPayload.avsData = AVSData{"1 Main Street", Location{840, "Springfield", "IL", "62701"}};
   item.authReqPayload.merchData = MerchData{"5942", std::nullopt};

@@ -65,7 +65,7 @@ TEST_P(Sealed, DualSignedPReqVerifiesAtMerchantAndGateway) {
   const OpenedPI pi = open(prof, parties.gateway.key.get(), gatewayCert(), piOf(preq));
   ASSERT_TRUE(pi.panData && pi.piHead && pi.cardholderSignature);
   EXPECT_EQ(*pi.panData, p.pan);
-  EXPECT_EQ(pi.hOIData, DD(prof, encode(p.oi)));
+  EXPECT_EQ(pi.hOIData, hOIData(prof, p.oi));
   EXPECT_EQ(pi.piHead->transIDs, p.head.transIDs);
   EXPECT_EQ(findGatewayThumb(pi.piHead->piExtensions).has_value(), hardened());
   // The merchant's view fails if OIData was changed on the way.

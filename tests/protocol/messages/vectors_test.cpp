@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <string>
 
 #include <libxml/parser.h>
 #include <libxml/xmlschemas.h>
@@ -167,6 +168,68 @@ TEST(MessageVectors, OpensslAsn1parseReadsEveryMessage) {
         EXPECT_NE(out.find(":setct-"), std::string::npos) << v.id << " shows no SET OID by name\n" << out;
       }
     }
+}
+
+// set1 vectors are PKCS#7 1.5: `openssl pkcs7` reads them (version 1, setct-* content type), and OpenSSL's
+// PKCS#7 verification (`openssl smime -verify`) checks every S and the dual signature, handed the
+// contents octets of the signed value (what PKCS#7 1.5 digests for non-data content).
+TEST(MessageVectors, OpensslPkcs7VerifiesEverySet1Signature) {
+  const test_support::TempDir dir{"setpay-pkcs7"};
+  int checked = 0;
+  for (const auto& l : loadAll()) {
+    const AlgorithmProfile prof = l.set.algorithmProfile();
+    if (prof.id() != ProfileId::set1) continue;
+    for (const auto& v : l.set.vectors) {
+      const MessageWrapper w = decode<MessageWrapper>(v.expected("MessageWrapper"));
+      Bytes signedData;
+      Bytes content;
+      if (const auto* m = std::get_if<PInitRes>(&w.message)) {
+        signedData = m->signedData;
+        content = open(prof, *m).signature.content;
+      } else if (const auto* r = std::get_if<PRes>(&w.message)) {
+        signedData = r->signedData;
+        content = open(prof, *r).signature.content;
+      } else if (const auto* q = std::get_if<InqRes>(&w.message)) {
+        signedData = q->signedData;
+        content = open(prof, *q).signature.content;
+      } else if (const auto* i = std::get_if<InqReq>(&w.message); i && std::holds_alternative<Bytes>(i->value)) {
+        signedData = std::get<Bytes>(i->value);
+        content = open(prof, *i).signature->content;
+      } else if (const auto* e = std::get_if<Error>(&w.message); e && std::holds_alternative<Bytes>(e->value)) {
+        signedData = std::get<Bytes>(e->value);
+        content = open(prof, *e).signature->content;
+      } else if (const auto* p = std::get_if<PReq>(&w.message)) {
+        const auto* dual = std::get_if<PReqDualSigned>(&p->value);
+        if (!dual) continue;
+        signedData = dual->piDualSigned.piSignature;
+        content = verifyDualSignature(prof, *dual).content;  // PI-TBS as the merchant rebuilds it
+      } else {
+        continue;  // envelopes: the SignedData inside is only readable with the recipient's key
+      }
+      ASSERT_EQ(content.at(0), 0x30) << v.id;
+      const unsigned char* c = content.data();
+      long length = 0;
+      int tag = 0;
+      int cls = 0;
+      ASSERT_EQ(ASN1_get_object(&c, &length, &tag, &cls, static_cast<long>(content.size())) & 0x80, 0);
+      const std::string sd = dir.file(v.id + ".p7"), octets = dir.file(v.id + ".octets");
+      test_support::writeFile(sd, signedData);
+      test_support::writeFile(octets, Bytes(c, c + length));
+      const auto printed = test_support::captureCommand("openssl pkcs7 -inform DER -in " + sd + " -print -noout 2>&1");
+      EXPECT_EQ(printed.status, 0) << v.id << printed.output;
+      EXPECT_NE(printed.output.find("version: 1"), std::string::npos) << v.id;
+      // setct-InqReqData (2.23.42.0.15) is not in OpenSSL's table: printed as a number.
+      EXPECT_TRUE(printed.output.find("type: setct-") != std::string::npos ||
+                  printed.output.find("(2.23.42.0.15)") != std::string::npos)
+          << v.id << printed.output.substr(0, 400);
+      EXPECT_EQ(test_support::runCommand("openssl smime -verify -inform DER -in " + sd + " -noverify -binary -content " +
+                                         octets + " -out /dev/null 2>/dev/null"),
+                0)
+          << v.id;
+      ++checked;
+    }
+  }
+  EXPECT_EQ(checked, 6);  // PInitRes, PReq (dual signature), PRes, InqReq (signed), InqRes, Error (signed)
 }
 
 }  // namespace
