@@ -55,11 +55,11 @@ protocol::PReqDualSigned MobileCardholder::fromCardData(const mobile::CardData& 
                                                      offer.verified.merchantData.merID, card.panData.panSecret,
                                                      card.piHead.swIdent);
   if (!(card.piHead == expected)) throw ProtocolError(ErrorCode::unspecifiedFailure, "e's PIHead is not the purchase d described");
-  const Bytes hOIData = protocol::DD(profile, protocol::encode(oiData));
+  const Bytes hOIData = protocol::hOIData(profile, oiData);
   protocol::PIDualSigned pi{card.piSignature, mobile::sealPANData(profile, random_, offer.verified.certPE.get(),
                                                                    card.piHead, hOIData, card.panData)};
   return protocol::PReqDualSigned{std::move(pi), oiData,
-                                  protocol::DD(profile, protocol::encode(protocol::PIData{card.piHead, card.panData}))};
+                                  protocol::DD(profile, NID_setct_PIData, protocol::encode(protocol::PIData{card.piHead, card.panData}))};
 }
 
 Bytes MobileCardholder::sendConfirmation(mobile::PurchaseConfirmation f) {

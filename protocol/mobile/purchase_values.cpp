@@ -6,13 +6,14 @@
 #include "protocol/crypto/enveloped_data.hpp"
 #include "protocol/messages/codec.hpp"
 #include "protocol/messages/hardening.hpp"
+#include "protocol/messages/sealed.hpp"
 #include "protocol/purchase/derivations.hpp"
 
 namespace setpay::protocol::mobile {
 
 HODInput hodInputOf(const SignatureRequest& d) { return HODInput{d.od, d.purchAmt, d.odSalt, std::nullopt, {}}; }
 
-Bytes hodOf(const AlgorithmProfile& profile, const SignatureRequest& d) { return DD(profile, encode(hodInputOf(d))); }
+Bytes hodOf(const AlgorithmProfile& profile, const SignatureRequest& d) { return hod(profile, hodInputOf(d)); }
 
 OIData oiDataOf(const SignatureRequest& d, const PInitResData& offer, ByteView hod) {
   OIData oi;
