@@ -29,7 +29,7 @@ Bytes PaymentGateway::processCapReq(const MessageWrapper& wrapper, const CapReq&
         CapResItem{item.transIDs, item.authRRPID, CapResPayload{code, item.capPayload.capReqAmt, std::nullopt, std::nullopt, {}}});
   }
   const CapRes capRes = buildCapRes(config_.profile, random_, clock_, signer_, merchant.keyExchange.get(), data);
-  Bytes out = encode(MessageWrapper{responseHeader(nullptr, tags.rrpid), capRes, {}});
+  Bytes out = reply(capRes, nullptr, tags.rrpid);
   store_.rememberResponse(key, SentResponse{digest, out, clock_.now()});
   return out;
 }
