@@ -1,6 +1,6 @@
-// AuthReq → AuthRes (notes §6), one named step per check. Protocol failures throw Refusal (answered
-// with a SET Error by handle()); business outcomes throw Decline (answered with an AuthRes carrying
-// the AuthCode). Choices (tolerance, codes, capture) are in SPEC-CHOICES.md "## gateway".
+// AuthReq → AuthRes (SET Book 2, the gateway's AuthReq processing), one named step per check.
+// Protocol failures throw Refusal (answered with a SET Error by handle()); business outcomes throw
+// Decline (answered with an AuthRes carrying the AuthCode). Choices (tolerance, codes, capture) are in SPEC-CHOICES.md "## gateway".
 #include <openssl/objects.h>
 
 #include "gateway/amount.hpp"
@@ -45,7 +45,7 @@ struct PaymentGateway::AuthOutcome {
 Bytes PaymentGateway::processAuthReq(const MessageWrapper& wrapper, const AuthReq& authReq) {
   AuthContext r{wrapper, {}, {}, {}, {}, {}};
   openAuthReq(r, authReq);                          // 1. EncB with our key-exchange key
-  validateMerchantChain(r);                         // 1. Cert-MS chain; Cert-MK for the reply
+  validateMerchantChain(r);                         // 1. Cert-MS chain and brand; Cert-MK for the reply
   checkFreshness(r.tags().authRRTags.date);         //    replay window
   if (auto sameAnswer = checkReplay(r)) return *sameAnswer;  // (XID, RRPID) seen: the same AuthRes
   AuthOutcome outcome = authorize(r);               // 2–8, or a decline
@@ -60,7 +60,7 @@ PaymentGateway::AuthOutcome PaymentGateway::authorize(AuthContext& r) {
     openPI(r);                    // 2. OAEP → PANData / PANToken; the cardholder's dual signature
     checkPIAge(r);                //    PIHead PReqDate within maxPIAge
     compareTransIDs(r);           // 3. AuthTags vs PIHead → piAuthMismatch
-    checkGatewayThumb(r);         //    hardening: the PI names our Cert-PE
+    checkGatewayThumb(r);         //    a Cert-PE the PI names is ours (required when hardened)
     if (r.pi.panData)
       verifyCardholder(r);        // 4/6. chain, brand, unique ID, TransStain, expiry
     else
@@ -213,7 +213,7 @@ void PaymentGateway::captureNow(const AuthContext& r, AuthOutcome& outcome) {
 Bytes PaymentGateway::buildAuthRes(const AuthContext& r, const AuthOutcome& outcome) {
   const CurrencyAmount& asked = r.item().authReqPayload.authReqAmt;
   AuthResData data;
-  data.authTags = r.tags();  // copied (notes §6.9.1)
+  data.authTags = r.tags();  // copied (Book 2: AuthTags come back as sent)
   AuthHeader& header = data.authResPayload.authHeader;
   header.authCode = outcome.authCode;
   header.authAmt = outcome.approved() ? asked : CurrencyAmount{asked.currency, 0, asked.amtExp10};

@@ -1,5 +1,6 @@
-// CapReq → CapRes (notes §2.7): open, validate the merchant, then per CapItem open its CapToken (ours
-// only), find the authorization, check the amount and that it was not captured yet, ask the issuer.
+// CapReq → CapRes (SET Book 2 capture; SPEC-CHOICES.md "## gateway", capture policy): open, validate
+// the merchant (chain and brand), then per CapItem open its CapToken (ours only), find the
+// authorization, check the amount and that it was not captured yet, ask the issuer.
 #include "gateway/amount.hpp"
 #include "gateway/payment_gateway.hpp"
 #include "gateway/refusal.hpp"

@@ -33,7 +33,7 @@ pki::ValidatedChain PaymentGateway::validateChain(const X509* cert, const Verifi
     return pki::validateCarried(validator_, config_.caCertificates, config_.crls, cert, carrier, role, clock_,
                                 cardExpiry);
   } catch (const ProtocolError& e) {
-    // ErrorThumb names the certificate that failed (notes §7).
+    // ErrorThumb names the certificate that failed (SPEC-CHOICES.md "## gateway").
     std::optional<Bytes> thumb;
     if (cert) thumb = thumbprint(config_.profile, ossl::der(cert));
     throw Refusal(e.code(), std::string(pki::name(role)) + " certificate: " + e.what(), std::move(thumb));

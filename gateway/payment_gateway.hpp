@@ -1,4 +1,4 @@
-// The payment gateway (notes §6): AuthReq → AuthRes, CapReq → CapRes, anything else → SET Error.
+// The payment gateway (SET Book 2): AuthReq → AuthRes, CapReq → CapRes, anything else → SET Error.
 // handle() never throws and never answers an Error with an Error (it returns no bytes instead).
 // One request at a time: the replay/PI-used checks and the records that settle them are atomic.
 #pragma once
@@ -34,7 +34,7 @@ class PaymentGateway {
   protocol::Bytes processAuthReq(const protocol::MessageWrapper&, const protocol::AuthReq&);
   protocol::Bytes processCapReq(const protocol::MessageWrapper&, const protocol::CapReq&);
 
-  // AuthReq steps (notes §6), in order; auth_processing.cpp.
+  // AuthReq steps in Book 2's order (SPEC-CHOICES.md "## gateway", step order); auth_processing.cpp.
   void openAuthReq(AuthContext&, const protocol::AuthReq&);
   void validateMerchantChain(AuthContext&);
   std::optional<protocol::Bytes> checkReplay(const AuthContext&);

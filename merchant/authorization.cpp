@@ -1,5 +1,5 @@
 // AuthReq = EncB(M, P, AuthReqData, PI) made for an accepted PReq, and the gateway's answer read back
-// (notes §2.5–2.6). Split in two so that nothing is held while the gateway answers: the AuthReq is
+// (SET Book 2 AuthReq / AuthRes). Split in two so that nothing is held while the gateway answers: the AuthReq is
 // recorded with the purchase (authorizing) and returned to the caller; processAuthRes settles it.
 // Only an authenticated answer settles it: an AuthRes that opens and passes our checks, or an Error
 // signed by a gateway certificate that validates (SPEC-CHOICES.md "## cardholder and merchant").
@@ -75,14 +75,14 @@ Bytes Merchant::processAuthRes(ByteView xid, ByteView answer) {
     // cardholder learns that much (unspecifiedFailure; InqRes says orderReceived), not our reason.
     protocol::ErrorReport report;
     report.code = ErrorCode::unspecifiedFailure;
-    return errorFor(report, pending->pReqHeader, {});
+    return errorFor(report, pending->pReqHeader, {}, false);
   }
   if (!store_.replaceTransaction(settled, TransactionState::authorizing))
     throw ProtocolError(ErrorCode::unknownRRPID, "the transaction was settled meanwhile");
   if (const auto* failed = std::get_if<Failed>(&settled.state)) {
     // The gateway refused the AuthReq: the cardholder gets our own signed Error with its code, so the
     // wallet learns why (e.g. thumbsMismatch for a PI naming another Cert-PE).
-    return errorFor(protocol::ErrorReport{failed->error, std::nullopt, std::nullopt}, pending->pReqHeader, {});
+    return errorFor(protocol::ErrorReport{failed->error, std::nullopt, std::nullopt}, pending->pReqHeader, {}, false);
   }
   return pRes(settled, pending->pReqRRPID, pending->challC, std::get<Answered>(settled.state).response, false);
 }

@@ -1,4 +1,4 @@
-// PInitReq → PInitRes (notes §2.2 "what the merchant does"), one named step each. One live
+// PInitReq → PInitRes (SET Book 2, the merchant's PInitReq processing), one named step each. One live
 // transaction per order: a new PInitReq supersedes a transaction still awaiting its PReq, and is
 // refused while a payment is in progress or once the order is paid (SPEC-CHOICES.md "## cardholder
 // and merchant", purchase states).

@@ -1,4 +1,4 @@
-// InqReq → InqRes (notes §2.6; same format as PRes): only the PReq's cardholder may ask, and the
+// InqReq → InqRes (SET Book 2; same format as PRes): only the PReq's cardholder may ask, and the
 // answer follows the purchase's state (SPEC-CHOICES.md "## cardholder and merchant", InqReq).
 #include "merchant/merchant.hpp"
 #include "protocol/messages/sealed.hpp"

@@ -60,10 +60,12 @@ protocol::WakeUp Merchant::offer(const Order& order) {
 MerchantStep Merchant::handle(ByteView in) {
   const std::lock_guard lock(mutex_);
   std::optional<protocol::MessageHeader> header;
+  bool peerHasOurChain = false;  // a PReq or InqReq follows our PInitRes, which carried the chain
   protocol::ErrorReport report;
   try {
     const protocol::MessageWrapper w = protocol::decode<protocol::MessageWrapper>(in);
     header = w.messageHeader;
+    peerHasOurChain = std::holds_alternative<protocol::PReq>(w.message) || std::holds_alternative<protocol::InqReq>(w.message);
     if (std::holds_alternative<protocol::Error>(w.message)) return {};  // never answer an Error
     if (const auto* m = std::get_if<protocol::PInitReq>(&w.message)) return {processPInitReq(w, *m), std::nullopt};
     if (const auto* m = std::get_if<protocol::PReq>(&w.message)) return processPReq(w, *m);
@@ -72,7 +74,7 @@ MerchantStep Merchant::handle(ByteView in) {
   } catch (const std::exception& e) {
     report = protocol::reportOf(e);
   }
-  return {errorFor(report, header, in), std::nullopt};
+  return {errorFor(report, header, in, !peerHasOurChain), std::nullopt};
 }
 
 Bytes Merchant::handle(ByteView in, const Transport& toGateway) {
@@ -87,7 +89,7 @@ Bytes Merchant::handle(ByteView in, const Transport& toGateway) {
   try {
     return processAuthRes(step.toGateway->xid, answer);
   } catch (const std::exception& e) {  // the transaction vanished meanwhile: still answer the cardholder
-    return errorFor(protocol::reportOf(e), std::nullopt, in);
+    return errorFor(protocol::reportOf(e), std::nullopt, in, false);
   }
 }
 
@@ -100,11 +102,14 @@ std::size_t Merchant::removeAbandoned() {
 // ---- replies
 
 Bytes Merchant::errorFor(const protocol::ErrorReport& report, const std::optional<protocol::MessageHeader>& header,
-                         ByteView in) {
-  // Our chain rides along, so a wallet that has not seen a PInitRes yet can validate the signer.
+                         ByteView in, bool carryChain) {
+  // Our CA chain rides along when the wallet may not have seen a PInitRes of ours (it validates the
+  // signer then); after one, the wallet knows our certificate.
   protocol::SignOptions chain;
-  for (const auto& c : config_.trust.caCertificates) chain.extra.certificates.push_back(c.get());
-  for (const auto& c : config_.trust.crls) chain.extra.crls.push_back(c.get());
+  if (carryChain) {
+    for (const auto& c : config_.trust.caCertificates) chain.extra.certificates.push_back(c.get());
+    for (const auto& c : config_.trust.crls) chain.extra.crls.push_back(c.get());
+  }
   return protocol::errorReply(config_.profile, signer_, clock_, random_, config_.swIdent, report, header, in, chain);
 }
 

@@ -1,13 +1,13 @@
-// The SET merchant (notes §2.2–2.6, §3.6, §7). Thin over protocol/: offer() turns an order into the
-// wake-up; handle() answers PInitReq with a signed PInitRes naming Cert-PE, checks a PReq (XID/LID
-// lookup, the order's one live transaction, Chall-M, dual signature and cardholder chain, HOD
-// recomputed from its own order) and makes the AuthReq; processAuthRes() reads the gateway's answer and
-// makes the PRes; InqReq → InqRes. Every failure becomes a signed SET Error (protocol/messages/reply.hpp);
-// nothing escapes handle() and an Error is never answered.
-// The call to the gateway is the caller's: handle() returns the AuthReq to send, and no lock is held
-// while the gateway answers (a service sends it asynchronously); handle(in, toGateway) does the whole
-// exchange synchronously for tests and `setpay demo`. Steps in order: initiation.cpp (PInitReq),
-// purchase_processing.cpp (PReq), authorization.cpp (AuthReq / AuthRes), inquiry.cpp (InqReq).
+// The SET merchant (SET Book 2; choices in SPEC-CHOICES.md "## cardholder and merchant"). Thin over
+// protocol/: offer() turns an order into the wake-up; handle() answers PInitReq with a signed PInitRes
+// naming Cert-PE, checks a PReq (XID/LID lookup, the order's one live transaction, Chall-M, dual
+// signature and cardholder chain, HOD recomputed from its own order) and makes the AuthReq;
+// processAuthRes() reads the gateway's answer and makes the PRes; InqReq → InqRes. Every failure
+// becomes a signed SET Error (protocol/messages/reply.hpp); nothing escapes handle() and an Error is
+// never answered. The call to the gateway is the caller's: handle() returns the AuthReq to send, and
+// no lock is held while the gateway answers (a service sends it asynchronously); handle(in, toGateway)
+// does the whole exchange synchronously for tests and `setpay demo`. Steps in order: initiation.cpp
+// (PInitReq), purchase_processing.cpp (PReq), authorization.cpp (AuthReq / AuthRes), inquiry.cpp (InqReq).
 #pragma once
 
 #include <chrono>
@@ -125,7 +125,7 @@ class Merchant {
                        const protocol::PResPayload&, bool inquiry);
   protocol::Bytes wrap(protocol::Message, const protocol::TransIDs&, const protocol::Bytes& rrpid) const;
   protocol::Bytes errorFor(const protocol::ErrorReport&, const std::optional<protocol::MessageHeader>&,
-                           protocol::ByteView in);
+                           protocol::ByteView in, bool carryChain);
   protocol::SignOptions carriedChain(const std::optional<protocol::Thumbs>& peerHas) const;
   protocol::TimePoint now() const;
 

@@ -1,4 +1,4 @@
-// PReq → AuthReq (notes §2.4 "what the merchant does", §3.3), one named step per check. Nothing is
+// PReq → AuthReq (SET Book 2, the merchant's PReq processing), one named step per check. Nothing is
 // saved until the PReq has passed every check: then one compare-and-set consumes Chall-M, recording
 // either the AuthReq about to be sent (authorizing) or the PRes refusing an unsigned purchase.
 // Order of the checks: SPEC-CHOICES.md "## cardholder and merchant".

@@ -1,4 +1,4 @@
-// The cardholder's entry points: PInitReq for the card's brand (notes §2.2), the whole purchase and
+// The cardholder's entry points: PInitReq for the card's brand (SET Book 2), the whole purchase and
 // inquiry, and what every received message goes through (a SET Error is taken as the merchant's only
 // when the merchant signed it).
 #include "wallet-server/cardholder.hpp"
@@ -51,7 +51,7 @@ Cardholder::Cardholder(CardholderConfig config, CardAccess& card, const protocol
                        protocol::RandomSource& random)
     : config_(std::move(config)), card_(card), clock_(clock), random_(random) {}
 
-// ---- PInitReq (notes §2.2): the card's brand; fresh RRPID, Chall-C, LID-C; BIN = first six PAN digits.
+// ---- PInitReq: the card's brand; fresh RRPID, Chall-C, LID-C; BIN = first six PAN digits.
 Bytes Cardholder::pInitReq(const protocol::WakeUp& wakeUp) {
   const std::string brandID = chooseBrandID(wakeUp);
   const CardIdentity id = card_.identity();

@@ -1,11 +1,12 @@
-// The SET cardholder (notes §2.2–2.6): runs one purchase from a merchant's wake-up. Every step reads
-// like Book 2's cardholder processing: PInitReq for the card's brand → PInitRes (merchant chain,
-// TransIDs and LID-M, RRPID / Chall-C echo, Cert-PE by PEThumb, brands) → dual-signed PReq → PRes;
-// InqReq → InqRes. The purchase has an explicit stage; a message that does not fit it is refused.
-// Local check failures throw protocol::ProtocolError; a SET Error authenticated as the merchant's
-// throws MerchantError (an unauthenticated one is a ProtocolError and ends nothing on the merchant's
-// side: the wallet may still inquire). Steps: cardholder.cpp (PInitReq, Errors), purchase_request.cpp
-// (PInitRes → PReq), purchase_response.cpp (PRes, InqReq, InqRes).
+// The SET cardholder (SET Book 2; choices in SPEC-CHOICES.md "## cardholder and merchant"): runs one
+// purchase from a merchant's wake-up. Every step reads like Book 2's cardholder processing: PInitReq
+// for the card's brand → PInitRes (merchant chain, TransIDs and LID-M, RRPID / Chall-C echo, Cert-PE
+// by PEThumb, brands) → dual-signed PReq → PRes; InqReq → InqRes. The purchase has an explicit stage;
+// a message that does not fit it is refused. Local check failures throw protocol::ProtocolError; a SET
+// Error authenticated as the merchant's throws MerchantError (an unauthenticated one is a
+// ProtocolError and changes nothing: the wallet may still take the real answer or inquire). Steps:
+// cardholder.cpp (PInitReq, Errors), purchase_request.cpp (PInitRes → PReq), purchase_response.cpp
+// (PRes, InqReq, InqRes).
 #pragma once
 
 #include <functional>

@@ -1,4 +1,4 @@
-// PInitRes → PReq (notes §2.3 "what the cardholder does", then §2.4 and §3.3), one named step each,
+// PInitRes → PReq (SET Book 2, the cardholder's PInitRes processing, then PReq), one named step each,
 // in Book 2's order. Nothing is kept until every check has passed.
 #include "protocol/crypto/digest.hpp"
 #include "protocol/error.hpp"

@@ -1,4 +1,4 @@
-// PRes / InqRes (notes §2.6): signed by the merchant of PInitRes, echoing the RRPID and Chall-C of
+// PRes / InqRes (SET Book 2): signed by the merchant of PInitRes, echoing the RRPID and Chall-C of
 // the request awaiting them; InqReq with a fresh RRPID and Chall-C2 each time, signed only if the
 // PReq was.
 #include "protocol/error.hpp"

@@ -50,7 +50,7 @@ class Refusal : public ProtocolError {
 // ProtocolError's code; anything else (allocation, transport, a bug) unspecifiedFailure.
 ErrorReport reportOf(const std::exception&) noexcept;
 
-// The SET Error answering `offendingDer` (notes §7): ErrorTBS {code, 20 fresh ErrorNonce octets,
+// The SET Error answering `offendingDer` (SET Book 2 Error): ErrorTBS {code, 20 fresh ErrorNonce octets,
 // ErrorOID, ErrorThumb, ErrorMsg = `offendingHeader` when the wrapper decoded, else its first ≤ 20 000
 // octets as badWrapper}, in a wrapper whose header echoes the offending IDs and RRPID.
 // One fallback policy for every role: signed by `signer` (carrying `carried`, so the peer can build

@@ -1,4 +1,4 @@
-// The wallet's own checks on what the merchant sends (notes §2.3, §2.6): a correctly signed PInitRes or
+// The wallet's own checks on what the merchant sends (Book 2 cardholder processing): a correctly signed PInitRes or
 // PRes that does not echo our values, or is signed by the wrong kind of certificate, stops the purchase;
 // and a message that does not fit the purchase's stage is refused.
 #include <gtest/gtest.h>
