@@ -224,29 +224,28 @@ struct Demo {
     merchant::MerchantConfig m{pki.profile, hardening, {"SETPAY"}, "https://shop.example/set", "en",
                                protocol::pki::TrustAnchors{pki.cert("root"), pki.cas(), pki.crls()},
                                pki.credential("merchant-sign"), pki.credential("merchant-kex"), pki.cert("gateway-kex")};
-    merchant = std::make_unique<merchant::Merchant>(std::move(m), merchantStore,
-                                                    [this](ByteView b) {
-                                                      ++gatewayRequests;
-                                                      tracer.show("merchant", "gateway", b);
-                                                      Bytes answer = gateway->handle(b);
-                                                      tracer.show("gateway", "merchant", answer);
-                                                      return answer;
-                                                    },
-                                                    clock, random);
+    merchant = std::make_unique<merchant::Merchant>(std::move(m), merchantStore, clock, random);
     card = std::make_unique<wallet::SoftwareCard>(wallet::SoftwareCard::fromDirectory(pki.cardDir()));
     issuer.openAccount(card->identity().pan, {978, 50000, -2}, {978, 100000, -2}, card->identity().cardExpiry);
   }
 
   wallet::Cardholder cardholder() {
     wallet::CardholderConfig c{pki.profile, pki.profile.hardeningByDefault(),
-                               protocol::pki::TrustAnchors{pki.cert("root"), {}, {}}, "en", "setpay-wallet/demo", std::nullopt};
+                               protocol::pki::TrustAnchors{pki.cert("root"), pki.cas(), {}}, "en", "setpay-wallet/demo",
+                               std::nullopt};
     return wallet::Cardholder(std::move(c), *card, clock, random);
   }
 
   std::function<Bytes(ByteView)> toMerchant() {
     return [this](ByteView b) {
       tracer.show("wallet", "merchant", b);
-      Bytes answer = merchant->handle(b);
+      Bytes answer = merchant->handle(b, [this](ByteView authReq) {
+        ++gatewayRequests;
+        tracer.show("merchant", "gateway", authReq);
+        Bytes authRes = gateway->handle(authReq);
+        tracer.show("gateway", "merchant", authRes);
+        return authRes;
+      });
       tracer.show("merchant", "wallet", answer);
       return answer;
     };
@@ -267,7 +266,8 @@ struct Demo {
   std::string approvalCodeOf(const wallet::Cardholder& c) const {
     if (!c.transIDs()) return "-";
     const auto tx = merchantStore.findTransaction(c.transIDs()->xid);
-    return tx && tx->authorization && tx->authorization->approvalCode ? *tx->authorization->approvalCode : "-";
+    const auto* answered = tx ? std::get_if<merchant::Answered>(&tx->state) : nullptr;
+    return answered && answered->authorization.approvalCode ? *answered->authorization.approvalCode : "-";
   }
 };
 
@@ -311,11 +311,11 @@ int run(const fs::path& dir, const std::string& profileName) {
     const auto toMerchant = demo.toMerchant();
     const int before = demo.gatewayRequests;
     const Bytes pInitRes = toMerchant(holder.pInitReq(demo.offer("1 x USB card reader", 1000)));
-    auto w = protocol::decode<protocol::MessageWrapper>(holder.pReq(pInitRes));
+    auto w = protocol::decode<protocol::MessageWrapper>(holder.processPInitRes(pInitRes));
     std::get<protocol::PReqDualSigned>(std::get<protocol::PReq>(w.message).value).oiData.odSalt[0] ^= 0x01;
     std::optional<ErrorCode> refused;
     try {
-      (void)holder.acceptPRes(toMerchant(protocol::encode(w)));
+      (void)holder.processPRes(toMerchant(protocol::encode(w)));
     } catch (const wallet::MerchantError& e) {
       refused = e.code();
     }

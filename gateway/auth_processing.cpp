@@ -1,6 +1,6 @@
-// AuthReq → AuthRes (notes §6), one named step per check. Protocol failures throw Refusal (answered
-// with a SET Error by handle()); business outcomes throw Decline (answered with an AuthRes carrying
-// the AuthCode). Choices (tolerance, codes, capture) are in SPEC-CHOICES.md "## gateway".
+// AuthReq → AuthRes (SET Book 2, the gateway's AuthReq processing), one named step per check.
+// Protocol failures throw Refusal (answered with a SET Error by handle()); business outcomes throw
+// Decline (answered with an AuthRes carrying the AuthCode). Choices (tolerance, codes, capture) are in SPEC-CHOICES.md "## gateway".
 #include <openssl/objects.h>
 
 #include "gateway/amount.hpp"
@@ -36,6 +36,7 @@ struct PaymentGateway::AuthOutcome {
   std::optional<std::int64_t> respReason;
   Bytes tokenOpaque;                           // the authorization's handle (CapToken), when approved
   std::optional<CapResPayload> capResPayload;  // CaptureNow
+  bool issuerAsked = false;                    // the issuer decided (counts against maxIssuerAttempts)
   bool approved() const { return authCode == AuthCode::approved; }
 };
 
@@ -44,7 +45,7 @@ struct PaymentGateway::AuthOutcome {
 Bytes PaymentGateway::processAuthReq(const MessageWrapper& wrapper, const AuthReq& authReq) {
   AuthContext r{wrapper, {}, {}, {}, {}, {}};
   openAuthReq(r, authReq);                          // 1. EncB with our key-exchange key
-  validateMerchantChain(r);                         // 1. Cert-MS chain; Cert-MK for the reply
+  validateMerchantChain(r);                         // 1. Cert-MS chain and brand; Cert-MK for the reply
   checkFreshness(r.tags().authRRTags.date);         //    replay window
   if (auto sameAnswer = checkReplay(r)) return *sameAnswer;  // (XID, RRPID) seen: the same AuthRes
   AuthOutcome outcome = authorize(r);               // 2–8, or a decline
@@ -57,8 +58,9 @@ Bytes PaymentGateway::processAuthReq(const MessageWrapper& wrapper, const AuthRe
 PaymentGateway::AuthOutcome PaymentGateway::authorize(AuthContext& r) {
   try {
     openPI(r);                    // 2. OAEP → PANData / PANToken; the cardholder's dual signature
+    checkPIAge(r);                //    PIHead PReqDate within maxPIAge
     compareTransIDs(r);           // 3. AuthTags vs PIHead → piAuthMismatch
-    checkGatewayThumb(r);         //    hardening: the PI names our Cert-PE
+    checkGatewayThumb(r);         //    a Cert-PE the PI names is ours (required when hardened)
     if (r.pi.panData)
       verifyCardholder(r);        // 4/6. chain, brand, unique ID, TransStain, expiry
     else
@@ -66,9 +68,10 @@ PaymentGateway::AuthOutcome PaymentGateway::authorize(AuthContext& r) {
     checkLinkage(r);              // 6. HOIData, HOD, merchantID agree with the merchant's view
     checkAmount(r);               // 7. → amountError
     checkPIUnused(r);             // 5. → piPreviouslyUsed
+    checkIssuerAttempts(r);       //    declined maxIssuerAttempts times → piPreviouslyUsed
     return askIssuer(r);          // 8.
   } catch (const Decline& d) {
-    return AuthOutcome{d.code(), "", d.respReason(), {}, std::nullopt};
+    return AuthOutcome{d.code(), "", d.respReason(), {}, std::nullopt, false};
   }
 }
 
@@ -98,24 +101,34 @@ void PaymentGateway::openPI(AuthContext& r) {
     throw Refusal(ErrorCode::messageNotSupported, "AuthToken PIs (subsequent authorizations) are not supported");
 }
 
+void PaymentGateway::checkPIAge(const AuthContext& r) const {
+  // A PI authorizes one purchase made now, not a standing order: bounded like a request's date.
+  const TimePoint pReqDate = r.piHead().transIDs.pReqDate;
+  const TimePoint now = clock_.now();
+  if (pReqDate < now - config_.maxPIAge) throw Refusal(ErrorCode::messageTooOld, "PI's PReqDate is older than maxPIAge");
+  if (pReqDate > now + config_.clockSkew) throw Refusal(ErrorCode::messageTooNew, "PI's PReqDate is in the future");
+}
+
 void PaymentGateway::compareTransIDs(const AuthContext& r) const {
+  // The merchant's TransIDs must be the ones the cardholder signed, field by field: a field the
+  // AuthReq leaves out (LID-M) is a mismatch too, not a field to skip.
   const TransIDs& asked = r.tags().transIDs;
   const TransIDs& signed_ = r.piHead().transIDs;
   if (asked.xid != signed_.xid) throw Decline(AuthCode::piAuthMismatch, "XID differs between AuthTags and PIHead");
   if (asked.lidC != signed_.lidC) throw Decline(AuthCode::piAuthMismatch, "LID-C differs between AuthTags and PIHead");
-  if (asked.lidM && signed_.lidM && *asked.lidM != *signed_.lidM)
-    throw Decline(AuthCode::piAuthMismatch, "LID-M differs between AuthTags and PIHead");
+  if (asked.lidM != signed_.lidM) throw Decline(AuthCode::piAuthMismatch, "LID-M differs between AuthTags and PIHead");
+  if (asked != signed_)
+    throw Decline(AuthCode::piAuthMismatch, "PReqDate, PaySysID or Language differs between AuthTags and PIHead");
 }
 
 void PaymentGateway::checkGatewayThumb(const AuthContext& r) const {
+  // A PI that names a Cert-PE must name ours, in either profile (SPEC-CHOICES "## gateway"); the
+  // hardened profile also requires the name.
   const auto named = findGatewayThumb(r.piHead().piExtensions);
-  if (!config_.hardening) {  // SET 1.0 exactly: the extension does not exist there
-    if (named)
-      throw Refusal(ErrorCode::unrecognizedExtension, "gateway-thumbprint extension in a SET 1.0 PI", std::nullopt,
-                    std::string(oidGatewayThumbExtension));
+  if (!named) {
+    if (config_.hardening) throw Refusal(ErrorCode::thumbsMismatch, "hardened PI without the gateway-thumbprint extension");
     return;
   }
-  if (!named) throw Refusal(ErrorCode::thumbsMismatch, "hardened PI without the gateway-thumbprint extension");
   if (!constantTimeEqual(*named, keyExchangeThumb_))
     throw Refusal(ErrorCode::thumbsMismatch, "PI was encrypted for another gateway key-exchange certificate", *named);
 }
@@ -171,6 +184,13 @@ void PaymentGateway::checkPIUnused(const AuthContext& r) const {
     throw Decline(AuthCode::piPreviouslyUsed, "this PI (or purchase) was already authorized");
 }
 
+void PaymentGateway::checkIssuerAttempts(const AuthContext& r) {
+  // Records older than any PI still accepted are of no use (checkPIAge refuses those PIs).
+  store_.forgetIssuerAttemptsBefore(clock_.now() - config_.maxPIAge - config_.clockSkew);
+  if (store_.issuerAttempts(r.piHead().transIDs.xid) >= config_.maxIssuerAttempts)
+    throw Decline(AuthCode::piPreviouslyUsed, "the issuer already declined this purchase maxIssuerAttempts times");
+}
+
 PaymentGateway::AuthOutcome PaymentGateway::askIssuer(const AuthContext& r) {
   IssuerRequest request;
   request.pan = r.pi.panData ? r.pi.panData->pan : r.pi.panToken->pan;
@@ -178,7 +198,7 @@ PaymentGateway::AuthOutcome PaymentGateway::askIssuer(const AuthContext& r) {
   request.amount = r.item().authReqPayload.authReqAmt;
   request.merchantID = r.merchant.merID;
   IssuerDecision decision = issuer_.authorize(request);
-  AuthOutcome outcome{decision.authCode, std::move(decision.approvalCode), decision.respReason, {}, std::nullopt};
+  AuthOutcome outcome{decision.authCode, std::move(decision.approvalCode), decision.respReason, {}, std::nullopt, true};
   if (outcome.approved()) outcome.tokenOpaque = random_.bytes(16);
   return outcome;
 }
@@ -193,7 +213,7 @@ void PaymentGateway::captureNow(const AuthContext& r, AuthOutcome& outcome) {
 Bytes PaymentGateway::buildAuthRes(const AuthContext& r, const AuthOutcome& outcome) {
   const CurrencyAmount& asked = r.item().authReqPayload.authReqAmt;
   AuthResData data;
-  data.authTags = r.tags();  // copied (notes §6.9.1)
+  data.authTags = r.tags();  // copied (Book 2: AuthTags come back as sent)
   AuthHeader& header = data.authResPayload.authHeader;
   header.authCode = outcome.authCode;
   header.authAmt = outcome.approved() ? asked : CurrencyAmount{asked.currency, 0, asked.amtExp10};
@@ -209,13 +229,16 @@ Bytes PaymentGateway::buildAuthRes(const AuthContext& r, const AuthOutcome& outc
   // Hardened profiles: buildAuthRes binds the merchant identity (Cert-MS thumb + merchantID) in.
   const AuthRes authRes = protocol::buildAuthRes(config_.profile, random_, clock_, signer_, r.merchant.keyExchange.get(),
                                                  r.merchant.signature.get(), std::move(data), baggage);
-  return encode(MessageWrapper{responseHeader(&r.tags().transIDs, r.tags().authRRTags.rrpid), authRes, {}});
+  return reply(authRes, &r.tags().transIDs, r.tags().authRRTags.rrpid);
 }
 
 void PaymentGateway::remember(const AuthContext& r, const AuthOutcome& outcome, const Bytes& authRes) {
   store_.rememberResponse(ReplayKey{"AuthReq", r.tags().transIDs.xid, r.tags().authRRTags.rrpid},
                           SentResponse{r.requestDigest, authRes, clock_.now()});
-  if (!outcome.approved()) return;
+  if (!outcome.approved()) {
+    if (outcome.issuerAsked) store_.recordIssuerAttempt(r.piHead().transIDs.xid, r.piHead().transIDs.pReqDate);
+    return;
+  }
   store_.markPIUsed(r.piHead().transIDs.xid, r.piDigest);
   Authorization a;
   a.tokenOpaque = outcome.tokenOpaque;

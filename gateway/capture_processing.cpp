@@ -1,5 +1,6 @@
-// CapReq → CapRes (notes §2.7): open, validate the merchant, then per CapItem open its CapToken (ours
-// only), find the authorization, check the amount and that it was not captured yet, ask the issuer.
+// CapReq → CapRes (SET Book 2 capture; SPEC-CHOICES.md "## gateway", capture policy): open, validate
+// the merchant (chain and brand), then per CapItem open its CapToken (ours only), find the
+// authorization, check the amount and that it was not captured yet, ask the issuer.
 #include "gateway/amount.hpp"
 #include "gateway/payment_gateway.hpp"
 #include "gateway/refusal.hpp"
@@ -29,7 +30,7 @@ Bytes PaymentGateway::processCapReq(const MessageWrapper& wrapper, const CapReq&
         CapResItem{item.transIDs, item.authRRPID, CapResPayload{code, item.capPayload.capReqAmt, std::nullopt, std::nullopt, {}}});
   }
   const CapRes capRes = buildCapRes(config_.profile, random_, clock_, signer_, merchant.keyExchange.get(), data);
-  Bytes out = encode(MessageWrapper{responseHeader(nullptr, tags.rrpid), capRes, {}});
+  Bytes out = reply(capRes, nullptr, tags.rrpid);
   store_.rememberResponse(key, SentResponse{digest, out, clock_.now()});
   return out;
 }

@@ -28,6 +28,11 @@ struct GatewayConfig {
   unsigned amountTolerancePercent = 0;               // AuthReqAmt may exceed PurchAmt by this much
   std::chrono::seconds replayWindow{15 * 60};        // RRTags.date older than this → messageTooOld
   std::chrono::seconds clockSkew{5 * 60};            // RRTags.date newer than now + skew → messageTooNew
+  // Bounds on one PI (SPEC-CHOICES.md "## gateway", PI bounds): its PReqDate older than maxPIAge →
+  // messageTooOld; once the issuer declined it maxIssuerAttempts times (any RRPID), piPreviouslyUsed
+  // without asking the issuer again.
+  std::chrono::seconds maxPIAge{24 * 60 * 60};
+  unsigned maxIssuerAttempts = 3;
   std::string swIdent = "setpay-gateway/0.1";
 };
 

@@ -33,6 +33,24 @@ void InMemoryGatewayStore::markPIUsed(ByteView xid, ByteView piDigest) {
   usedPIs_.emplace(piDigest.begin(), piDigest.end());
 }
 
+unsigned InMemoryGatewayStore::issuerAttempts(ByteView xid) const {
+  const std::lock_guard lock(mutex_);
+  const auto it = issuerAttempts_.find(Bytes(xid.begin(), xid.end()));
+  return it == issuerAttempts_.end() ? 0 : it->second.count;
+}
+
+void InMemoryGatewayStore::recordIssuerAttempt(ByteView xid, protocol::TimePoint pReqDate) {
+  const std::lock_guard lock(mutex_);
+  Attempts& a = issuerAttempts_[Bytes(xid.begin(), xid.end())];
+  ++a.count;
+  a.pReqDate = pReqDate;
+}
+
+void InMemoryGatewayStore::forgetIssuerAttemptsBefore(protocol::TimePoint t) {
+  const std::lock_guard lock(mutex_);
+  std::erase_if(issuerAttempts_, [&](const auto& entry) { return entry.second.pReqDate < t; });
+}
+
 void InMemoryGatewayStore::saveAuthorization(const Authorization& a) {
   const std::lock_guard lock(mutex_);
   authorizations_.insert_or_assign(a.tokenOpaque, a);

@@ -1,6 +1,9 @@
 // What the gateway remembers between messages (ROLES-API.md): the replay cache (a request seen again
-// gets the response already sent, byte for byte), PI-used records (piPreviouslyUsed) and the
-// authorizations a CapToken refers to. Interface + InMemoryGatewayStore (SQLite with networking).
+// gets the response already sent, byte for byte), PI-used records (piPreviouslyUsed), issuer attempts
+// per purchase (a declined PI is not retried without end) and the authorizations a CapToken refers to.
+// Interface + InMemoryGatewayStore. Contract for every backend: values in, values out (no references
+// kept); each method is atomic on its own; PaymentGateway serializes requests, so no method needs to
+// combine a read with a write.
 #pragma once
 
 #include <map>
@@ -46,6 +49,15 @@ class GatewayStore {
   virtual bool piUsed(protocol::ByteView xid, protocol::ByteView piDigest) const = 0;
   virtual void markPIUsed(protocol::ByteView xid, protocol::ByteView piDigest) = 0;
 
+  // How many times the issuer was asked, without approval, for the PI of purchase `xid` (PIHead XID);
+  // 0 when none is recorded. The gateway stops asking after GatewayConfig::maxIssuerAttempts.
+  virtual unsigned issuerAttempts(protocol::ByteView xid) const = 0;
+  // One more such attempt for `xid`. `pReqDate` is that PI's PReqDate: the record is only needed while
+  // such a PI is young enough to be accepted (GatewayConfig::maxPIAge).
+  virtual void recordIssuerAttempt(protocol::ByteView xid, protocol::TimePoint pReqDate) = 0;
+  // Drops the attempt records of every XID whose recorded pReqDate is before `t`.
+  virtual void forgetIssuerAttemptsBefore(protocol::TimePoint t) = 0;
+
   virtual void saveAuthorization(const Authorization&) = 0;
   virtual std::optional<Authorization> findAuthorization(protocol::ByteView tokenOpaque) const = 0;
 };
@@ -57,6 +69,9 @@ class InMemoryGatewayStore final : public GatewayStore {
   void forgetResponsesBefore(protocol::TimePoint) override;
   bool piUsed(protocol::ByteView xid, protocol::ByteView piDigest) const override;
   void markPIUsed(protocol::ByteView xid, protocol::ByteView piDigest) override;
+  unsigned issuerAttempts(protocol::ByteView xid) const override;
+  void recordIssuerAttempt(protocol::ByteView xid, protocol::TimePoint pReqDate) override;
+  void forgetIssuerAttemptsBefore(protocol::TimePoint t) override;
   void saveAuthorization(const Authorization&) override;
   std::optional<Authorization> findAuthorization(protocol::ByteView tokenOpaque) const override;
 
@@ -64,6 +79,11 @@ class InMemoryGatewayStore final : public GatewayStore {
   mutable std::mutex mutex_;
   std::map<ReplayKey, SentResponse> responses_;
   std::set<protocol::Bytes> usedXids_, usedPIs_;
+  struct Attempts {
+    unsigned count = 0;
+    protocol::TimePoint pReqDate;
+  };
+  std::map<protocol::Bytes, Attempts> issuerAttempts_;
   std::map<protocol::Bytes, Authorization> authorizations_;
 };
 

@@ -1,5 +1,6 @@
-// Who sent the request: the merchant's signature certificate chain (role merchantSignature), the
-// merchantID it claims, and the merchant key-exchange certificate the reply will be encrypted for.
+// Who sent the request: the merchant's signature certificate chain (role merchantSignature) under the
+// brand this gateway serves, the merchantID it claims, and the merchant key-exchange certificate (same
+// merID, same brand) the reply will be encrypted for. Shared by AuthReq and CapReq.
 #include <openssl/x509v3.h>
 
 #include "gateway/payment_gateway.hpp"
@@ -32,17 +33,27 @@ pki::ValidatedChain PaymentGateway::validateChain(const X509* cert, const Verifi
     return pki::validateCarried(validator_, config_.caCertificates, config_.crls, cert, carrier, role, clock_,
                                 cardExpiry);
   } catch (const ProtocolError& e) {
-    // ErrorThumb names the certificate that failed (notes §7).
+    // ErrorThumb names the certificate that failed (SPEC-CHOICES.md "## gateway").
     std::optional<Bytes> thumb;
     if (cert) thumb = thumbprint(config_.profile, ossl::der(cert));
     throw Refusal(e.code(), std::string(pki::name(role)) + " certificate: " + e.what(), std::move(thumb));
   }
 }
 
+void PaymentGateway::requireOurBrand(const pki::ValidatedChain& chain, const X509* cert) const {
+  // A merchant certified under another brand of the same Root is not a merchant of this acquirer:
+  // refused like any certificate we may not act on (SPEC-CHOICES "## gateway", merchant brand).
+  const std::string brand = pki::brandOf(chain);
+  if (brand != config_.brand)
+    throw Refusal(ErrorCode::invalidCertificate,
+                  "merchant certificate is of brand " + brand + ", this gateway serves " + config_.brand,
+                  thumbprint(config_.profile, ossl::der(cert)));
+}
+
 PaymentGateway::MerchantParty PaymentGateway::validateMerchant(const VerifiedSignedData& signature,
                                                                const std::string& claimedMerchantID) const {
   const X509* signer = signature.signer.get();
-  validateChain(signer, signature, pki::Role::merchantSignature);
+  requireOurBrand(validateChain(signer, signature, pki::Role::merchantSignature), signer);
   MerchantParty merchant{pki::share(signer), nullptr, merIDOf(signer).value_or("")};
   if (merchant.merID != claimedMerchantID)
     throw Refusal(ErrorCode::invalidCertificate, "merchant certificate does not name the merchantID of the request",
@@ -58,7 +69,7 @@ PaymentGateway::MerchantParty PaymentGateway::validateMerchant(const VerifiedSig
     if (X509_cmp(candidate, signer) == 0 || merIDOf(candidate) != merchant.merID) continue;
     if (!(X509_get_key_usage(const_cast<X509*>(candidate)) & KU_KEY_ENCIPHERMENT)) continue;
     try {
-      validateChain(candidate, signature, pki::Role::merchantKeyExchange);
+      requireOurBrand(validateChain(candidate, signature, pki::Role::merchantKeyExchange), candidate);
       merchant.keyExchange = pki::share(candidate);
       return merchant;
     } catch (const Refusal& r) {

@@ -1,9 +1,9 @@
 #include "gateway/payment_gateway.hpp"
 
-#include "gateway/error_reply.hpp"
 #include "gateway/refusal.hpp"
 #include "protocol/crypto/digest.hpp"
 #include "protocol/messages/codec.hpp"
+#include "protocol/messages/reply.hpp"
 #include "protocol/pki/carried_trust.hpp"
 #include "protocol/pki/cardholder.hpp"
 
@@ -39,7 +39,7 @@ PaymentGateway::PaymentGateway(GatewayConfig config, GatewayStore& store, Issuer
 Bytes PaymentGateway::handle(ByteView wrapperDer) {
   const std::lock_guard lock(mutex_);
   std::optional<MessageHeader> header;
-  ErrorReport report{ErrorCode::unspecifiedFailure, std::nullopt, std::nullopt};
+  ErrorReport report;
   try {
     const MessageWrapper wrapper = decode<MessageWrapper>(wrapperDer);  // strict DER, size, version
     header = wrapper.messageHeader;
@@ -48,12 +48,8 @@ Bytes PaymentGateway::handle(ByteView wrapperDer) {
     if (std::holds_alternative<Error>(wrapper.message)) return {};  // never answer an Error with an Error
     throw ProtocolError(ErrorCode::messageNotSupported,
                         "a payment gateway does not take " + std::string(messageName(wrapper.message)));
-  } catch (const Refusal& r) {
-    report = ErrorReport{r.code(), r.errorThumb(), r.errorOID()};
-  } catch (const ProtocolError& e) {
-    report.code = e.code();
-  } catch (const std::exception&) {
-    report.code = ErrorCode::unspecifiedFailure;
+  } catch (const std::exception& e) {
+    report = reportOf(e);
   }
   return errorReply(config_.profile, signer_, clock_, random_, config_.swIdent, report, header, wrapperDer);
 }
@@ -75,13 +71,8 @@ std::optional<Bytes> PaymentGateway::replayed(const ReplayKey& key, ByteView req
   return sent->response;
 }
 
-MessageHeader PaymentGateway::responseHeader(const TransIDs* ids, const Bytes& rrpid) const {
-  MessageHeader h;
-  h.date = std::chrono::floor<std::chrono::seconds>(clock_.now());
-  if (ids) h.messageIDs = MessageIDs{ids->lidC, ids->lidM, ids->xid};
-  h.rrpid = rrpid;
-  h.swIdent = config_.swIdent;
-  return h;
+Bytes PaymentGateway::reply(Message message, const TransIDs* ids, const Bytes& rrpid) const {
+  return wrapMessage(std::move(message), clock_, config_.swIdent, ids, rrpid);
 }
 
 void PaymentGateway::checkCardNotExpired(const std::string& cardExpiry) const {

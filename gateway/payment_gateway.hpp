@@ -1,4 +1,4 @@
-// The payment gateway (notes §6): AuthReq → AuthRes, CapReq → CapRes, anything else → SET Error.
+// The payment gateway (SET Book 2): AuthReq → AuthRes, CapReq → CapRes, anything else → SET Error.
 // handle() never throws and never answers an Error with an Error (it returns no bytes instead).
 // One request at a time: the replay/PI-used checks and the records that settle them are atomic.
 #pragma once
@@ -21,6 +21,8 @@ class PaymentGateway {
   PaymentGateway(GatewayConfig, GatewayStore&, Issuer&, const protocol::Clock&, protocol::RandomSource&);
   protocol::Bytes handle(protocol::ByteView wrapperDer);  // AuthReq → AuthRes, CapReq → CapRes, else Error
 
+  const GatewayConfig& config() const { return config_; }
+
  private:
   struct AuthContext;  // one AuthReq on its way through the steps (auth_processing.cpp)
   struct AuthOutcome;
@@ -32,12 +34,13 @@ class PaymentGateway {
   protocol::Bytes processAuthReq(const protocol::MessageWrapper&, const protocol::AuthReq&);
   protocol::Bytes processCapReq(const protocol::MessageWrapper&, const protocol::CapReq&);
 
-  // AuthReq steps (notes §6), in order; auth_processing.cpp.
+  // AuthReq steps in Book 2's order (SPEC-CHOICES.md "## gateway", step order); auth_processing.cpp.
   void openAuthReq(AuthContext&, const protocol::AuthReq&);
   void validateMerchantChain(AuthContext&);
   std::optional<protocol::Bytes> checkReplay(const AuthContext&);
   AuthOutcome authorize(AuthContext&);
   void openPI(AuthContext&);
+  void checkPIAge(const AuthContext&) const;
   void compareTransIDs(const AuthContext&) const;
   void checkGatewayThumb(const AuthContext&) const;
   void verifyCardholder(const AuthContext&) const;
@@ -45,6 +48,7 @@ class PaymentGateway {
   void checkLinkage(const AuthContext&) const;
   void checkAmount(const AuthContext&) const;
   void checkPIUnused(const AuthContext&) const;
+  void checkIssuerAttempts(const AuthContext&);
   AuthOutcome askIssuer(const AuthContext&);
   void captureNow(const AuthContext&, AuthOutcome&);
   protocol::Bytes buildAuthRes(const AuthContext&, const AuthOutcome&);
@@ -53,14 +57,16 @@ class PaymentGateway {
   // CapReq (capture_processing.cpp).
   protocol::CapCode capture(const MerchantParty&, const protocol::CapItem&, const protocol::CapToken&);
 
-  // Shared by both (merchant_check.cpp, payment_gateway.cpp).
+  // Shared by both (merchant_check.cpp, payment_gateway.cpp). validateMerchant: Cert-MS chain and
+  // brand, the claimed merchantID, and Cert-MK (same merID and brand) for the reply.
   MerchantParty validateMerchant(const protocol::VerifiedSignedData&, const std::string& claimedMerchantID) const;
   protocol::pki::ValidatedChain validateChain(const X509*, const protocol::VerifiedSignedData& carrier,
                                               protocol::pki::Role,
                                               std::optional<std::chrono::year_month> cardExpiry = std::nullopt) const;
+  void requireOurBrand(const protocol::pki::ValidatedChain&, const X509* cert) const;
   void checkFreshness(protocol::TimePoint requestDate) const;
   std::optional<protocol::Bytes> replayed(const ReplayKey&, protocol::ByteView requestDigest);
-  protocol::MessageHeader responseHeader(const protocol::TransIDs*, const protocol::Bytes& rrpid) const;
+  protocol::Bytes reply(protocol::Message, const protocol::TransIDs*, const protocol::Bytes& rrpid) const;
   void checkCardNotExpired(const std::string& cardExpiry) const;
 
   GatewayConfig config_;

@@ -1,10 +1,16 @@
-// The SET merchant (notes §2.2–2.6, §3.6, §7). Thin over protocol/: offer() turns an order into the
-// wake-up; handle() answers PInitReq with a signed PInitRes naming Cert-PE, checks a PReq (XID/LID
-// lookup, Chall-M, dual signature and cardholder chain, HOD recomputed from its own order), asks the
-// gateway with AuthReq, opens AuthRes and answers PRes; InqReq → InqRes. Every failure becomes a
-// signed SET Error; nothing escapes handle() and an Error is never answered.
+// The SET merchant (SET Book 2; choices in SPEC-CHOICES.md "## cardholder and merchant"). Thin over
+// protocol/: offer() turns an order into the wake-up; handle() answers PInitReq with a signed PInitRes
+// naming Cert-PE, checks a PReq (XID/LID lookup, the order's one live transaction, Chall-M, dual
+// signature and cardholder chain, HOD recomputed from its own order) and makes the AuthReq;
+// processAuthRes() reads the gateway's answer and makes the PRes; InqReq → InqRes. Every failure
+// becomes a signed SET Error (protocol/messages/reply.hpp); nothing escapes handle() and an Error is
+// never answered. The call to the gateway is the caller's: handle() returns the AuthReq to send, and
+// no lock is held while the gateway answers (a service sends it asynchronously); handle(in, toGateway)
+// does the whole exchange synchronously for tests and `setpay demo`. Steps in order: initiation.cpp
+// (PInitReq), purchase_processing.cpp (PReq), authorization.cpp (AuthReq / AuthRes), inquiry.cpp (InqReq).
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <mutex>
 #include <optional>
@@ -12,15 +18,17 @@
 #include <vector>
 
 #include "merchant/merchant_store.hpp"
-#include "protocol/pki/carried_trust.hpp"
 #include "protocol/crypto/signer.hpp"
+#include "protocol/messages/reply.hpp"
 #include "protocol/messages/wrapper.hpp"
+#include "protocol/pki/carried_trust.hpp"
 #include "protocol/pki/issuer.hpp"
 #include "protocol/random.hpp"
 #include "protocol/wakeup/wakeup.hpp"
 
 namespace setpay::merchant {
 
+// The gateway, called synchronously: AuthReq MessageWrapper in, its answer out (empty: no answer).
 using Transport = std::function<protocol::Bytes(protocol::ByteView)>;
 
 struct MerchantConfig {
@@ -29,48 +37,106 @@ struct MerchantConfig {
   std::vector<std::string> brands;  // BrandIDs accepted (wake-up SET-Brand lines)
   std::string paymentUrl = "https://shop.example/set";  // SET-Payment-URL: where PInitReq/PReq go
   std::string language = "en";
-  protocol::pki::TrustAnchors trust;                            // Root, CA certificates and CRLs (also carried to the wallet)
+  protocol::pki::TrustAnchors trust;                 // Root, CA certificates and CRLs (also carried to the wallet)
   protocol::pki::Credential signature, keyExchange;  // the merchant's own
-  protocol::ossl::Cert gatewayKeyExchange;      // Cert-PE of the gateway the acquirer assigned
-  bool captureNow = false;                      // AuthReqData.CaptureNow
+  protocol::ossl::Cert gatewayKeyExchange;           // Cert-PE of the gateway the acquirer assigned
+  bool captureNow = false;                           // AuthReqData.CaptureNow
   std::string swIdent = "setpay-merchant/0.1";
-  // TEST ONLY: ask the gateway for this amount instead of the order's (a dishonest merchant raising
-  // the amount after the cardholder signed). Never set in production configurations.
-  std::optional<protocol::CurrencyAmount> authAmountOverride = std::nullopt;
+  // Abandoned purchases (SPEC-CHOICES.md "## cardholder and merchant"): a wake-up not followed by a
+  // PInitReq within offerLifetime, a PInitRes not followed by a PReq within transactionLifetime, is
+  // refused and then removed by removeAbandoned().
+  std::chrono::seconds offerLifetime{24 * 60 * 60};
+  std::chrono::seconds transactionLifetime{30 * 60};
+};
+
+// An AuthReq the merchant needs sent to the payment gateway for transaction `xid`.
+struct AuthorizationRequest {
+  protocol::Bytes xid;
+  protocol::Bytes authReq;  // MessageWrapper DER
+};
+
+// What handle() decided: answer the cardholder now with `toCardholder` (empty only for an incoming
+// Error), or send `toGateway` and answer the cardholder with processAuthRes(xid, the gateway's answer).
+struct MerchantStep {
+  protocol::Bytes toCardholder;
+  std::optional<AuthorizationRequest> toGateway;
 };
 
 class Merchant {
  public:
-  Merchant(MerchantConfig, MerchantStore&, Transport toGateway, const protocol::Clock&, protocol::RandomSource&);
+  Merchant(MerchantConfig, MerchantStore&, const protocol::Clock&, protocol::RandomSource&);
 
   // a: order → b: wake-up (brands, amount, fresh LID-M, language, SET URL, order description).
   protocol::WakeUp offer(const Order&);
-  // Incoming MessageWrapper DER → outgoing MessageWrapper DER (empty only when answering nothing:
-  // an incoming Error).
-  protocol::Bytes handle(protocol::ByteView wrapperDer);
+
+  // Incoming MessageWrapper DER (PInitReq, PReq, InqReq) → the next step. Never throws.
+  MerchantStep handle(protocol::ByteView wrapperDer);
+  // The gateway's answer (empty: none came) to the AuthReq of transaction `xid` → the PRes, or the
+  // Error, for the cardholder. An answer that is not an authenticated AuthRes or gateway Error leaves
+  // the purchase authorizing (the AuthReq in the store may be sent again). Throws ProtocolError
+  // unknownXID / unknownRRPID when no AuthReq of that transaction awaits an answer.
+  protocol::Bytes processAuthRes(protocol::ByteView xid, protocol::ByteView gatewayAnswer);
+  // handle(), then — when the PReq needs the gateway — toGateway and processAuthRes(). No lock is held
+  // while toGateway runs; an exception from it counts as no answer. Never throws.
+  protocol::Bytes handle(protocol::ByteView wrapperDer, const Transport& toGateway);
+
+  // Removes the abandoned orders and transactions (MerchantStore::removeAbandoned with this config's
+  // lifetimes). Returns how many records went.
+  std::size_t removeAbandoned();
 
   const MerchantConfig& config() const { return config_; }
 
  private:
-  protocol::Bytes onPInitReq(const protocol::MessageWrapper&, const protocol::PInitReq&);
-  protocol::Bytes onPReq(const protocol::MessageWrapper&, const protocol::PReq&);
-  protocol::Bytes onInqReq(const protocol::MessageWrapper&, const protocol::InqReq&);
-  Authorization authorize(const Transaction&, const protocol::PReq&, const protocol::OIData&, const protocol::Bytes& hod);
+  struct PReqContext;  // one PReq on its way through the steps (purchase_processing.cpp)
+
+  // Handlers, one per message received (as PaymentGateway::processAuthReq / processCapReq).
+  protocol::Bytes processPInitReq(const protocol::MessageWrapper&, const protocol::PInitReq&);
+  MerchantStep processPReq(const protocol::MessageWrapper&, const protocol::PReq&);
+  protocol::Bytes processInqReq(const protocol::MessageWrapper&, const protocol::InqReq&);
+
+  // PInitReq steps (initiation.cpp).
+  void checkBrandID(const protocol::PInitReq&) const;
+  OfferedOrder findOffer(const protocol::PInitReq&) const;
+  void supersedeLiveTransaction(const OfferedOrder&);
+  Transaction openTransaction(const protocol::PInitReq&, const OfferedOrder&);
+  protocol::Bytes pInitRes(const protocol::PInitReq&, const Transaction&);
+
+  // PReq steps (purchase_processing.cpp).
+  void findTransaction(PReqContext&) const;
+  void checkLive(const PReqContext&) const;
+  void checkChallM(const PReqContext&) const;
+  void checkOIBrandID(const PReqContext&) const;
+  void verifyCardholder(PReqContext&) const;
+  bool signatureRequired() const;
+  protocol::Bytes rejectUnsigned(PReqContext&);
+  void checkHOD(PReqContext&) const;
+
+  // AuthReq / AuthRes (authorization.cpp).
+  MerchantStep requestAuthorization(PReqContext&);
+  Authorization openAuthRes(const Authorizing&, const protocol::TransIDs&, const protocol::AuthRes&) const;
+  protocol::ErrorCode openGatewayError(const protocol::Error&) const;
+
+  // InqReq (inquiry.cpp).
+  void checkInquirer(const Transaction&, const std::optional<protocol::VerifiedSignedData>&) const;
+  protocol::PResPayload inquiryResponse(const Transaction&) const;
+
+  // Replies (merchant.cpp).
   protocol::Bytes pRes(const Transaction&, const protocol::Bytes& rrpid, const protocol::Bytes& challC,
                        const protocol::PResPayload&, bool inquiry);
   protocol::Bytes wrap(protocol::Message, const protocol::TransIDs&, const protocol::Bytes& rrpid) const;
-  protocol::Bytes errorFor(protocol::ErrorCode, const std::optional<protocol::MessageHeader>&, protocol::ByteView in);
+  protocol::Bytes errorFor(const protocol::ErrorReport&, const std::optional<protocol::MessageHeader>&,
+                           protocol::ByteView in, bool carryChain);
   protocol::SignOptions carriedChain(const std::optional<protocol::Thumbs>& peerHas) const;
+  protocol::TimePoint now() const;
 
   MerchantConfig config_;
   MerchantStore& store_;
-  Transport toGateway_;
   const protocol::Clock& clock_;
   protocol::RandomSource& random_;
   protocol::SoftwareSigner signer_;
   std::string merchantID_;
-  // One request at a time: the store's find → check state → save (Chall-M consumed once, one
-  // transaction per order) must not interleave, and random_ / signer_ are not thread-safe.
+  // One step at a time per process (random_ and signer_ are not thread-safe; the store's own
+  // compare-and-set keeps processes sharing a store apart). Never held while the gateway answers.
   std::mutex mutex_;
 };
 

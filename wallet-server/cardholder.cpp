@@ -1,15 +1,18 @@
+// The cardholder's entry points: PInitReq for the card's brand (SET Book 2), the whole purchase and
+// inquiry, and what every received message goes through (a SET Error is taken as the merchant's only
+// when the merchant signed it).
 #include "wallet-server/cardholder.hpp"
+
+#include <openssl/x509v3.h>
 
 #include <algorithm>
 
-#include "protocol/crypto/digest.hpp"
 #include "protocol/error.hpp"
 #include "protocol/messages/codec.hpp"
-#include "protocol/messages/hardening.hpp"
+#include "protocol/messages/reply.hpp"
 #include "protocol/messages/sealed.hpp"
 #include "protocol/pki/extensions.hpp"
 #include "protocol/pki/thumbs.hpp"
-#include "protocol/purchase/derivations.hpp"
 
 namespace setpay::wallet {
 
@@ -23,17 +26,25 @@ namespace {
 
 constexpr std::size_t kLocalIdSize = 16;
 
-void requireEqual(ByteView expected, ByteView got, ErrorCode code, const char* what) {
-  if (!protocol::constantTimeEqual(expected, got)) throw ProtocolError(code, what);
-}
-
-ErrorCode knownCode(int code) {
-  const int last = static_cast<int>(ErrorCode::challengeMismatch);
-  return code >= 1 && code <= last ? static_cast<ErrorCode>(code) : ErrorCode::unspecifiedFailure;
-}
-
 // "SETPAY:Gold" → "SETPAY": the brand part of a BrandID.
 std::string brandPart(const std::string& brandID) { return brandID.substr(0, brandID.find(':')); }
+
+// The organization of the Brand CA above `cert`, following issuers among `cas` (name and key
+// identifiers; signatures are the merchant's and the gateway's to verify, this only names the brand).
+std::optional<std::string> brandAbove(const X509* cert, const std::vector<const X509*>& cas) {
+  const X509* current = cert;
+  for (std::size_t depth = 0; current && depth <= cas.size(); ++depth) {
+    const X509* issuer = nullptr;
+    for (const X509* ca : cas)
+      if (ca != current && X509_check_issued(const_cast<X509*>(ca), const_cast<X509*>(current)) == X509_V_OK) issuer = ca;
+    if (!issuer) return std::nullopt;
+    const auto types = pki::certificateTypeOf(issuer);
+    if (types && types->has(pki::CertificateType::bca))
+      return pki::nameEntry(X509_get_subject_name(issuer), NID_organizationName);
+    current = issuer;
+  }
+  return std::nullopt;
+}
 
 }  // namespace
 
@@ -41,39 +52,11 @@ Cardholder::Cardholder(CardholderConfig config, CardAccess& card, const protocol
                        protocol::RandomSource& random)
     : config_(std::move(config)), card_(card), clock_(clock), random_(random) {}
 
-protocol::MessageWrapper Cardholder::receive(ByteView der) const {
-  protocol::MessageWrapper w = protocol::decode<protocol::MessageWrapper>(der);
-  if (const auto* error = std::get_if<protocol::Error>(&w.message)) {
-    // Signature checked (integrity); an Error only ever ends the purchase, it never advances it.
-    const auto opened = protocol::open(config_.profile, *error);
-    const ErrorCode code = knownCode(opened.data.errorCode);
-    throw MerchantError(code, "SET Error " + std::string(protocol::name(code)));
-  }
-  return w;
-}
-
-Bytes Cardholder::wrap(protocol::Message message, const Bytes& rrpid) const {
-  protocol::MessageHeader header;
-  header.date = std::chrono::floor<std::chrono::seconds>(clock_.now());
-  protocol::MessageIDs ids;
-  ids.lidC = session_.lidC;
-  ids.lidM = session_.wakeUp.lidM;
-  if (session_.transIDs) ids.xid = session_.transIDs->xid;
-  header.messageIDs = ids;
-  header.rrpid = rrpid;
-  header.swIdent = config_.swIdent;
-  return protocol::encode(protocol::MessageWrapper{std::move(header), std::move(message), {}});
-}
-
-// ---- PInitReq (notes §2.2): fresh RRPID, Chall-C, LID-C; BIN = first six PAN digits.
+// ---- PInitReq: the card's brand; fresh RRPID, Chall-C, LID-C; BIN = first six PAN digits.
 Bytes Cardholder::pInitReq(const protocol::WakeUp& wakeUp) {
-  if (wakeUp.brands.empty()) throw ProtocolError(ErrorCode::decodingFailure, "wake-up offers no brand");
-  std::string brandID = wakeUp.brands.front();
-  if (config_.brand) {
-    if (std::find(wakeUp.brands.begin(), wakeUp.brands.end(), *config_.brand) == wakeUp.brands.end())
-      throw ProtocolError(ErrorCode::unspecifiedFailure, "the merchant does not accept brand " + *config_.brand);
-    brandID = *config_.brand;
-  }
+  const std::string brandID = chooseBrandID(wakeUp);
+  const CardIdentity id = card_.identity();
+  if (id.pan.size() < 6) throw ProtocolError(ErrorCode::unspecifiedFailure, "card PAN too short");
   session_ = Session{};
   session_.wakeUp = wakeUp;
   session_.brandID = brandID;
@@ -81,8 +64,6 @@ Bytes Cardholder::pInitReq(const protocol::WakeUp& wakeUp) {
   session_.pInitRRPID = random_.bytes(protocol::limits::nonce);
   session_.challC = random_.bytes(protocol::limits::nonce);
 
-  const CardIdentity id = card_.identity();
-  if (id.pan.size() < 6) throw ProtocolError(ErrorCode::unspecifiedFailure, "card PAN too short");
   protocol::PInitReq req;
   req.rrpid = session_.pInitRRPID;
   req.language = wakeUp.language.value_or(config_.language);
@@ -92,139 +73,76 @@ Bytes Cardholder::pInitReq(const protocol::WakeUp& wakeUp) {
   req.brandID = brandID;
   req.bin = id.pan.substr(0, 6);
   req.thumbs = pki::thumbsOf(config_.profile, config_.trust);  // so the merchant carries only what we lack
+  session_.stage = Stage::initiated;
   return wrap(std::move(req), session_.pInitRRPID);
 }
 
-// ---- PInitRes checks (notes §2.3 "what the cardholder does"), then PReq (§2.4, §3.3).
-Bytes Cardholder::pReq(ByteView pInitResWrapper) {
-  const protocol::MessageWrapper w = receive(pInitResWrapper);
-  const auto* res = std::get_if<protocol::PInitRes>(&w.message);
-  if (!res) throw ProtocolError(ErrorCode::messageNotSupported, "expected PInitRes");
-  const auto& profile = config_.profile;
-  auto opened = protocol::open(profile, *res);
-  const protocol::PInitResData& d = opened.data;
-  protocol::checkWrapperMatches(w.messageHeader, &d.rrpid, &d.transIDs);
+std::string Cardholder::cardBrand() const {
+  if (config_.brand) return brandPart(*config_.brand);
+  const X509* cert = card_.certificate();
+  if (!cert) throw ProtocolError(ErrorCode::unspecifiedFailure, "card without certificate: configure its brand");
+  std::vector<const X509*> cas = card_.chain();
+  for (const auto& c : config_.trust.caCertificates) cas.push_back(c.get());
+  if (config_.trust.root) cas.push_back(config_.trust.root.get());
+  const auto brand = brandAbove(cert, cas);
+  if (!brand || brand->empty())
+    throw ProtocolError(ErrorCode::missingCertificate, "no Brand CA above the card's certificate: its brand is unknown");
+  return *brand;
+}
 
-  // 1. Merchant signature (done by open) and chain.
-  const auto merchantChain = pki::validateCarried(profile, config_.trust, opened.signature.signer.get(),
-                                                  opened.signature, pki::Role::merchantSignature, clock_);
-  // 2–3. RRPID and Chall-C are ours; TransIDs carry our LID-C and the wake-up's LID-M.
-  requireEqual(session_.pInitRRPID, d.rrpid, ErrorCode::unknownRRPID, "PInitRes answers another RRPID");
-  requireEqual(session_.challC, d.challC, ErrorCode::challengeMismatch, "PInitRes does not echo Chall-C");
-  if (d.transIDs.lidC != session_.lidC || d.transIDs.lidM != session_.wakeUp.lidM)
-    throw ProtocolError(ErrorCode::unknownLID, "PInitRes TransIDs carry another LID-C / LID-M");
-  // 7. Cert-PE: the carried certificate whose thumbprint is PEThumb, valid for gateway key exchange.
-  const X509* certPE = nullptr;
-  for (const auto& c : opened.signature.certificates)
-    if (protocol::constantTimeEqual(pki::certificateThumbprint(profile, c.get()), d.peThumb)) certPE = c.get();
-  if (!certPE) throw ProtocolError(ErrorCode::missingCertificate, "Cert-PE named by PEThumb not carried");
-  const auto gatewayChain = pki::validateCarried(profile, config_.trust, certPE, opened.signature,
-                                                 pki::Role::gatewayKeyExchange, clock_);
-  // 8. Both certificates belong to the brand chosen in PInitReq.
-  const std::string brand = brandPart(session_.brandID);
-  if (pki::brandOf(merchantChain) != brand || pki::brandOf(gatewayChain) != brand)
-    throw ProtocolError(ErrorCode::invalidCertificate, "merchant or gateway certificate is not of brand " + brand);
-  // 6. The BCI: the CRLs it names current must be the ones we validated with. 9. Thumbs echoed.
-  const pki::ValidatedChain* chains[] = {&merchantChain, &gatewayChain};
-  pki::requireCurrentCrls(profile, config_.trust, d.brandCRLIdentifier, opened.signature, chains, clock_);
-  pki::checkThumbsEcho(pki::thumbsOf(profile, config_.trust), d.thumbs);
-  const auto merchantData = pki::merchantDataOf(opened.signature.signer.get());
-  if (!merchantData) throw ProtocolError(ErrorCode::invalidCertificate, "merchant certificate lacks merchantData");
+std::string Cardholder::chooseBrandID(const protocol::WakeUp& wakeUp) const {
+  // The card decides the brand; the merchant's list only says whether it is accepted.
+  const std::string brand = cardBrand();
+  const auto it = std::find_if(wakeUp.brands.begin(), wakeUp.brands.end(),
+                               [&](const std::string& offered) { return brandPart(offered) == brand; });
+  if (it == wakeUp.brands.end())
+    throw ProtocolError(ErrorCode::unspecifiedFailure, "the merchant does not accept the card's brand " + brand);
+  return *it;
+}
 
-  // 5. Keep TransIDs and Chall-M.
-  session_.transIDs = d.transIDs;
-  session_.challM = d.challM;
-  session_.peThumb = d.peThumb;
-  session_.merchantThumb = pki::certificateThumbprint(profile, opened.signature.signer.get());
-  session_.gatewayKeyExchange = pki::share(certPE);
-  session_.merchantID = merchantData->merID;
+// ---- what every received message goes through
 
-  // OIData with HOD = DD(HODInput{OD, PurchAmt, ODSalt}); ODSalt blinds OD.
-  const protocol::WakeUp& wake = session_.wakeUp;
-  protocol::HODInput hodInput{protocol::toBytes(wake.orderDescription.value_or("")), wake.purchAmt,
-                              random_.bytes(protocol::limits::nonce), std::nullopt, {}};
-  const Bytes hod = protocol::hod(profile, hodInput);
-  session_.requestRRPID = random_.bytes(protocol::limits::nonce);
-  session_.requestChall = session_.challC;
+protocol::MessageWrapper Cardholder::receive(ByteView der) {
+  protocol::MessageWrapper w = protocol::decode<protocol::MessageWrapper>(der);
+  if (const auto* error = std::get_if<protocol::Error>(&w.message)) merchantError(*error);
+  return w;
+}
 
-  protocol::OIData oi;
-  oi.transIDs = d.transIDs;
-  oi.rrpid = session_.requestRRPID;
-  oi.challC = session_.challC;
-  oi.hod = hod;
-  oi.odSalt = hodInput.odSalt;
-  oi.challM = d.challM;
-  oi.brandID = session_.brandID;
-  const CardIdentity id = card_.identity();
-  oi.bin = id.pan.substr(0, 6);
-
-  protocol::PIHead head;
-  head.transIDs = d.transIDs;
-  head.hod = hod;
-  head.purchAmt = wake.purchAmt;
-  head.merchantID = merchantData->merID;
-  head.transStain = protocol::transStain(profile, d.transIDs.xid, id.panSecret);
-  head.swIdent = config_.swIdent;
-  if (config_.hardening) head.piExtensions.push_back(protocol::gatewayThumbExtension(d.peThumb));
-
-  protocol::PReq preq;
-  if (card_.certificate()) {
-    protocol::SignOptions options;
-    options.extra.certificates = card_.chain();
-    preq = protocol::buildPReqDualSigned(profile, random_, clock_, card_.signer(), certPE, std::move(head),
-                                         protocol::PANData{id.pan, id.cardExpiry, id.panSecret,
-                                                           random_.bytes(protocol::limits::nonce)},
-                                         oi, options);
-    session_.signedPReq = true;
+void Cardholder::merchantError(const protocol::Error& error) {
+  // An Error ends the purchase only if the merchant signed it: before PInitRes, a signer whose chain
+  // validates as a merchant's; after, the very certificate that signed PInitRes. It must answer the
+  // request awaiting an answer. Anything else changes nothing (the wallet may still inquire).
+  const auto opened = protocol::open(config_.profile, error);
+  if (!opened.signature) throw ProtocolError(ErrorCode::signatureRequired, "unsigned Error: not the merchant's answer");
+  const X509* signer = opened.signature->signer.get();
+  if (session_.transIDs) {
+    if (!protocol::constantTimeEqual(session_.merchantThumb, pki::certificateThumbprint(config_.profile, signer)))
+      throw ProtocolError(ErrorCode::invalidCertificate, "Error signed by another certificate than PInitRes");
   } else {
-    preq = protocol::buildPReqUnsigned(profile, random_, certPE, std::move(head),
-                                       protocol::PANToken{id.pan, id.cardExpiry, random_.bytes(protocol::limits::nonce)},
-                                       oi);
+    (void)pki::validateCarried(config_.profile, config_.trust, signer, *opened.signature,
+                               pki::Role::merchantSignature, clock_);
   }
-  return wrap(std::move(preq), session_.requestRRPID);
+  const Bytes& outstanding = session_.stage == Stage::initiated ? session_.pInitRRPID : session_.requestRRPID;
+  if (const auto* header = std::get_if<protocol::MessageHeader>(&opened.data.errorMsg);
+      header && header->rrpid && !protocol::constantTimeEqual(*header->rrpid, outstanding))
+    throw ProtocolError(ErrorCode::unknownRRPID, "Error answers another request");
+  const ErrorCode code = protocol::errorCodeOf(opened.data.errorCode);
+  if (session_.stage != Stage::idle) session_.stage = Stage::ended;
+  throw MerchantError(code, "SET Error " + std::string(protocol::name(code)));
 }
 
-// ---- PRes / InqRes (notes §2.6): signed by the same merchant, echo our RRPID and Chall-C.
-PurchaseOutcome Cardholder::acceptResponse(ByteView der, bool inquiry) {
-  if (!session_.transIDs) throw ProtocolError(ErrorCode::unknownXID, "no purchase in progress");
-  const protocol::MessageWrapper w = receive(der);
-  std::optional<protocol::OpenedPRes> opened;
-  if (const auto* pres = std::get_if<protocol::PRes>(&w.message); pres && !inquiry)
-    opened = protocol::open(config_.profile, *pres);
-  else if (const auto* inq = std::get_if<protocol::InqRes>(&w.message); inq && inquiry)
-    opened = protocol::open(config_.profile, *inq);
-  else
-    throw ProtocolError(ErrorCode::messageNotSupported, inquiry ? "expected InqRes" : "expected PRes");
-  const protocol::PResData& d = opened->data;
-  protocol::checkWrapperMatches(w.messageHeader, &d.rrpid, &d.transIDs);
-  requireEqual(session_.merchantThumb, pki::certificateThumbprint(config_.profile, opened->signature.signer.get()),
-               ErrorCode::invalidCertificate, "response signed by another certificate than PInitRes");
-  requireEqual(session_.requestRRPID, d.rrpid, ErrorCode::unknownRRPID, "response answers another RRPID");
-  requireEqual(session_.requestChall, d.challC, ErrorCode::challengeMismatch, "response does not echo Chall-C");
-  if (d.transIDs != *session_.transIDs) throw ProtocolError(ErrorCode::unknownXID, "response is for other TransIDs");
-  if (d.pResPayloadSeq.empty()) throw ProtocolError(ErrorCode::decodingFailure, "empty PResPayloadSeq");
-
-  const protocol::PResPayload& p = d.pResPayloadSeq.front();
-  PurchaseOutcome out;
-  out.completionCode = p.completionCode;
-  if (p.results && p.results->authStatus) out.authStatus = p.results->authStatus;
-  out.detail = std::string(protocol::name(p.completionCode));
-  return out;
+void Cardholder::requireStage(Stage expected, const char* what) const {
+  if (session_.stage != expected) throw ProtocolError(ErrorCode::unknownXID, std::string("no purchase awaits ") + what);
 }
 
-PurchaseOutcome Cardholder::acceptPRes(ByteView der) { return acceptResponse(der, false); }
-PurchaseOutcome Cardholder::acceptInqRes(ByteView der) { return acceptResponse(der, true); }
-
-// ---- InqReq: new RRPID and Chall-C each time; signed only if the PReq was.
-Bytes Cardholder::inqReq() {
-  if (!session_.transIDs) throw ProtocolError(ErrorCode::unknownXID, "no purchase to inquire about");
-  session_.requestRRPID = random_.bytes(protocol::limits::nonce);
-  session_.requestChall = random_.bytes(protocol::limits::nonce);
-  const protocol::InqReqData data{*session_.transIDs, session_.requestRRPID, session_.requestChall, {}};
-  protocol::InqReq req{data};
-  if (session_.signedPReq) req = protocol::buildInqReqSigned(config_.profile, card_.signer(), clock_, data);
-  return wrap(std::move(req), session_.requestRRPID);
+Bytes Cardholder::wrap(protocol::Message message, const Bytes& rrpid) const {
+  protocol::MessageHeader header = protocol::messageHeader(clock_, config_.swIdent, nullptr, rrpid);
+  header.messageIDs = protocol::MessageIDs{session_.lidC, session_.wakeUp.lidM,
+                                           session_.transIDs ? std::optional(session_.transIDs->xid) : std::nullopt};
+  return protocol::encode(protocol::MessageWrapper{std::move(header), std::move(message), {}});
 }
+
+// ---- the whole purchase
 
 namespace {
 template <class Steps>
@@ -250,12 +168,12 @@ PurchaseOutcome guarded(Steps steps) {
 PurchaseOutcome Cardholder::purchase(const protocol::WakeUp& wakeUp, const Transport& toMerchant) {
   return guarded([&] {
     const Bytes pInitRes = toMerchant(pInitReq(wakeUp));
-    return acceptPRes(toMerchant(pReq(pInitRes)));
+    return processPRes(toMerchant(processPInitRes(pInitRes)));
   });
 }
 
 PurchaseOutcome Cardholder::inquire(const Transport& toMerchant) {
-  return guarded([&] { return acceptInqRes(toMerchant(inqReq())); });
+  return guarded([&] { return processInqRes(toMerchant(inqReq())); });
 }
 
 }  // namespace setpay::wallet

@@ -32,7 +32,15 @@ CREATE INDEX issuer_hold_account ON issuer_hold (account_key);
 CREATE TABLE issuer_counter (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
 )sql";
 
-constexpr runtime::Migration kMigrations[] = {{1, kV1}};
+// Version 2: how often the issuer was asked for a purchase (GatewayStore::issuerAttempts; a declined PI
+// is not resubmitted without end, SPEC-CHOICES "## gateway" PI bounds).
+constexpr const char* kV2 = R"sql(
+CREATE TABLE issuer_attempt (
+  xid BLOB PRIMARY KEY, count INTEGER NOT NULL, preq_date_ms INTEGER NOT NULL) WITHOUT ROWID;
+CREATE INDEX issuer_attempt_date ON issuer_attempt (preq_date_ms);
+)sql";
+
+constexpr runtime::Migration kMigrations[] = {{1, kV1}, {2, kV2}};
 
 }  // namespace
 

@@ -47,6 +47,25 @@ void SqliteGatewayStore::markPIUsed(ByteView xid, ByteView piDigest) {
   db_.statement("INSERT OR IGNORE INTO pi_used_digest (digest) VALUES (?)").bind(1, piDigest).run();
 }
 
+unsigned SqliteGatewayStore::issuerAttempts(ByteView xid) const {
+  auto s = db_.statement("SELECT count FROM issuer_attempt WHERE xid = ?");
+  s.bind(1, xid);
+  return s.step() ? static_cast<unsigned>(s.integer(0)) : 0U;
+}
+
+void SqliteGatewayStore::recordIssuerAttempt(ByteView xid, protocol::TimePoint pReqDate) {
+  db_.statement(
+         "INSERT INTO issuer_attempt (xid, count, preq_date_ms) VALUES (?, 1, ?) "
+         "ON CONFLICT (xid) DO UPDATE SET count = count + 1, preq_date_ms = excluded.preq_date_ms")
+      .bind(1, xid)
+      .bind(2, millis(pReqDate))
+      .run();
+}
+
+void SqliteGatewayStore::forgetIssuerAttemptsBefore(protocol::TimePoint t) {
+  db_.statement("DELETE FROM issuer_attempt WHERE preq_date_ms < ?").bind(1, millis(t)).run();
+}
+
 void SqliteGatewayStore::saveAuthorization(const Authorization& a) {
   const bool known = findAuthorization(a.tokenOpaque).has_value();
   auto s = db_.statement(

@@ -24,6 +24,9 @@ class SqliteGatewayStore final : public GatewayStore {
   void forgetResponsesBefore(protocol::TimePoint) override;
   bool piUsed(protocol::ByteView xid, protocol::ByteView piDigest) const override;
   void markPIUsed(protocol::ByteView xid, protocol::ByteView piDigest) override;
+  unsigned issuerAttempts(protocol::ByteView xid) const override;
+  void recordIssuerAttempt(protocol::ByteView xid, protocol::TimePoint pReqDate) override;
+  void forgetIssuerAttemptsBefore(protocol::TimePoint t) override;
   void saveAuthorization(const Authorization&) override;
   std::optional<Authorization> findAuthorization(protocol::ByteView tokenOpaque) const override;
 

@@ -9,4 +9,5 @@ target_sources(setpay_protocol PRIVATE
   ${CMAKE_CURRENT_SOURCE_DIR}/messages/convert_payment.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/messages/sealed.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/messages/describe.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/messages/reply.cpp
 )

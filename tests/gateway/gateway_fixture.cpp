@@ -60,6 +60,29 @@ test_support::MintedSet mintSet(const AlgorithmProfile& profile) {
                                   pki::CertificateType::bca, 1, pki::lifetime::brand);
   pki::Credential otherCca = ca(otherBrand, {"FR", "OTHERPAY", "Cardholder CA", "OTHERPAY CCA"},
                                 pki::CertificateType::cca, 0, pki::lifetime::ca);
+  pki::Credential otherMca = ca(otherBrand, {"FR", "OTHERPAY", "Merchant CA", "OTHERPAY MCA"},
+                                pki::CertificateType::mca, 0, pki::lifetime::ca);
+
+  // End entities with our merchant's merchantData: `types` and `issuer` decide what they are.
+  auto merchantLike = [&](const pki::Credential& issuer, pki::CertificateType type, pki::KeyUse use, const char* cn) {
+    pki::CertificateSpec s;
+    s.subject = {"FR", "Merchant", "Merchant", cn};
+    s.types = {type};
+    s.keyUse = use;
+    s.notBefore = set.mintedAt;
+    s.notAfter = set.mintedAt + pki::lifetime::endEntity;
+    s.merchantData = pki::HierarchyOptions{}.merchant;
+    pki::Credential c;
+    c.key = pki::generateKey(pki::KeyType::rsa, profile.endEntityRsaBits());
+    c.cert = pki::mintCertificate(s, c.key.get(), &issuer, profile, random);
+    return c;
+  };
+  set.credentials["other-brand-merchant-sign"] =
+      merchantLike(otherMca, pki::CertificateType::mer, pki::KeyUse::signature, "OTHERPAY shop (signature)");
+  set.credentials["other-brand-merchant-kex"] =
+      merchantLike(otherMca, pki::CertificateType::mer, pki::KeyUse::keyExchange, "OTHERPAY shop (key exchange)");
+  set.credentials["mistyped-merchant-sign"] =
+      merchantLike(h.mca, pki::CertificateType::pgwy, pki::KeyUse::signature, "setpay demo shop (mistyped)");
 
   for (const CardSlot& slot : kCards) {
     pki::Cardholder holder = pki::issueCardholder(slot.otherBrand ? otherCca : h.cca,
@@ -82,6 +105,7 @@ test_support::MintedSet mintSet(const AlgorithmProfile& profile) {
       pki::mintCertificate(pe, h.gatewayKeyExchange.key.get(), &h.pca, profile, random);
   set.credentials["other-brand"] = std::move(otherBrand);
   set.credentials["other-cca"] = std::move(otherCca);
+  set.credentials["other-mca"] = std::move(otherMca);
   test_support::putHierarchy(set, h);
   return set;
 }
@@ -106,6 +130,10 @@ std::unique_ptr<World> mint(ProfileId id) {
   }
   w->otherBrand = take("other-brand");
   w->otherCca = take("other-cca");
+  w->otherMca = take("other-mca");
+  w->otherBrandMerchantSignature = take("other-brand-merchant-sign");
+  w->otherBrandMerchantKeyExchange = take("other-brand-merchant-kex");
+  w->mistypedMerchantSignature = take("mistyped-merchant-sign");
   w->otherGatewayKeyExchange = take("other-gateway-kex").cert;
   return w;
 }
@@ -156,9 +184,9 @@ GatewayConfig Bench::config(const BenchOptions& options) const {
       .signature = {share(w.h.gatewaySignature.cert.get()), share(w.h.gatewaySignature.key.get())},
       .keyExchange = {share(w.h.gatewayKeyExchange.cert.get()), share(w.h.gatewayKeyExchange.key.get())},
   };
-  for (const pki::Credential* ca : {&w.h.brand, &w.h.cca, &w.h.mca, &w.h.pca, &w.otherBrand, &w.otherCca})
+  for (const pki::Credential* ca : {&w.h.brand, &w.h.cca, &w.h.mca, &w.h.pca, &w.otherBrand, &w.otherCca, &w.otherMca})
     config.caCertificates.push_back(share(ca->cert.get()));
-  for (const pki::Credential* ca : {&w.h.root, &w.h.brand, &w.h.mca, &w.h.pca, &w.otherBrand, &w.otherCca})
+  for (const pki::Credential* ca : {&w.h.root, &w.h.brand, &w.h.mca, &w.h.pca, &w.otherBrand, &w.otherCca, &w.otherMca})
     config.crls.push_back(crl(*ca));
   config.crls.push_back(crl(w.h.cca, std::span(&revoked, 1)));
   if (options.registerMerchantKeyExchange)
@@ -167,9 +195,9 @@ GatewayConfig Bench::config(const BenchOptions& options) const {
   return config;
 }
 
-SoftwareSigner Bench::signerFor(const Card& card) const {
-  return SoftwareSigner(share(card.holder.credential.cert.get()), share(card.holder.credential.key.get()));
-}
+SoftwareSigner Bench::signerFor(const Card& card) const { return signerFor(card.holder.credential); }
+
+SoftwareSigner Bench::signerFor(const pki::Credential& c) { return SoftwareSigner(share(c.cert.get()), share(c.key.get())); }
 
 Purchase Bench::purchase(const Card& card, CurrencyAmount amount, const X509* gatewayCert, const Tweak& tweak) {
   Purchase p;
@@ -245,7 +273,7 @@ Bytes Bench::authReqWith(const AuthReqData& d, const PI& pi, Signer* merchant, b
   return encode(MessageWrapper{h, request, {}});
 }
 
-Bytes Bench::capReq(const AuthTags& authTags, const CapToken& token, CurrencyAmount amount) {
+Bytes Bench::capReq(const AuthTags& authTags, const CapToken& token, CurrencyAmount amount, Signer* merchant) {
   CapReqData d;
   d.capRRTags = RRTags{random.bytes(20), MerTermIDs{w.merID(), std::nullopt, std::nullopt, std::nullopt, std::nullopt},
                        seconds(clock.now())};
@@ -255,8 +283,8 @@ Bytes Bench::capReq(const AuthTags& authTags, const CapToken& token, CurrencyAmo
   item.capPayload.capDate = seconds(clock.now());
   item.capPayload.capReqAmt = amount;
   d.capItemSeq.push_back(item);
-  const CapReq request =
-      buildCapReq(w.profile, random, clock, merchantSigner_, w.h.gatewayKeyExchange.cert.get(), d, CapTokenSeq{{token}});
+  const CapReq request = buildCapReq(w.profile, random, clock, merchant ? *merchant : merchantSigner_,
+                                     w.h.gatewayKeyExchange.cert.get(), d, CapTokenSeq{{token}});
   MessageHeader h;
   h.date = seconds(clock.now());
   h.rrpid = d.capRRTags.rrpid;

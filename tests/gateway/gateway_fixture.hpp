@@ -35,7 +35,13 @@ struct World {
   TimePoint mintedAt;
   pki::Hierarchy h;
   Card card, revokedCard, shortCard, otherBrandCard;  // shortCard: expires 2026-01 (cert with it)
-  pki::Credential otherBrand, otherCca;               // a second brand under the same Root
+  pki::Credential otherBrand, otherCca, otherMca;     // a second brand under the same Root
+  // A merchant of the second brand that holds our merchant's merID (merIDs are unique per acquirer,
+  // not across brands): signature and key-exchange certificates from otherMca.
+  pki::Credential otherBrandMerchantSignature, otherBrandMerchantKeyExchange;
+  // Wrong only in its certificateType: payment-gateway type, issued by our MCA, signature keyUsage and
+  // our merchant's merchantData, as a merchant signature certificate would be in every other respect.
+  pki::Credential mistypedMerchantSignature;
   ossl::Cert otherGatewayKeyExchange;                 // another Cert-PE for the same key (hardening)
   std::string merID() const;
 };
@@ -84,7 +90,7 @@ class Bench {
   Bytes authReq(const Purchase&, Signer* merchant = nullptr, bool carryKeyExchange = false);
   Bytes authReqWith(const AuthReqData&, const PI&, Signer* merchant = nullptr, bool carryKeyExchange = false);
   AuthReqData authReqData(const Purchase&, CurrencyAmount asked);
-  Bytes capReq(const AuthTags& authTags, const CapToken& token, CurrencyAmount amount);
+  Bytes capReq(const AuthTags& authTags, const CapToken& token, CurrencyAmount amount, Signer* merchant = nullptr);
 
   // Replies, as the merchant reads them (throw with a description when the reply is something else).
   OpenedAuthRes authRes(const Bytes& reply);
@@ -93,6 +99,7 @@ class Bench {
 
   SoftwareSigner& merchantSigner() { return merchantSigner_; }
   SoftwareSigner signerFor(const Card&) const;
+  static SoftwareSigner signerFor(const pki::Credential&);
 
  private:
   SoftwareSigner merchantSigner_;

@@ -33,11 +33,14 @@ TEST_P(Purchase, IsAuthorizedAndDebitedOnce) {
   EXPECT_EQ(s.authReqs.size(), 1u);
 
   const auto tx = s.merchantStore.findTransaction(holder.transIDs()->xid);
-  ASSERT_TRUE(tx && tx->authorization);
-  EXPECT_EQ(tx->authorization->authCode, AuthCode::approved);
-  ASSERT_TRUE(tx->authorization->approvalCode);
-  EXPECT_EQ(tx->authorization->approvalCode->size(), 6u);
-  EXPECT_EQ(tx->authorization->authAmt, s.eur(4250));
+  ASSERT_TRUE(tx);
+  const auto* answered = std::get_if<merchant::Answered>(&tx->state);
+  ASSERT_TRUE(answered);
+  EXPECT_TRUE(tx->paid());
+  EXPECT_EQ(answered->authorization.authCode, AuthCode::approved);
+  ASSERT_TRUE(answered->authorization.approvalCode);
+  EXPECT_EQ(answered->authorization.approvalCode->size(), 6u);
+  EXPECT_EQ(answered->authorization.authAmt, s.eur(4250));
 }
 
 TEST_P(Purchase, InquiryRepeatsTheResultWithoutReauthorizing) {

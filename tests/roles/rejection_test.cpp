@@ -26,7 +26,7 @@ constexpr std::int64_t kAmount = 4250;
 // The cardholder's view of the merchant's answer to a PReq.
 wallet::PurchaseOutcome answer(wallet::Cardholder& c, ByteView pRes) {
   try {
-    return c.acceptPRes(pRes);
+    return c.processPRes(pRes);
   } catch (const wallet::MerchantError& e) {
     wallet::PurchaseOutcome o;
     o.error = e.code();
@@ -44,7 +44,7 @@ struct Started {
 Started start(Scene& s, const std::string& pan, std::int64_t balance = kBalance, std::int64_t amount = kAmount) {
   Card card = s.issueCard(pan, balance);
   auto holder = s.cardholder(card);
-  Bytes preq = holder.pReq(s.toMerchant(holder.pInitReq(s.merchant->offer(s.order(amount)))));
+  Bytes preq = holder.processPInitRes(s.toMerchant(holder.pInitReq(s.merchant->offer(s.order(amount)))));
   return Started{std::move(card), std::move(holder), std::move(preq)};
 }
 
@@ -158,12 +158,18 @@ TEST_P(Rejection, PIFromAnotherPurchaseInAnAuthReqIsPiAuthMismatch) {
   EXPECT_EQ(s.issuer.available(b.card.pan).amount, kBalance);
 }
 
+// A dishonest merchant asking for more than the cardholder signed: its AuthReq, re-signed with the
+// merchant's own key and a higher AuthReqAmt on its way to the gateway.
 TEST_P(Rejection, MerchantRaisingTheAmountIsAmountError) {
   Scene s(GetParam());
-  s.authAmountOverride = s.eur(kAmount + 1000);  // test-only knob: AuthReqAmt above the signed PurchAmt
-  s.rebuild();
+  const auto& profile = s.w.profile;
+  raiseAuthAmount(s, s.eur(kAmount + 1000));
   auto p = start(s, luhnPan("497010000000105"));
   expectAuthCode(answer(p.holder, s.toMerchant(p.pReq)), AuthCode::amountError);
+  ASSERT_EQ(s.authReqs.size(), 1u);
+  const auto sent = protocol::open(profile, s.w.h.gatewayKeyExchange.key.get(),
+                                   std::get<protocol::AuthReq>(unwrap(s.authReqs[0]).message));
+  EXPECT_EQ(sent.data.authReqItem.authReqPayload.authReqAmt, s.eur(kAmount + 1000));  // the raised request arrived
   EXPECT_EQ(s.issuer.available(p.card.pan).amount, kBalance);
 }
 
@@ -171,7 +177,11 @@ TEST_P(Rejection, ReplayedPReqIsChallengeMismatchAndDebitsOnce) {
   Scene s(GetParam());
   auto p = start(s, luhnPan("497010000000106"));
   ASSERT_TRUE(answer(p.holder, s.toMerchant(p.pReq)).approved());
-  expectMerchantError(answer(p.holder, s.toMerchant(p.pReq)), ErrorCode::challengeMismatch);
+  // The wallet is done with this purchase; the merchant's answer to the replay, read directly.
+  const auto replayed = unwrap(s.toMerchant(p.pReq));
+  ASSERT_TRUE(std::holds_alternative<protocol::Error>(replayed.message));
+  EXPECT_EQ(protocol::open(s.w.profile, std::get<protocol::Error>(replayed.message)).data.errorCode,
+            static_cast<int>(ErrorCode::challengeMismatch));
   EXPECT_EQ(s.authReqs.size(), 1u);
   EXPECT_EQ(s.issuer.available(p.card.pan).amount, kBalance - kAmount);
 }
@@ -191,8 +201,9 @@ TEST_P(Rejection, BlockedCardIsDeclined) {
   s.issuer.block(p.card.pan);
   expectAuthCode(answer(p.holder, s.toMerchant(p.pReq)), AuthCode::declined);
   const auto tx = s.merchantStore.findTransaction(p.holder.transIDs()->xid);
-  EXPECT_EQ(tx->authorization->respReason, gateway::respReason::restrictedCard);
-  EXPECT_FALSE(tx->authorization->approvalCode);
+  const auto& answered = std::get<merchant::Answered>(tx->state);
+  EXPECT_EQ(answered.authorization.respReason, gateway::respReason::restrictedCard);
+  EXPECT_FALSE(answered.authorization.approvalCode);
 }
 
 TEST_P(Rejection, InsufficientFundsIsDeclined) {
@@ -200,16 +211,16 @@ TEST_P(Rejection, InsufficientFundsIsDeclined) {
   auto p = start(s, luhnPan("497010000000109"), 1000);
   expectAuthCode(answer(p.holder, s.toMerchant(p.pReq)), AuthCode::declined);
   const auto tx = s.merchantStore.findTransaction(p.holder.transIDs()->xid);
-  EXPECT_EQ(tx->authorization->respReason, gateway::respReason::insufficientFunds);
+  EXPECT_EQ(std::get<merchant::Answered>(tx->state).authorization.respReason, gateway::respReason::insufficientFunds);
   EXPECT_EQ(s.issuer.available(p.card.pan).amount, 1000);
 }
 
 TEST_P(Rejection, BrandTheMerchantDoesNotAcceptIsRefused) {
   Scene s(GetParam());
   Card card = s.issueCard(luhnPan("497010000000110"), kBalance);
-  auto holder = s.cardholder(card);
+  auto holder = s.cardholder(card, "OTHERBRAND");  // a wallet that believes the card is OTHERBRAND…
   auto wakeUp = s.merchant->offer(s.order());
-  wakeUp.brands = {"OTHERBRAND"};
+  wakeUp.brands = {"OTHERBRAND"};                  // …and a wake-up altered to list that brand
   const auto out = holder.purchase(wakeUp, [&](ByteView b) { return s.toMerchant(b); });
   expectMerchantError(out, ErrorCode::unspecifiedFailure);
 }
@@ -299,9 +310,11 @@ TEST_P(Rejection, UnsignedPReqWhenTheGatewayRequiresSignatures) {
   const std::string pan = luhnPan("497010000000115");
   Card real = s.issueCard(pan, kBalance);
   wallet::SoftwareCard noCert({pan, real.expiry, protocol::Bytes(20, 0)}, std::nullopt);
+  // No certificate to read the brand from: the wallet's account record gives it.
   auto holder = wallet::Cardholder(
       wallet::CardholderConfig{s.w.profile, s.w.profile.hardeningByDefault(),
-                               protocol::pki::TrustAnchors{protocol::pki::share(s.w.h.root.cert.get()), {}, {}}, "en", "t", {}},
+                               protocol::pki::TrustAnchors{protocol::pki::share(s.w.h.root.cert.get()), {}, {}}, "en", "t",
+                               "SETPAY"},
       noCert, s.clock, s.random);
   const auto out = holder.purchase(s.merchant->offer(s.order()), [&](ByteView b) { return s.toMerchant(b); });
   ASSERT_FALSE(out.error) << out.detail;

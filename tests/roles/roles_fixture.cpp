@@ -1,6 +1,8 @@
 #include "tests/roles/roles_fixture.hpp"
 
+#include "protocol/crypto/signer.hpp"
 #include "protocol/messages/codec.hpp"
+#include "protocol/messages/sealed.hpp"
 #include "protocol/pki/carried_trust.hpp"
 #include "protocol/pki/crl.hpp"
 #include "tests/support/hierarchy_cache.hpp"
@@ -77,22 +79,25 @@ pki::TrustAnchors Scene::trust() const {
   return t;
 }
 
+merchant::MerchantConfig Scene::merchantConfig() const {
+  merchant::MerchantConfig m{w.profile, w.profile.hardeningByDefault(), merchantBrands, "https://shop.example/set", "en",
+                             trust(), copy(w.h.merchantSignature), copy(w.h.merchantKeyExchange),
+                             share(certPEOverride ? certPEOverride.get() : w.h.gatewayKeyExchange.cert.get())};
+  m.captureNow = captureNow;
+  return m;
+}
+
 void Scene::rebuild() {
   const bool hardening = w.profile.hardeningByDefault();
   gateway::GatewayConfig g{w.profile, hardening, true, "SETPAY", share(w.h.root.cert.get()), cas(w), {},
                            copy(w.h.gatewaySignature), copy(w.h.gatewayKeyExchange)};
   for (const auto& c : crls) g.crls.push_back(share(c.get()));
   gateway = std::make_unique<gateway::PaymentGateway>(std::move(g), gatewayStore, issuer, clock, random);
+  merchant = std::make_unique<merchant::Merchant>(merchantConfig(), merchantStore, clock, random);
+}
 
-  pki::TrustAnchors t{share(w.h.root.cert.get()), cas(w), {}};
-  for (const auto& c : crls) t.crls.push_back(share(c.get()));
-  merchant::MerchantConfig m{w.profile, hardening, merchantBrands, "https://shop.example/set", "en", std::move(t),
-                             copy(w.h.merchantSignature), copy(w.h.merchantKeyExchange),
-                             share(certPEOverride ? certPEOverride.get() : w.h.gatewayKeyExchange.cert.get())};
-  m.captureNow = captureNow;
-  m.authAmountOverride = authAmountOverride;
-  merchant = std::make_unique<merchant::Merchant>(std::move(m), merchantStore,
-                                                  [this](ByteView b) { return toGateway(b); }, clock, random);
+Bytes Scene::toMerchant(ByteView b) {
+  return merchant->handle(b, [this](ByteView authReq) { return gatewayLink ? gatewayLink(authReq) : toGateway(authReq); });
 }
 
 Bytes Scene::toGateway(ByteView b) {
@@ -114,9 +119,12 @@ Card Scene::issueCard(const std::string& pan, std::int64_t balance) {
   return issueCard(pan, balance, today.year() / today.month() + std::chrono::years(2));
 }
 
+wallet::CardholderConfig Scene::cardholderConfig(std::optional<std::string> brand) const {
+  return wallet::CardholderConfig{w.profile, w.profile.hardeningByDefault(), trust(), "en", "setpay-wallet/test", brand};
+}
+
 wallet::Cardholder Scene::cardholder(Card& card, std::optional<std::string> brand) {
-  wallet::CardholderConfig c{w.profile, w.profile.hardeningByDefault(), trust(), "en", "setpay-wallet/test", brand};
-  return wallet::Cardholder(std::move(c), *card.access, clock, random);
+  return wallet::Cardholder(cardholderConfig(std::move(brand)), *card.access, clock, random);
 }
 
 merchant::Order Scene::order(std::int64_t amount) const {
@@ -125,5 +133,23 @@ merchant::Order Scene::order(std::int64_t amount) const {
 
 protocol::MessageWrapper unwrap(ByteView b) { return protocol::decode<protocol::MessageWrapper>(b); }
 Bytes rewrap(const protocol::MessageWrapper& w) { return protocol::encode(w); }
+
+void raiseAuthAmount(Scene& s, const protocol::CurrencyAmount& amount) {
+  s.gatewayLink = [&s, amount](ByteView b) {
+    const auto& profile = s.w.profile;
+    auto w = unwrap(b);
+    const auto opened = protocol::open(profile, s.w.h.gatewayKeyExchange.key.get(), std::get<protocol::AuthReq>(w.message));
+    protocol::AuthReqData raised = opened.data;
+    raised.authReqItem.authReqPayload.authReqAmt = amount;
+    protocol::SoftwareSigner merchantSigner(protocol::pki::share(s.w.h.merchantSignature.cert.get()),
+                                            protocol::pki::share(s.w.h.merchantSignature.key.get()));
+    protocol::SignOptions carried;
+    for (const auto& c : opened.signature.certificates)
+      if (X509_cmp(c.get(), s.w.h.merchantSignature.cert.get()) != 0) carried.extra.certificates.push_back(c.get());
+    w.message = protocol::buildAuthReq(profile, s.random, s.clock, merchantSigner, s.w.h.gatewayKeyExchange.cert.get(),
+                                       raised, opened.pi, carried);
+    return s.toGateway(rewrap(w));
+  };
+}
 
 }  // namespace setpay::roles_test

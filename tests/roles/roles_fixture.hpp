@@ -4,6 +4,7 @@
 // and tampering).
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -47,10 +48,15 @@ class Scene {
 
   // The roles, built from the configs below (rebuild() after changing them or the CRLs).
   void rebuild();
-  protocol::Bytes toMerchant(ByteView b) { return merchant->handle(b); }
+  // The merchant's synchronous exchange, its AuthReq to the gateway going through toGateway().
+  protocol::Bytes toMerchant(ByteView b);
   protocol::Bytes toGateway(ByteView b);
+  // What the merchant forwards to the gateway (default: toGateway); a test may intercept it.
+  std::function<Bytes(ByteView)> gatewayLink;
 
   merchant::Order order(std::int64_t amount = 4250) const;
+  merchant::MerchantConfig merchantConfig() const;  // what rebuild() gives the merchant
+  wallet::CardholderConfig cardholderConfig(std::optional<std::string> brand = std::nullopt) const;
   protocol::CurrencyAmount eur(std::int64_t minor) const { return {978, minor, -2}; }
 
   std::vector<protocol::ossl::Crl> freshCrls(const std::vector<protocol::pki::RevokedSerial>& ccaRevoked = {},
@@ -63,7 +69,6 @@ class Scene {
   // Knobs a test may turn before rebuild().
   std::vector<std::string> merchantBrands{"SETPAY"};
   bool captureNow = false;
-  std::optional<protocol::CurrencyAmount> authAmountOverride;
   protocol::ossl::Cert certPEOverride;  // the Cert-PE the merchant names (default: the gateway's)
   merchant::InMemoryMerchantStore merchantStore;
   gateway::InMemoryGatewayStore gatewayStore;
@@ -72,12 +77,15 @@ class Scene {
   std::unique_ptr<merchant::Merchant> merchant;
   std::vector<Bytes> authReqs, authRess;  // every AuthReq sent to the gateway and its answer
 
- private:
   protocol::pki::TrustAnchors trust() const;
 };
 
 // Decode / re-encode helpers for tampering with a MessageWrapper.
 protocol::MessageWrapper unwrap(ByteView);
 Bytes rewrap(const protocol::MessageWrapper&);
+
+// A dishonest merchant: every AuthReq it sends is opened, its AuthReqAmt replaced by `amount`, and
+// re-signed with the merchant's own key before it reaches the gateway (installed as s.gatewayLink).
+void raiseAuthAmount(Scene& s, const protocol::CurrencyAmount& amount);
 
 }  // namespace setpay::roles_test

@@ -70,8 +70,7 @@ class ThumbsScene {
     merchant::MerchantConfig m{s.w.profile, s.w.profile.hardeningByDefault(), {"SETPAY"}, "https://shop.example/set",
                                "en", std::move(trust), copy(s.w.h.merchantSignature),
                                copy(s.w.h.merchantKeyExchange), pki::share(s.w.h.gatewayKeyExchange.cert.get())};
-    return merchant::Merchant(std::move(m), s.merchantStore, [this](ByteView b) { return s.toGateway(b); }, s.clock,
-                              s.random);
+    return merchant::Merchant(std::move(m), s.merchantStore, s.clock, s.random);
   }
   wallet::Cardholder walletWith(Card& card, pki::TrustAnchors trust) {
     wallet::CardholderConfig c{s.w.profile, s.w.profile.hardeningByDefault(), std::move(trust), "en", "thumbs-test",
@@ -81,7 +80,7 @@ class ThumbsScene {
   Traffic purchase(merchant::Merchant& m, wallet::Cardholder& holder) {
     Traffic t;
     t.outcome = holder.purchase(m.offer(s.order(4250)), [&](ByteView b) {
-      Bytes answer = m.handle(b);
+      Bytes answer = m.handle(b, [this](ByteView req) { return s.toGateway(req); });
       if (t.pInitReq.empty()) {
         t.pInitReq.assign(b.begin(), b.end());
         t.pInitRes = answer;
@@ -212,9 +211,9 @@ TEST_P(Thumbs, StrippedCurrentCrlIsCaughtThroughTheBci) {
   // Delivered whole, the new CRL revokes the merchant.
   {
     auto holder = t.walletWith(card, t.anchors(oldCrls, {}));
-    const Bytes res = merchant.handle(holder.pInitReq(merchant.offer(t.s.order(4250))));
+    const Bytes res = merchant.handle(holder.pInitReq(merchant.offer(t.s.order(4250)))).toCardholder;
     try {
-      (void)holder.pReq(res);
+      (void)holder.processPInitRes(res);
       ADD_FAILURE() << "revoked merchant accepted";
     } catch (const ProtocolError& e) {
       EXPECT_EQ(e.code(), protocol::ErrorCode::revokedCertificate) << e.what();
@@ -222,12 +221,12 @@ TEST_P(Thumbs, StrippedCurrentCrlIsCaughtThroughTheBci) {
   }
   // With the CRL stripped the signature still verifies and the stale CRL 1 would pass; the BCI says 2.
   auto holder = t.walletWith(card, t.anchors(oldCrls, {}));
-  const Bytes stripped = withoutCrls(merchant.handle(holder.pInitReq(merchant.offer(t.s.order(4250)))));
+  const Bytes stripped = withoutCrls(merchant.handle(holder.pInitReq(merchant.offer(t.s.order(4250)))).toCardholder);
   const auto opened = t.openPInitRes(stripped);
   ASSERT_TRUE(opened.signature.crls.empty());
   ASSERT_TRUE(opened.data.brandCRLIdentifier.has_value());
   try {
-    (void)holder.pReq(stripped);
+    (void)holder.processPInitRes(stripped);
     ADD_FAILURE() << "stale CRL accepted although the BCI names a newer one";
   } catch (const ProtocolError& e) {
     EXPECT_EQ(e.code(), protocol::ErrorCode::missingCertificate) << e.what();

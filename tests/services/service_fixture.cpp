@@ -271,7 +271,7 @@ Shop::Shop(const World& world_, std::function<Bytes(ByteView)> toGateway)
   merchant::MerchantConfig m{w.profile, hardening, {"SETPAY"}, "https://shop.example/set", "en", trust(w, crlsOf(w)),
                              copy(w.h.merchantSignature), copy(w.h.merchantKeyExchange),
                              pki::share(w.h.gatewayKeyExchange.cert.get())};
-  merchant_ = std::make_unique<merchant::Merchant>(std::move(m), store_, toGateway_, clock, random);
+  merchant_ = std::make_unique<merchant::Merchant>(std::move(m), store_, clock, random);
 }
 
 Card Shop::issueCard(const std::string& p) {
@@ -287,7 +287,7 @@ wallet::PurchaseOutcome Shop::buy(Card& card, std::int64_t cents) {
                              std::nullopt};
   wallet::Cardholder holder(std::move(c), *card.access, clock, random);
   const auto wakeUp = merchant_->offer(merchant::Order{"1 x SET Book 2; ship to Paris", eur(cents), std::nullopt});
-  return holder.purchase(wakeUp, [this](ByteView b) { return merchant_->handle(b); });
+  return holder.purchase(wakeUp, [this](ByteView b) { return merchant_->handle(b, toGateway_); });
 }
 
 protocol::OpenedAuthRes Shop::openAuthRes(const Bytes& reply) {

@@ -94,8 +94,7 @@ TEST_P(DishonestWallet, TheGatewayHoldsTheShownAmount) {
   MobileScene s(GetParam());
   if (!s.ready()) return;
   // The shopper sees and signs 25.00; whoever asks the gateway for 250.00 gets amountError.
-  s.scene.authAmountOverride = s.scene.eur(25'000);
-  s.scene.rebuild();
+  raiseAuthAmount(s.scene, s.scene.eur(25'000));
   s.insertCard();
   PinPad pad{{MobileScene::kPin}};
   PurchaseRun run = s.purchase(2500, pad);

@@ -1,12 +1,15 @@
-// Review: card.conf is read with a hard bound, never slurped whole (a FIFO or /dev/zero as card.conf
-// must not hang or exhaust memory). The FIFO below never reaches EOF while the test holds it open: a
-// reader that waits for EOF before checking the size does not return in time.
+// A card.conf that never ends: a FIFO kept open for writing by the test, fed from a thread. A reader
+// that waits for EOF before checking the size does not return in time; a bounded one refuses at
+// once. Used by the card directory readers' tests (tests/pcsc, tests/wallet-server).
+#pragma once
+
 #include <gtest/gtest.h>
 
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -15,20 +18,15 @@
 #include <string>
 #include <thread>
 
-#include "pcsc/card_personalisation.hpp"
-#include "wallet-server/card_access.hpp"
-
-namespace {
-
-namespace fs = std::filesystem;
+namespace setpay::test_support {
 
 class EndlessCardConf : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string tmpl = (fs::temp_directory_path() / "setpay-review-XXXXXX").string();
+    std::string tmpl = (std::filesystem::temp_directory_path() / "setpay-endless-XXXXXX").string();
     ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
     dir_ = tmpl;
-    const fs::path fifo = dir_ / "card.conf";
+    const std::filesystem::path fifo = dir_ / "card.conf";
     ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
     fd_ = ::open(fifo.c_str(), O_RDWR | O_CLOEXEC);  // a writer that never closes during the read
     ASSERT_GE(fd_, 0);
@@ -37,7 +35,7 @@ class EndlessCardConf : public ::testing::Test {
     closeWriter();
     if (writer_.joinable()) writer_.join();
     std::error_code ec;
-    fs::remove_all(dir_, ec);
+    std::filesystem::remove_all(dir_, ec);
   }
   void closeWriter() {
     if (fd_ >= 0) ::close(fd_);
@@ -64,19 +62,9 @@ class EndlessCardConf : public ::testing::Test {
     EXPECT_TRUE(prompt) << "card.conf reader waited for EOF instead of stopping at its size limit";
     EXPECT_ANY_THROW(result.get());
   }
-  fs::path dir_;
+  std::filesystem::path dir_;
   int fd_ = -1;
   std::thread writer_;
 };
 
-TEST_F(EndlessCardConf, VirtualCardPersonalisationStopsAtItsLimit) {
-  feed(20 * 1024);  // > 16 KiB limit, fits the pipe buffer
-  expectPromptRefusal([this] { (void)setpay::pcsc::loadCardDirectory(dir_.string()); });
-}
-
-TEST_F(EndlessCardConf, SoftwareCardStopsAtItsLimit) {
-  feed(256 * 1024 + 4096);  // > 256 KiB limit
-  expectPromptRefusal([this] { (void)setpay::wallet::SoftwareCard::fromDirectory(dir_, {}); });
-}
-
-}  // namespace
+}  // namespace setpay::test_support

@@ -1,4 +1,4 @@
-// Review: the virtual card's APDU trace never shows a PIN, even in a VERIFY it cannot parse.
+// The virtual card's APDU trace never shows a PIN, even in a VERIFY it cannot parse.
 #include <gtest/gtest.h>
 
 #include <openssl/evp.h>
@@ -31,7 +31,7 @@ CardPersonalisation personalisation() {
   return p;
 }
 
-TEST(ReviewCardTrace, MalformedVerifyDoesNotShowThePin) {
+TEST(CardTrace, MalformedVerifyDoesNotShowThePin) {
   VirtualCard card(personalisation(), {});
   const std::string pinHex = protocol::hex(protocol::view(std::string("918273")));
   // VERIFY with Lc = 8 but six PIN bytes: not a valid APDU.

@@ -1,5 +1,5 @@
-// Review: the merchant serializes requests (no double authorization from a raced PReq replay), and a
-// wallet purchase ends in an outcome whatever the transport or card throws.
+// Two copies of one PReq handled at the same time are authorized once: the Chall-M consume is a
+// compare-and-set in the store, and the merchant serializes its steps besides.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -15,8 +15,6 @@
 namespace setpay::roles_test {
 namespace {
 
-namespace pki = protocol::pki;
-using pki::share;
 
 // Forwards to the scene's store; once armed, findTransaction waits (up to 1 s) after its read until a
 // second caller has read too: two requests that can interleave inside Merchant::handle always do here.
@@ -26,6 +24,12 @@ class RendezvousStore final : public merchant::MerchantStore {
   void saveOrder(const merchant::OfferedOrder& o) override { inner_.saveOrder(o); }
   std::optional<merchant::OfferedOrder> findOrder(ByteView lidM) const override { return inner_.findOrder(lidM); }
   void saveTransaction(const merchant::Transaction& t) override { inner_.saveTransaction(t); }
+  bool replaceTransaction(const merchant::Transaction& next, merchant::TransactionState expected) override {
+    return inner_.replaceTransaction(next, expected);
+  }
+  std::size_t removeAbandoned(protocol::TimePoint orders, protocol::TimePoint transactions) override {
+    return inner_.removeAbandoned(orders, transactions);
+  }
   std::optional<merchant::Transaction> findTransaction(ByteView xid) const override {
     auto found = inner_.findTransaction(xid);
     if (armed) {  // both callers hold what they read before either may act on it
@@ -45,19 +49,11 @@ class RendezvousStore final : public merchant::MerchantStore {
   mutable int inside_ = 0;
 };
 
-TEST(ReviewMerchant, RacedPReqReplayIsAuthorizedOnce) {
+TEST(MerchantConcurrency, RacedPReqReplayIsAuthorizedOnce) {
   Scene s(protocol::ProfileId::set1);
   RendezvousStore store(s.merchantStore);
-  const World& w = s.w;
-  pki::TrustAnchors trust{share(w.h.root.cert.get()), {}, {}};
-  for (const auto* c : {&w.h.brand, &w.h.cca, &w.h.mca, &w.h.pca}) trust.caCertificates.push_back(share(c->cert.get()));
-  for (const auto& c : s.crls) trust.crls.push_back(share(c.get()));
-  merchant::MerchantConfig config{w.profile, w.profile.hardeningByDefault(), {"SETPAY"}, "https://shop.example/set", "en",
-                                  std::move(trust),
-                                  {share(w.h.merchantSignature.cert.get()), share(w.h.merchantSignature.key.get())},
-                                  {share(w.h.merchantKeyExchange.cert.get()), share(w.h.merchantKeyExchange.key.get())},
-                                  share(w.h.gatewayKeyExchange.cert.get())};
-  merchant::Merchant shop(std::move(config), store, [&](ByteView b) { return s.toGateway(b); }, s.clock, s.random);
+  merchant::Merchant shop(s.merchantConfig(), store, s.clock, s.random);
+  const auto toGateway = [&](ByteView b) { return s.toGateway(b); };
 
   Card card = s.issueCard(luhnPan("497010000000101"), 100'000);
   auto holder = s.cardholder(card);
@@ -69,7 +65,7 @@ TEST(ReviewMerchant, RacedPReqReplayIsAuthorizedOnce) {
         pReq.assign(b.begin(), b.end());
         throw std::runtime_error("PReq held back by the test");
       }
-      return shop.handle(b);
+      return shop.handle(b, toGateway);
     });
   } catch (const std::runtime_error&) {
     // expected without a wallet that turns every exception into an outcome
@@ -78,8 +74,8 @@ TEST(ReviewMerchant, RacedPReqReplayIsAuthorizedOnce) {
 
   store.armed = true;
   Bytes first, second;
-  std::thread a([&] { first = shop.handle(pReq); });
-  std::thread b([&] { second = shop.handle(pReq); });
+  std::thread a([&] { first = shop.handle(pReq, toGateway); });
+  std::thread b([&] { second = shop.handle(pReq, toGateway); });
   a.join();
   b.join();
   const auto kind = [](const Bytes& der) { return std::string(protocol::messageName(unwrap(der).message)); };
@@ -95,18 +91,6 @@ TEST(ReviewMerchant, RacedPReqReplayIsAuthorizedOnce) {
     }
   }
   EXPECT_EQ(refused, 1);
-}
-
-TEST(ReviewWallet, PurchaseNeverThrowsWhateverTheTransportThrows) {
-  Scene s(protocol::ProfileId::set1);
-  Card card = s.issueCard(luhnPan("497010000000102"), 100'000);
-  auto holder = s.cardholder(card);
-  wallet::PurchaseOutcome out;
-  ASSERT_NO_THROW(out = holder.purchase(s.merchant->offer(s.order(100)),
-                                        [](ByteView) -> Bytes { throw std::runtime_error("connection reset"); }));
-  ASSERT_TRUE(out.error.has_value());
-  EXPECT_EQ(*out.error, protocol::ErrorCode::unspecifiedFailure);
-  EXPECT_FALSE(out.approved());
 }
 
 }  // namespace

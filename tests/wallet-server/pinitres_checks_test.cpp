@@ -1,8 +1,11 @@
-// The wallet's own checks on what the merchant sends (notes §2.3, §2.6): a correctly signed PInitRes or
-// PRes that does not echo our values, or is signed by the wrong kind of certificate, stops the purchase.
+// The wallet's own checks on what the merchant sends (Book 2 cardholder processing): a correctly signed PInitRes or
+// PRes that does not echo our values, or is signed by the wrong kind of certificate, stops the purchase;
+// and a message that does not fit the purchase's stage is refused.
 #include <gtest/gtest.h>
 
 #include "protocol/messages/sealed.hpp"
+#include "protocol/pki/hierarchy.hpp"
+#include "protocol/pki/issuer.hpp"
 #include "tests/roles/roles_fixture.hpp"
 #include "protocol/pki/carried_trust.hpp"
 
@@ -44,25 +47,25 @@ class WalletChecks : public ::testing::Test {
   Bytes pInitRes = s.toMerchant(holder.pInitReq(s.merchant->offer(s.order())));
 };
 
-TEST_F(WalletChecks, UntouchedPInitResIsAccepted) { EXPECT_FALSE(holder.pReq(pInitRes).empty()); }
+TEST_F(WalletChecks, UntouchedPInitResIsAccepted) { EXPECT_FALSE(holder.processPInitRes(pInitRes).empty()); }
 
 TEST_F(WalletChecks, PInitResWithAnotherChallCIsChallengeMismatch) {
   const Bytes bad = resigned(s, pInitRes, [](auto& d) { d.challC.front() ^= 1; }, s.w.h.merchantSignature);
-  EXPECT_EQ(refusal([&] { holder.pReq(bad); }), ErrorCode::challengeMismatch);
+  EXPECT_EQ(refusal([&] { holder.processPInitRes(bad); }), ErrorCode::challengeMismatch);
 }
 
 TEST_F(WalletChecks, PInitResForAnotherRRPIDIsUnknownRRPID) {
   auto w = unwrap(resigned(s, pInitRes, [](auto& d) { d.rrpid.front() ^= 1; }, s.w.h.merchantSignature));
   w.messageHeader.rrpid = std::nullopt;  // keep the wrapper consistent: only the signed content differs
   const Bytes bad = rewrap(w);
-  EXPECT_EQ(refusal([&] { holder.pReq(bad); }), ErrorCode::unknownRRPID);
+  EXPECT_EQ(refusal([&] { holder.processPInitRes(bad); }), ErrorCode::unknownRRPID);
 }
 
 TEST_F(WalletChecks, PInitResNamingAnUncarriedCertPEIsMissingCertificate) {
   const Bytes bad = resigned(
       s, pInitRes, [&](auto& d) { d.peThumb = protocol::pki::certificateThumbprint(s.w.profile, s.w.h.root.cert.get()); },
       s.w.h.merchantSignature);
-  EXPECT_EQ(refusal([&] { holder.pReq(bad); }), ErrorCode::missingCertificate);
+  EXPECT_EQ(refusal([&] { holder.processPInitRes(bad); }), ErrorCode::missingCertificate);
 }
 
 TEST_F(WalletChecks, PInitResNamingANonGatewayCertificateAsCertPEIsInvalidCertificate) {
@@ -72,16 +75,44 @@ TEST_F(WalletChecks, PInitResNamingANonGatewayCertificateAsCertPEIsInvalidCertif
       s, pInitRes,
       [&](auto& d) { d.peThumb = protocol::pki::certificateThumbprint(s.w.profile, s.w.h.merchantSignature.cert.get()); },
       s.w.h.merchantSignature);
-  EXPECT_EQ(refusal([&] { holder.pReq(bad); }), ErrorCode::invalidCertificate);
+  EXPECT_EQ(refusal([&] { holder.processPInitRes(bad); }), ErrorCode::invalidCertificate);
 }
 
 TEST_F(WalletChecks, PInitResSignedByTheGatewayIsInvalidCertificate) {
   const Bytes bad = resigned(s, pInitRes, [](auto&) {}, s.w.h.gatewaySignature);
-  EXPECT_EQ(refusal([&] { holder.pReq(bad); }), ErrorCode::invalidCertificate);
+  EXPECT_EQ(refusal([&] { holder.processPInitRes(bad); }), ErrorCode::invalidCertificate);
+}
+
+// Issue 12 item 22: a certificate wrong ONLY in its certificateType — a payment-gateway type issued by
+// the MCA, with merchantData and a signature keyUsage, like a merchant signature certificate in every
+// other respect. Only the validator's end-entity type rule can refuse it.
+TEST_F(WalletChecks, PInitResSignedByACertificateWrongOnlyInItsTypeIsInvalidCertificate) {
+  protocol::pki::CertificateSpec spec;
+  spec.subject = {"FR", "SETPAY", "Merchant", "setpay demo shop (mistyped)"};
+  spec.types = {protocol::pki::CertificateType::pgwy};
+  spec.keyUse = protocol::pki::KeyUse::signature;
+  spec.notBefore = s.w.mintedAt;
+  spec.notAfter = s.w.mintedAt + std::chrono::days(365);
+  spec.merchantData = protocol::pki::merchantDataOf(s.w.h.merchantSignature.cert.get());
+  protocol::pki::Credential mistyped;
+  mistyped.key = protocol::pki::generateKey(protocol::pki::KeyType::rsa, s.w.profile.endEntityRsaBits());
+  mistyped.cert = protocol::pki::mintCertificate(spec, mistyped.key.get(), &s.w.h.mca, s.w.profile, s.random);
+  const Bytes bad = resigned(s, pInitRes, [](auto&) {}, mistyped);
+  EXPECT_EQ(refusal([&] { holder.processPInitRes(bad); }), ErrorCode::invalidCertificate);
+  EXPECT_FALSE(holder.processPInitRes(pInitRes).empty());  // the genuine one still goes through
+}
+
+TEST_F(WalletChecks, MessagesOutOfStageAreRefused) {
+  EXPECT_EQ(refusal([&] { holder.processPRes(pInitRes); }), ErrorCode::unknownXID);  // no PReq sent yet
+  const Bytes pRes = s.toMerchant(holder.processPInitRes(pInitRes));
+  EXPECT_EQ(refusal([&] { holder.processPInitRes(pInitRes); }), ErrorCode::unknownXID);  // PInitRes again
+  EXPECT_EQ(refusal([&] { holder.processInqRes(pRes); }), ErrorCode::unknownXID);        // no InqReq sent
+  EXPECT_TRUE(holder.processPRes(pRes).approved());
+  EXPECT_EQ(refusal([&] { holder.processPRes(pRes); }), ErrorCode::unknownXID);  // answered already
 }
 
 TEST_F(WalletChecks, PResWithAnotherChallCIsChallengeMismatch) {
-  const Bytes pRes = s.toMerchant(holder.pReq(pInitRes));
+  const Bytes pRes = s.toMerchant(holder.processPInitRes(pInitRes));
   auto w = unwrap(pRes);
   auto opened = protocol::open(s.w.profile, std::get<protocol::PRes>(w.message));
   opened.data.challC.back() ^= 1;
@@ -89,8 +120,8 @@ TEST_F(WalletChecks, PResWithAnotherChallCIsChallengeMismatch) {
                                protocol::pki::share(s.w.h.merchantSignature.key.get()));
   w.message = protocol::buildPRes(s.w.profile, key, s.clock, opened.data);
   const Bytes bad = rewrap(w);
-  EXPECT_EQ(refusal([&] { holder.acceptPRes(bad); }), ErrorCode::challengeMismatch);
-  EXPECT_TRUE(holder.acceptPRes(pRes).approved());
+  EXPECT_EQ(refusal([&] { holder.processPRes(bad); }), ErrorCode::challengeMismatch);
+  EXPECT_TRUE(holder.processPRes(pRes).approved());
 }
 
 }  // namespace
