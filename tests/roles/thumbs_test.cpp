@@ -72,9 +72,11 @@ class ThumbsScene {
                                copy(s.w.h.merchantKeyExchange), pki::share(s.w.h.gatewayKeyExchange.cert.get())};
     return merchant::Merchant(std::move(m), s.merchantStore, s.clock, s.random);
   }
-  wallet::Cardholder walletWith(Card& card, pki::TrustAnchors trust) {
+  // `brand`: the card's brand as the wallet's account records it; needed when the wallet holds no Brand
+  // CA to read it from the card's chain (SPEC-CHOICES "Which BrandID the wallet sends").
+  wallet::Cardholder walletWith(Card& card, pki::TrustAnchors trust, std::optional<std::string> brand = std::nullopt) {
     wallet::CardholderConfig c{s.w.profile, s.w.profile.hardeningByDefault(), std::move(trust), "en", "thumbs-test",
-                               std::nullopt};
+                               std::move(brand)};
     return wallet::Cardholder(std::move(c), *card.access, s.clock, s.random);
   }
   Traffic purchase(merchant::Merchant& m, wallet::Cardholder& holder) {
@@ -151,7 +153,7 @@ TEST_P(Thumbs, RootOnlyWalletGetsEverythingItLacks) {
   const Bytes bci = t.bci(1, t.s.crls);
   auto merchant = t.merchantWith(t.anchors(t.s.crls, {bci}));
   Card card = t.s.issueCard(luhnPan("497010000000102"), 100'000);
-  auto holder = t.walletWith(card, t.anchors({}, {}, false));
+  auto holder = t.walletWith(card, t.anchors({}, {}, false), "SETPAY");
   const Traffic traffic = t.purchase(merchant, holder);
   ASSERT_TRUE(traffic.outcome.approved()) << traffic.outcome.detail;
   EXPECT_FALSE(std::get<protocol::PInitReq>(unwrap(traffic.pInitReq).message).thumbs.has_value());

@@ -71,7 +71,9 @@ TEST(TerminalReview, AuthenticButUnverifiableDGetsBadRequest) {
   EXPECT_EQ(otherBrand.errorCode, ErrorCode::invalidCertificate);
   const mobile::Refusal otherProfile = refusalOf([](auto& r) { r.profile = ProfileId::set1; });
   EXPECT_EQ(otherProfile.reason, mobile::RefusalReason::badRequest);
-  EXPECT_EQ(otherProfile.errorCode, ErrorCode::signatureFailure);  // modern signatures do not open as set1
+  // A modern (CMS) SignedData is not a set1 (PKCS#7 1.5) one: refused at decoding (SPEC-CHOICES "SET 1.0 wire
+  // fidelity", item 1).
+  EXPECT_EQ(otherProfile.errorCode, ErrorCode::decodingFailure);
 
   // The answer is a signed refusal the wallet takes as such, and the card was never involved.
   PinPad pad{{MobileScene::kPin}};

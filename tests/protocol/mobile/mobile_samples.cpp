@@ -6,6 +6,7 @@
 
 #include <algorithm>
 
+#include "protocol/messages/sealed.hpp"
 #include "protocol/mobile/channel.hpp"
 
 namespace setpay::protocol::mobile::test {
@@ -53,7 +54,8 @@ SignatureResponse sampleSealedE(const Binding& b, ByteView dDer) {
 SignatureResponse sampleCardDataE(const Binding& b, ByteView dDer) {
   PIHead head;
   head.transIDs = TransIDs{filled(16, 1), filled(16, 2), filled(20, 0x11), sampleDate(), std::nullopt, "en"};
-  head.hod = kSequence;
+  // A real, labelled DD: PIHead.hod is decoded strictly (SPEC-CHOICES "SET 1.0 wire fidelity", item 2).
+  head.hod = hod(AlgorithmProfile::make(ProfileId::modern), HODInput{toBytes("1 x SET Book 2"), CurrencyAmount{978, 4250, -2}, filled(20, 8), std::nullopt, {}});
   head.purchAmt = CurrencyAmount{978, 4250, -2};
   head.merchantID = "MERCHANT-1";
   head.transStain = filled(32, 5);
