@@ -1,26 +1,27 @@
-// The subcommands of the one `setpay` executable (CLI11). Each add…Command registers its subcommand
-// on the root app; when it runs, it stores the process exit code in `exitCode` (0 ok, 1 the job
-// failed, 2 bad usage). Errors go to stderr; an exception escaping a command is reported by main()
-// and exits 1. New subcommands use CLI11 options directly; `addArgsCommand` adapts the commands that
-// still parse their own arguments (`Args`).
+// The subcommands of the one `setpay` executable, on CLI11. Each add…Command registers its subcommand
+// (options, help text, nested subcommands) on the root app; when it runs, it stores the process exit
+// code in `exitCode` (0 ok, 1 the job failed). Bad usage — a CLI11 parse error or a usageError() thrown
+// by a command after parsing — exits 2, and an exception escaping a command exits 1: both are reported
+// by main() (cli/main.cpp). Everything printed goes through cli/output.hpp.
 #pragma once
 
 #include <CLI/CLI.hpp>
 
-#include <span>
-#include <string_view>
+#include <string>
+#include <vector>
 
 namespace setpay::cli {
 
-using Args = std::span<const std::string_view>;
+void addPkiCommand(CLI::App& root, int& exitCode);      // cli/pki_command.cpp     — mint / extend a SET hierarchy
+void addDemoCommand(CLI::App& root, int& exitCode);     // cli/demo_command.cpp    — one purchase through the roles
+void addInspectCommand(CLI::App& root, int& exitCode);  // cli/inspect_command.cpp — decode and explain SET data
+void addCardCommand(CLI::App& root, int& exitCode);     // cli/card_command.cpp    — the virtual payment card
 
-// A subcommand that parses its own arguments: everything after its name is passed through.
-void addArgsCommand(CLI::App& root, int& exitCode, const char* name, const char* summary, int (*run)(Args));
+// A usage error found after parsing (a check across options): reported like CLI11's own, exit 2.
+[[noreturn]] inline void usageError(const std::string& message) { throw CLI::ValidationError(message); }
 
-int pkiCommand(Args args);      // cli/pki_command.cpp      — mint / extend a SET certificate hierarchy
-int demoCommand(Args args);     // cli/demo_command.cpp     — the whole system on loopback, one purchase
-int inspectCommand(Args args);  // cli/inspect_command.cpp  — decode and explain a SET message or cert
-int cardCommand(Args args);     // cli/card_command.cpp     — the virtual payment card (vpcd client)
+// --profile's values.
+inline CLI::IsMember profileNames() { return CLI::IsMember(std::vector<std::string>{"set1", "modern"}); }
 
 void addGatewayCommand(CLI::App& root, int& exitCode);  // cli/gateway_command.cpp — service + accounts
 

@@ -1,19 +1,23 @@
-// `setpay demo`: the whole purchase of DESIGN.md §1 in one process. Mints a SET hierarchy with
-// `setpay pki init` (into a temp dir or --dir), starts the three roles — wallet (wallet-server/),
+// `setpay demo`: the whole purchase of DESIGN.md §1 in one process. Mints a SET hierarchy as
+// `setpay pki init` does (into a temp dir or --dir), starts the three roles — wallet (wallet-server/),
 // merchant (merchant/), payment gateway (gateway/) — wired by in-process transports, and prints every
 // message on the way: name, size, who signed it, what was encrypted for whom, and its key facts.
 // Three scenes: an approved purchase, a decline (insufficient funds), a tampered PReq refused with a
-// SET Error. Exit 0 only if all three behave as expected.
-#include <cstdio>
+// SET Error. Exit 0 only if all three behave as expected. What the roles put in their messages is
+// peer data: every such value is escaped and PAN-masked (safeText), the trace leaves through
+// cli/output.hpp.
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "cli/commands.hpp"
+#include "cli/output.hpp"
+#include "cli/pki_init.hpp"
 #include "gateway/payment_gateway.hpp"
 #include "merchant/merchant.hpp"
 #include "protocol/crypto/digest.hpp"
@@ -21,6 +25,7 @@
 #include "protocol/messages/sealed.hpp"
 #include "protocol/pki/extensions.hpp"
 #include "protocol/pki/pem.hpp"
+#include "protocol/text/scrub.hpp"
 #include "wallet-server/cardholder.hpp"
 
 namespace setpay::cli {
@@ -32,17 +37,7 @@ using protocol::Bytes;
 using protocol::ByteView;
 using protocol::ErrorCode;
 using protocol::ProtocolError;
-
-constexpr const char* kHelp =
-    "usage: setpay demo [--profile set1|modern] [--dir DIR] [--keep]\n"
-    "Run SET purchases through the wallet, the merchant and the payment gateway in one process and\n"
-    "print each message: name, size, who signed it, what was encrypted for whom, and its key facts.\n"
-    "  --profile P  algorithm profile: modern (default: SHA-256, AES, hardening extensions) or set1\n"
-    "               (SET 1.0: SHA-1, DES, RSA-1024, no extensions)\n"
-    "  --dir DIR    mint the SET hierarchy into DIR (default: a temporary directory, removed afterwards\n"
-    "               unless --keep)\n"
-    "Scenes: an approved purchase, a decline (insufficient funds), a tampered PReq (SET Error).\n"
-    "Exit 0 if all three behaved as expected, 1 otherwise, 2 on bad usage.\n";
+using protocol::safeText;
 
 std::string slurp(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
@@ -79,28 +74,23 @@ struct Pki {
   }
 };
 
-int runPki(const std::vector<std::string>& argv) {
-  std::vector<std::string_view> views(argv.begin(), argv.end());
-  std::printf("$ setpay pki");
-  for (const auto& a : argv) std::printf(" %s", a.c_str());
-  std::printf("\n");
-  std::fflush(stdout);
-  const int rc = pkiCommand(Args(views));
-  std::fflush(stdout);
-  return rc;
+void mintPki(const fs::path& dir, const std::string& profileName) {
+  printOut("$ setpay pki init {} --profile {}\n", safeText(dir.string()), profileName);
+  mintHierarchyInto({dir, *protocol::AlgorithmProfile::parse(profileName), "SETPAY"});
 }
 
 // ---- the trace
 
-std::string shortHex(ByteView b) { return protocol::hex(b.first(std::min<std::size_t>(b.size(), 4))) + "…"; }
+std::string shortHex(ByteView b) { return protocol::hex(b.first(std::min<std::size_t>(b.size(), 4))) + "..."; }
 std::string amount(const protocol::CurrencyAmount& a) {
   const std::string d = protocol::describe(a);
   return d.substr(d.find(" = ") + 3);
 }
+// A certificate's CN is its owner's text: escaped and PAN-masked.
 std::string commonName(const X509* c) {
-  return c ? pki::nameEntry(X509_get_subject_name(c), NID_commonName) : std::string("?");
+  return c ? safeText(pki::nameEntry(X509_get_subject_name(c), NID_commonName)) : std::string("?");
 }
-std::string cardholderName(const X509* c) { return "cardholder " + commonName(c).substr(0, 8) + "…"; }
+std::string cardholderName(const X509* c) { return "cardholder " + commonName(c).substr(0, 8) + "..."; }
 
 // Who can read what: the demo holds every party's keys, so it can open each message for the trace.
 struct Parties {
@@ -116,7 +106,7 @@ std::string facts(const Parties& p, const protocol::MessageWrapper& w) {
   const auto& prof = p.profile;
   const std::string gw = "gateway \"" + commonName(p.gatewayKeyExchange.cert.get()) + "\"";
   if (const auto* m = std::get_if<protocol::PInitReq>(&w.message))
-    return "not signed, in clear; brand " + m->brandID + ", BIN " + m->bin + ", RRPID " + shortHex(m->rrpid) +
+    return "not signed, in clear; brand " + safeText(m->brandID) + ", BIN " + safeText(m->bin) + ", RRPID " + shortHex(m->rrpid) +
            (m->localIDM ? ", LID-M " + shortHex(*m->localIDM) : "");
   if (const auto* m = std::get_if<protocol::PInitRes>(&w.message)) {
     const auto o = protocol::open(prof, *m);
@@ -131,7 +121,7 @@ std::string facts(const Parties& p, const protocol::MessageWrapper& w) {
       try {
         signer = "dual-signed by " + cardholderName(protocol::verifyDualSignature(prof, *d).signer.get());
       } catch (const ProtocolError& e) {
-        signer = "dual signature DOES NOT VERIFY (" + std::string(e.what()) + ")";
+        signer = "dual signature DOES NOT VERIFY (" + safeText(e.what()) + ")";
       }
       return signer + "; OIData in clear for the merchant (XID " +
              shortHex(d->oiData.transIDs.xid) + ", HOD " + shortHex(protocol::digestOfDD(prof, d->oiData.hod)) +
@@ -153,7 +143,7 @@ std::string facts(const Parties& p, const protocol::MessageWrapper& w) {
                     commonName(p.merchantKeyExchange.cert.get()) + "\"; AuthCode " + std::string(protocol::name(h.authCode)) +
                     ", AuthAmt " + amount(h.authAmt);
     if (h.responseData.authValCodes && h.responseData.authValCodes->approvalCode)
-      s += ", approval code " + *h.responseData.authValCodes->approvalCode;
+      s += ", approval code " + safeText(*h.responseData.authValCodes->approvalCode);
     if (h.responseData.respReason) s += ", RespReason " + std::to_string(*h.responseData.respReason);
     return s;
   }
@@ -182,15 +172,15 @@ struct Tracer {
   const Parties* parties = nullptr;
   void show(const char* from, const char* to, ByteView der) const {
     if (der.empty()) {
-      std::printf("  %-9s → %-9s (no answer)\n", from, to);
+      printOut("  {:<9} -> {:<9} (no answer)\n", from, to);
       return;
     }
     try {
       const auto w = protocol::decode<protocol::MessageWrapper>(der);
-      std::printf("  %-9s → %-9s %-8s %5zu bytes  %s\n", from, to, std::string(protocol::messageName(w.message)).c_str(),
-                  der.size(), facts(*parties, w).c_str());
+      printOut("  {:<9} -> {:<9} {:<8} {:>5} bytes  {}\n", from, to, protocol::messageName(w.message), der.size(),
+               facts(*parties, w));
     } catch (const std::exception& e) {
-      std::printf("  %-9s → %-9s %5zu bytes (undecodable: %s)\n", from, to, der.size(), e.what());
+      printOut("  {:<9} -> {:<9} {:>5} bytes (undecodable: {})\n", from, to, der.size(), safeText(e.what()));
     }
   }
 };
@@ -257,9 +247,9 @@ struct Demo {
                                                 protocol::maskPan(card->identity().pan), w.purchAmt});
     tracer.parties = parties.get();
     const std::string text = protocol::format(w);
-    std::printf("  %-9s → %-9s %-8s %5zu bytes  %s; brands SETPAY, %s, LID-M %s, SET URL %s\n", "merchant", "browser",
-                "wake-up", text.size(), std::string(protocol::wakeUpMediaType).c_str(), amount(w.purchAmt).c_str(),
-                shortHex(*w.lidM).c_str(), w.paymentUrl.c_str());
+    printOut("  {:<9} -> {:<9} {:<8} {:>5} bytes  {}; brands SETPAY, {}, LID-M {}, SET URL {}\n", "merchant", "browser",
+             "wake-up", text.size(), protocol::wakeUpMediaType, amount(w.purchAmt), shortHex(*w.lidM),
+             safeText(w.paymentUrl));
     return w;
   }
 
@@ -272,30 +262,30 @@ struct Demo {
 };
 
 bool verdict(bool ok, const std::string& what) {
-  std::printf("  %s %s\n\n", ok ? "[as expected]" : "[UNEXPECTED]", what.c_str());
+  printOut("  {} {}\n\n", ok ? "[as expected]" : "[UNEXPECTED]", what);
   return ok;
 }
 
 int run(const fs::path& dir, const std::string& profileName) {
-  if (runPki({"init", dir.string(), "--profile", profileName}) != 0) return 1;
+  mintPki(dir, profileName);
   const auto id = protocol::AlgorithmProfile::parse(profileName);
   Demo demo(Pki{protocol::AlgorithmProfile::make(*id), dir});
   const auto identity = demo.card->identity();
-  std::printf("\nprofile %s; card %s (expiry %s), account balance 500.00 EUR; merchant SETPAY-SHOP-0001\n\n",
-              profileName.c_str(), protocol::maskPan(identity.pan).c_str(), identity.cardExpiry.c_str());
+  printOut("\nprofile {}; card {} (expiry {}), account balance 500.00 EUR; merchant SETPAY-SHOP-0001\n\n",
+           profileName, protocol::maskPan(identity.pan), safeText(identity.cardExpiry));
   int behaved = 0;
 
-  std::printf("1. a purchase of 42.50 EUR\n");
+  printOut("1. a purchase of 42.50 EUR\n");
   {
     auto holder = demo.cardholder();
     const auto out = holder.purchase(demo.offer("1 x SET Book 2 (paperback)", 4250), demo.toMerchant());
     const std::string code = out.authStatus ? std::string(protocol::name(out.authStatus->authCode)) : "none";
     behaved += verdict(out.approved() && out.completionCode == protocol::CompletionCode::authorizationPerformed,
                        "AuthCode " + code + ", approval code " + demo.approvalCodeOf(holder) + "; available now " +
-                           amount(demo.issuer.available(identity.pan)) + (out.error ? " — " + out.detail : ""));
+                           amount(demo.issuer.available(identity.pan)) + (out.error ? " - " + safeText(out.detail) : ""));
   }
 
-  std::printf("2. a purchase of 900.00 EUR (more than the account holds)\n");
+  printOut("2. a purchase of 900.00 EUR (more than the account holds)\n");
   {
     auto holder = demo.cardholder();
     const auto out = holder.purchase(demo.offer("1 x espresso machine", 90000), demo.toMerchant());
@@ -305,7 +295,7 @@ int run(const fs::path& dir, const std::string& profileName) {
                                      "; available still " + amount(demo.issuer.available(identity.pan)));
   }
 
-  std::printf("3. a purchase of 10.00 EUR whose PReq is altered on the way (ODSalt in OIData changed)\n");
+  printOut("3. a purchase of 10.00 EUR whose PReq is altered on the way (ODSalt in OIData changed)\n");
   {
     auto holder = demo.cardholder();
     const auto toMerchant = demo.toMerchant();
@@ -326,53 +316,58 @@ int run(const fs::path& dir, const std::string& profileName) {
                            (untouched ? "; nothing reached the gateway" : "; but it was sent to the gateway"));
   }
 
-  std::printf("%d of 3 scenes behaved as expected\n", behaved);
+  printOut("{} of 3 scenes behaved as expected\n", behaved);
   return behaved == 3 ? 0 : 1;
 }
 
 }  // namespace
 
-int demoCommand(Args args) {
-  std::optional<fs::path> dir;
-  std::string profile = "modern";
-  bool keep = false;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == "--help" || args[i] == "-h") return std::fputs(kHelp, stdout), 0;
-    if (args[i] == "--keep") {
-      keep = true;
-    } else if (args[i] == "--dir" && i + 1 < args.size()) {
-      dir = fs::path(args[++i]);
-    } else if (args[i] == "--profile" && i + 1 < args.size() && protocol::AlgorithmProfile::parse(args[i + 1])) {
-      profile = std::string(args[++i]);
+void addDemoCommand(CLI::App& root, int& exitCode) {
+  struct DemoArgs {
+    std::string profile = "modern", dir;
+    bool keep = false;
+  };
+  auto a = std::make_shared<DemoArgs>();
+  CLI::App* cmd = root.add_subcommand("demo", "one SET purchase through wallet, merchant and gateway, traced");
+  cmd->add_option("--profile", a->profile,
+                  "algorithm profile: modern (SHA-256, AES, hardening extensions) or set1 (SET 1.0: SHA-1, DES,\n"
+                  "RSA-1024, no extensions)")
+      ->check(profileNames())
+      ->capture_default_str();
+  cmd->add_option("--dir", a->dir, "mint the SET hierarchy into DIR (default: a temporary directory)");
+  cmd->add_flag("--keep", a->keep, "keep the temporary directory");
+  cmd->footer(
+      "Runs SET purchases through the wallet, the merchant and the payment gateway in one process and\n"
+      "prints each message: name, size, who signed it, what was encrypted for whom, and its key facts.\n"
+      "Scenes: an approved purchase, a decline (insufficient funds), a tampered PReq (SET Error).\n"
+      "Exit 0 if all three behaved as expected, 1 otherwise, 2 on bad usage.");
+  cmd->callback([a, cmd, &exitCode] {
+    const bool temporary = cmd->count("--dir") == 0;
+    fs::path dir = a->dir;
+    if (temporary) {
+      std::string tmpl = (fs::temp_directory_path() / "setpay-demo-XXXXXX").string();
+      if (!mkdtemp(tmpl.data())) {
+        printErr("setpay demo: cannot create a temporary directory\n");
+        exitCode = 1;
+        return;
+      }
+      dir = fs::path(tmpl) / "pki";
+    }
+    int rc = 1;
+    try {
+      rc = run(dir, a->profile);
+    } catch (const std::exception& e) {
+      printErr("setpay demo: {}\n", safeText(e.what()));
+      rc = 1;
+    }
+    if (temporary && !a->keep) {
+      std::error_code ec;
+      fs::remove_all(dir.parent_path(), ec);
     } else {
-      std::fprintf(stderr, "setpay demo: unexpected argument '%.*s'\n%s", static_cast<int>(args[i].size()),
-                   args[i].data(), kHelp);
-      return 2;
+      printOut("hierarchy kept in {}\n", safeText(dir.string()));
     }
-  }
-  const bool temporary = !dir;
-  if (temporary) {
-    std::string tmpl = (fs::temp_directory_path() / "setpay-demo-XXXXXX").string();
-    if (!mkdtemp(tmpl.data())) {
-      std::fprintf(stderr, "setpay demo: cannot create a temporary directory\n");
-      return 1;
-    }
-    dir = fs::path(tmpl) / "pki";
-  }
-  int rc = 1;
-  try {
-    rc = run(*dir, profile);
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "setpay demo: %s\n", e.what());
-    rc = 1;
-  }
-  if (temporary && !keep) {
-    std::error_code ec;
-    fs::remove_all(dir->parent_path(), ec);
-  } else {
-    std::printf("hierarchy kept in %s\n", dir->c_str());
-  }
-  return rc;
+    exitCode = rc;
+  });
 }
 
 }  // namespace setpay::cli

@@ -1,12 +1,12 @@
 // `setpay gateway --config F` runs the payment gateway service (gateway/service/); `setpay gateway
 // accounts …` manages the simulated issuer's accounts and opposition list in the same database.
 // Exit codes: 0 ok (the service: drained after SIGTERM), 1 failed, 2 bad usage or configuration.
-#include <cstdio>
 #include <functional>
 #include <memory>
 #include <optional>
 
 #include "cli/commands.hpp"
+#include "cli/output.hpp"
 #include "gateway/service/gateway_schema.hpp"
 #include "gateway/service/gateway_service.hpp"
 #include "gateway/service/sqlite_issuer.hpp"
@@ -27,7 +27,7 @@ std::optional<gateway::GatewayServiceConfig> loadConfig(const std::string& confi
   try {
     return gateway::loadGatewayServiceConfig(configPath);
   } catch (const runtime::ConfigError& e) {
-    std::fprintf(stderr, "setpay gateway: %s\n", e.what());
+    printErr("setpay gateway: {}\n", e.what());
     return std::nullopt;
   }
 }
@@ -42,7 +42,7 @@ int withIssuer(const std::string& configPath, const std::function<void(gateway::
   try {
     job(issuer);
   } catch (const std::invalid_argument& e) {
-    std::fprintf(stderr, "setpay gateway accounts: %s\n", e.what());
+    printErr("setpay gateway accounts: {}\n", e.what());
     return 1;
   }
   tx.commit();
@@ -52,10 +52,9 @@ int withIssuer(const std::string& configPath, const std::function<void(gateway::
 void print(const gateway::AccountView& a) {
   const auto& s = a.state;
   const protocol::CurrencyAmount available{s.balance.currency, s.balance.amount - s.held, s.balance.amtExp10};
-  std::printf("%s  balance %s  available %s  limit %s  expiry %s  %s  holds %lld captured %lld\n", a.panMasked.c_str(),
-              protocol::describe(s.balance).c_str(), protocol::describe(available).c_str(),
-              protocol::describe(s.perTransactionLimit).c_str(), s.cardExpiry ? s.cardExpiry->c_str() : "-",
-              s.blocked ? "BLOCKED" : "open", static_cast<long long>(a.holds), static_cast<long long>(a.captures));
+  printOut("{}  balance {}  available {}  limit {}  expiry {}  {}  holds {} captured {}\n", a.panMasked,
+           protocol::describe(s.balance), protocol::describe(available), protocol::describe(s.perTransactionLimit),
+           s.cardExpiry ? *s.cardExpiry : "-", s.blocked ? "BLOCKED" : "open", a.holds, a.captures);
 }
 
 CLI::Option* panOption(CLI::App* app, AccountArgs& a) {
@@ -81,13 +80,12 @@ void addAccounts(CLI::App& gatewayApp, int& exitCode) {
   add->add_option("--expiry", args->expiry, "card expiry YYYYMM the issuer checks (optional)");
   add->callback([args, &exitCode] {
     if (!protocol::pki::luhnValid(args->pan)) {
-      std::fprintf(stderr, "setpay gateway accounts add: --pan %s is not a valid card number\n",
-                   protocol::maskPan(args->pan).c_str());
+      printErr("setpay gateway accounts add: --pan {} is not a valid card number\n", protocol::maskPan(args->pan));
       exitCode = 2;
       return;
     }
     if (!args->expiry.empty() && !protocol::pki::parseCardExpiry(args->expiry)) {
-      std::fprintf(stderr, "setpay gateway accounts add: --expiry must be YYYYMM\n");
+      printErr("setpay gateway accounts add: --expiry must be YYYYMM\n");
       exitCode = 2;
       return;
     }
@@ -157,7 +155,7 @@ void addGatewayCommand(CLI::App& root, int& exitCode) {
   g->callback([g, config, &exitCode] {
     if (!g->get_subcommands().empty()) return;  // accounts …
     if (config->empty()) {
-      std::fprintf(stderr, "setpay gateway: --config FILE is required (see setpay gateway --help)\n");
+      printErr("setpay gateway: --config FILE is required (see setpay gateway --help)\n");
       exitCode = 2;
       return;
     }

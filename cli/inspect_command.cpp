@@ -1,24 +1,26 @@
 // `setpay inspect FILE [--key KEYPEM] [--profile set1|modern]`: decode and explain a SET message (DER,
 // "-----BEGIN SET MESSAGE-----" PEM-like base64, or bare base64), a certificate (PEM or DER) or a
 // wake-up (application/set-payment-initiation text). With --key, envelopes addressed to that key are
-// opened and their contents printed. PANs are always masked.
+// opened and their contents printed. The input is a peer's: every value is escaped and PAN-masked
+// (protocol::safeText), and the whole output goes through cli/output.hpp.
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
 #include <cctype>
-#include <cstdio>
-#include <fstream>
-#include <iostream>
-#include <iterator>
+#include <memory>
 #include <optional>
 #include <string>
 
 #include "cli/commands.hpp"
+#include "cli/files.hpp"
+#include "cli/output.hpp"
+#include "protocol/bytes_reader.hpp"
 #include "protocol/error.hpp"
 #include "protocol/messages/codec.hpp"
 #include "protocol/messages/describe.hpp"
 #include "protocol/messages/sealed.hpp"
 #include "protocol/openssl.hpp"
+#include "protocol/text/scrub.hpp"
 #include "protocol/wakeup/wakeup.hpp"
 
 namespace setpay::cli {
@@ -27,26 +29,7 @@ namespace {
 
 using namespace protocol;
 
-constexpr std::size_t maxInput = 1024 * 1024;
-
-int usage() {
-  std::fprintf(stderr,
-               "usage: setpay inspect FILE [--key KEYPEM] [--profile set1|modern]\n"
-               "  FILE: a SET message (DER, PEM-like base64 or bare base64), a certificate, or a wake-up\n");
-  return 2;
-}
-
-std::string readFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot read " + path);
-  std::string data;
-  char buf[65536];
-  while (in.read(buf, sizeof buf) || in.gcount() > 0) {
-    data.append(buf, static_cast<std::size_t>(in.gcount()));
-    if (data.size() > maxInput) throw std::runtime_error(path + ": larger than 1 MiB");
-  }
-  return data;
-}
+constexpr std::uintmax_t maxInput = 1024 * 1024;
 
 std::optional<Bytes> base64(std::string_view text) {
   std::string clean;
@@ -76,16 +59,20 @@ std::optional<std::string> pemBody(const std::string& text, const std::string& l
 }
 
 ossl::PKey loadKey(const std::string& path) {
-  const std::string pem = readFile(path);
+  const std::string pem = readFile(path, maxInput);
   ossl::Bio bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
-  ossl::PKey key(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr));
-  if (!key) throw std::runtime_error(path + ": not a PEM private key");
+  // A refusing password callback: an encrypted key must fail, never prompt on the terminal.
+  pem_password_cb* noPassword = [](char*, int, int, void*) { return 0; };
+  ossl::PKey key(PEM_read_bio_PrivateKey(bio.get(), nullptr, noPassword, nullptr));
+  if (!key) throw FileError(path + ": not an unencrypted PEM private key");
   return key;
 }
 
+// Every value of a wake-up is the merchant's: escaped and PAN-masked. The order description keeps its
+// lines, each behind a "| " margin so that none can pass for a field.
 void printWakeUp(const WakeUp& w) {
-  std::cout << "SET payment initiation (" << wakeUpMediaType << ")\n";
-  auto field = [](std::string_view name, const std::string& value) { std::cout << "  " << name << ": " << value << "\n"; };
+  printOut("SET payment initiation ({})\n", wakeUpMediaType);
+  auto field = [](std::string_view name, const std::string& value) { printOut("  {}: {}\n", safeText(name), safeText(value)); };
   field("SET-Initiation-Type", w.initiationType);
   field("SET-Version", w.version);
   for (const auto& b : w.brands) field("SET-Brand", b);
@@ -100,7 +87,14 @@ void printWakeUp(const WakeUp& w) {
   for (const auto& e : w.extensions)
     field("SET-Ext", e.oid + (e.mandatory ? " (mandatory) " : " ") + hex(e.data));
   for (const auto& [n, v] : w.otherSetFields) field(n, v + "   (not interpreted)");
-  if (w.orderDescription) std::cout << "  order description (" << w.orderDescription->size() << " octets):\n" << *w.orderDescription << "\n";
+  if (w.orderDescription) {
+    printOut("  order description ({} octets):\n", w.orderDescription->size());
+    TextReader lines(*w.orderDescription);
+    for (std::string_view line; lines.nextField('\n', line);) {
+      if (line.ends_with('\r')) line.remove_suffix(1);
+      printOut("    | {}\n", safeText(line));
+    }
+  }
 }
 
 int inspectMessage(ByteView der, const std::optional<ProfileId>& chosen, EVP_PKEY* key) {
@@ -115,22 +109,22 @@ int inspectMessage(ByteView der, const std::optional<ProfileId>& chosen, EVP_PKE
       parts = std::move(other);
     }
   }
-  std::cout << "SET message " << messageName(w.message) << " (MessageWrapper, " << der.size() << " octets, profile "
-            << (id == ProfileId::set1 ? "set1" : "modern") << ")\n";
-  std::cout << describeMessage(der);
-  if (!parts.parts.empty()) std::cout << "opened:\n";
+  printOut("SET message {} (MessageWrapper, {} octets, profile {})\n", messageName(w.message), der.size(),
+           id == ProfileId::set1 ? "set1" : "modern");
+  writeOut(describeMessage(der));  // describe* escape and mask every value they take from the input
+  if (!parts.parts.empty()) printOut("opened:\n");
   for (const auto& [type, bytes] : parts.parts) {
     try {
-      std::cout << describeValue(type, bytes, 1);
+      writeOut(describeValue(type, bytes, 1));
     } catch (const ProtocolError& e) {
-      std::cout << "  " << type << ": does not decode (" << e.what() << ")\n";
+      printOut("  {}: does not decode ({})\n", type, safeText(e.what()));
     }
   }
-  for (const auto& note : parts.notes) std::cout << "note: " << note << "\n";
+  for (const auto& note : parts.notes) printOut("note: {}\n", safeText(note));
   if (!key && (std::holds_alternative<PReq>(w.message) || std::holds_alternative<AuthReq>(w.message) ||
                std::holds_alternative<AuthRes>(w.message) || std::holds_alternative<CapReq>(w.message) ||
                std::holds_alternative<CapRes>(w.message)))
-    std::cout << "note: encrypted parts not opened (give --key with the recipient's private key)\n";
+    printOut("note: encrypted parts not opened (give --key with the recipient's private key)\n");
   return 0;
 }
 
@@ -141,39 +135,24 @@ int inspectDer(ByteView der, const std::optional<ProfileId>& profile, EVP_PKEY* 
     const unsigned char* p = der.data();
     ossl::Cert cert(d2i_X509(nullptr, &p, static_cast<long>(der.size())));
     if (cert && p == der.data() + der.size()) {
-      std::cout << "X.509 certificate\n" << describeCertificate(cert.get(), 1);
+      writeOut("X.509 certificate\n" + describeCertificate(cert.get(), 1));
       return 0;
     }
     throw;
   }
 }
 
-}  // namespace
+struct InspectArgs {
+  std::string file, keyFile, profile;
+};
 
-int inspectCommand(Args args) {
-  std::optional<std::string> file;
-  std::optional<std::string> keyFile;
+int inspect(const InspectArgs& a, const CLI::App& cmd) {
   std::optional<ProfileId> profile;
-  for (std::size_t k = 0; k < args.size(); ++k) {
-    if (args[k] == "--help" || args[k] == "-h") {
-      usage();
-      return 0;
-    }
-    if (args[k] == "--key" && k + 1 < args.size()) {
-      keyFile = std::string(args[++k]);
-    } else if (args[k] == "--profile" && k + 1 < args.size()) {
-      profile = AlgorithmProfile::parse(args[++k]);
-      if (!profile) return usage();
-    } else if (!file && !args[k].starts_with("--")) {
-      file = std::string(args[k]);
-    } else {
-      return usage();
-    }
-  }
-  if (!file) return usage();
+  if (cmd.count("--profile")) profile = AlgorithmProfile::parse(a.profile);
   ossl::PKey key;
-  if (keyFile) key = loadKey(*keyFile);
-  const std::string data = readFile(*file);
+  if (cmd.count("--key")) key = loadKey(a.keyFile);
+  const std::string data = readFile(a.file, maxInput);
+  const std::string file = safeText(a.file);
   try {
     if (auto body = pemBody(data, "SET MESSAGE")) {
       auto der = base64(*body);
@@ -182,7 +161,7 @@ int inspectCommand(Args args) {
     }
     if (pemBody(data, "CERTIFICATE")) {
       const ossl::Cert cert = ossl::certFromPem(data);
-      std::cout << "X.509 certificate\n" << describeCertificate(cert.get(), 1);
+      writeOut("X.509 certificate\n" + describeCertificate(cert.get(), 1));
       return 0;
     }
     if (!data.empty() && static_cast<unsigned char>(data[0]) == 0x30) return inspectDer(view(data), profile, key.get());
@@ -192,12 +171,28 @@ int inspectCommand(Args args) {
       return 0;
     }
     if (auto der = base64(data)) return inspectDer(*der, profile, key.get());
-    std::fprintf(stderr, "setpay inspect: %s: not a SET message, certificate or wake-up\n", file->c_str());
+    printErr("setpay inspect: {}: not a SET message, certificate or wake-up\n", file);
     return 1;
   } catch (const ProtocolError& e) {
-    std::fprintf(stderr, "setpay inspect: %s: %s\n", file->c_str(), e.what());
+    printErr("setpay inspect: {}: {}\n", file, safeText(e.what()));
     return 1;
   }
+}
+
+}  // namespace
+
+void addInspectCommand(CLI::App& root, int& exitCode) {
+  auto a = std::make_shared<InspectArgs>();
+  CLI::App* cmd = root.add_subcommand("inspect", "decode and explain a SET message, certificate or wake-up");
+  cmd->add_option("FILE", a->file, "a SET message (DER, PEM-like or bare base64), a certificate, or a wake-up")
+      ->required();
+  cmd->add_option("--key", a->keyFile, "PEM private key of a recipient: its envelopes are opened and shown");
+  cmd->add_option("--profile", a->profile, "algorithm profile (default: the one under which more opens)")
+      ->check(profileNames());
+  cmd->footer(
+      "Everything shown is the sender's: strings are escaped (\\xNN for any byte outside printable\n"
+      "ASCII) and card numbers masked. Exit 0 decoded, 1 not decodable, 2 bad usage.");
+  cmd->callback([a, cmd, &exitCode] { exitCode = inspect(*a, *cmd); });
 }
 
 }  // namespace setpay::cli

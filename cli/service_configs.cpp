@@ -1,15 +1,13 @@
 #include "cli/service_configs.hpp"
 
-#include <fcntl.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 #include <openssl/x509v3.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
-#include <cstdio>
 #include <stdexcept>
 
+#include "cli/files.hpp"
 #include "protocol/openssl.hpp"
 #include "protocol/pki/pem.hpp"
 
@@ -21,21 +19,12 @@ using protocol::ossl::PKey;
 
 namespace {
 
+// Keys are secrets (O_EXCL|O_NOFOLLOW, 0600), the rest public (temporary file + rename): cli/files.hpp.
 void writeFile(const fs::path& path, const std::string& content, mode_t mode) {
-  fs::create_directories(path.parent_path());
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-  if (fd < 0) throw std::runtime_error("cannot write " + path.string());
-  ::fchmod(fd, mode);
-  std::size_t done = 0;
-  while (done < content.size()) {
-    const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
-    if (n <= 0) {
-      ::close(fd);
-      throw std::runtime_error("cannot write " + path.string());
-    }
-    done += static_cast<std::size_t>(n);
-  }
-  if (::close(fd) != 0) throw std::runtime_error("cannot write " + path.string());
+  if (mode == 0600)
+    writeSecret(path, content);
+  else
+    writePublic(path, content);
 }
 
 void ok(bool good, const char* what) {
@@ -155,8 +144,6 @@ void writeGatewayConfig(const fs::path& dir, const protocol::AlgorithmProfile& p
 void writeServiceConfigs(const fs::path& dir, const protocol::AlgorithmProfile& profile) {
   mintLoopbackTls(dir / "tls", {"gateway"}, {"merchant"});
   writeGatewayConfig(dir, profile);
-  std::printf("  services: %s (TLS under %s)\n", (dir / "gateway.toml").c_str(), (dir / "tls").c_str());
-  std::printf("  run: setpay gateway --config %s\n", (dir / "gateway.toml").c_str());
 }
 
 }  // namespace setpay::cli

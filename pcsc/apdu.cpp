@@ -1,8 +1,11 @@
 #include "pcsc/apdu.hpp"
 
 #include "pcsc/card_error.hpp"
+#include "protocol/bytes_reader.hpp"
 
 namespace setpay::pcsc {
+
+using protocol::BytesReader;
 
 Bytes Apdu::encode() const {
   if (data.size() > maxExtendedLc) throw CardError(CardErrorKind::protocol, "command data too long");
@@ -29,51 +32,40 @@ Bytes Apdu::encode() const {
 }
 
 std::optional<Apdu> Apdu::parse(ByteView raw) {
-  if (raw.size() < 4) return std::nullopt;
+  BytesReader r(raw);
   Apdu a;
-  a.cla = raw[0];
-  a.ins = raw[1];
-  a.p1 = raw[2];
-  a.p2 = raw[3];
-  const ByteView body = raw.subspan(4);
-  const std::size_t n = body.size();
-  if (n == 0) return a;                                   // case 1
-  if (n == 1) {                                           // case 2S
-    a.le = body[0] == 0 ? maxShortLe : body[0];
+  if (!r.u8(a.cla) || !r.u8(a.ins) || !r.u8(a.p1) || !r.u8(a.p2)) return std::nullopt;
+  if (r.empty()) return a;                                // case 1
+  const bool single = r.remaining() == 1;
+  std::uint8_t first = 0;
+  if (!r.u8(first)) return std::nullopt;
+  if (single) {                                           // case 2S
+    a.le = first == 0 ? maxShortLe : first;
     return a;
   }
-  if (body[0] != 0) {                                     // short Lc
-    const std::size_t lc = body[0];
-    if (n == 1 + lc) {                                    // case 3S
-      a.data.assign(body.begin() + 1, body.end());
-      return a;
-    }
-    if (n == 2 + lc) {                                    // case 4S
-      a.data.assign(body.begin() + 1, body.begin() + 1 + static_cast<std::ptrdiff_t>(lc));
-      a.le = body[n - 1] == 0 ? maxShortLe : body[n - 1];
-      return a;
-    }
-    return std::nullopt;
-  }
-  if (n < 3) return std::nullopt;                         // 00 marks an extended field: 2 more bytes
-  if (n == 3) {                                           // case 2E
-    const std::size_t le = static_cast<std::size_t>(body[1]) << 8 | body[2];
-    a.le = le == 0 ? maxExtendedLe : le;
+  ByteView data;
+  if (first != 0) {                                       // short Lc
+    if (!r.bytes(first, data)) return std::nullopt;
+    a.data.assign(data.begin(), data.end());
+    if (r.empty()) return a;                              // case 3S
+    std::uint8_t le = 0;
+    if (!r.u8(le) || !r.empty()) return std::nullopt;     // case 4S: exactly one Le byte
+    a.le = le == 0 ? maxShortLe : le;
     return a;
   }
-  const std::size_t lc = static_cast<std::size_t>(body[1]) << 8 | body[2];
-  if (lc == 0) return std::nullopt;
-  if (n == 3 + lc) {                                      // case 3E
-    a.data.assign(body.begin() + 3, body.end());
+  std::uint16_t lcOrLe = 0;                               // 00 marks an extended field: 2 more bytes
+  if (!r.u16be(lcOrLe)) return std::nullopt;
+  if (r.empty()) {                                        // case 2E
+    a.le = lcOrLe == 0 ? maxExtendedLe : lcOrLe;
     return a;
   }
-  if (n == 5 + lc) {                                      // case 4E
-    a.data.assign(body.begin() + 3, body.begin() + 3 + static_cast<std::ptrdiff_t>(lc));
-    const std::size_t le = static_cast<std::size_t>(body[n - 2]) << 8 | body[n - 1];
-    a.le = le == 0 ? maxExtendedLe : le;
-    return a;
-  }
-  return std::nullopt;
+  if (lcOrLe == 0 || !r.bytes(lcOrLe, data)) return std::nullopt;
+  a.data.assign(data.begin(), data.end());
+  if (r.empty()) return a;                                // case 3E
+  std::uint16_t le = 0;
+  if (!r.u16be(le) || !r.empty()) return std::nullopt;    // case 4E: exactly two Le bytes
+  a.le = le == 0 ? maxExtendedLe : le;
+  return a;
 }
 
 Bytes ResponseApdu::encode() const {
@@ -84,11 +76,28 @@ Bytes ResponseApdu::encode() const {
 }
 
 ResponseApdu ResponseApdu::parse(ByteView raw) {
-  if (raw.size() < 2) throw CardError(CardErrorKind::protocol, "response shorter than a status word");
-  ResponseApdu r;
-  r.data.assign(raw.begin(), raw.end() - 2);
-  r.sw = static_cast<std::uint16_t>(raw[raw.size() - 2] << 8 | raw[raw.size() - 1]);
-  return r;
+  BytesReader r(raw);
+  ByteView data;
+  ResponseApdu out;
+  if (raw.size() < 2 || !r.bytes(raw.size() - 2, data) || !r.u16be(out.sw))
+    throw CardError(CardErrorKind::protocol, "response shorter than a status word");
+  out.data.assign(data.begin(), data.end());
+  return out;
+}
+
+bool mustNotResend(const Apdu& command) {
+  switch (command.ins) {
+    case 0x20:  // VERIFY
+    case 0x21:  // VERIFY (odd INS)
+    case 0x24:  // CHANGE REFERENCE DATA
+    case 0x2C:  // RESET RETRY COUNTER
+    case 0x2A:  // PERFORM SECURITY OPERATION
+    case 0x88:  // INTERNAL AUTHENTICATE
+    case 0xAE:  // GENERATE AC (EMV): counts and MACs
+      return true;
+    default:
+      return false;
+  }
 }
 
 }  // namespace setpay::pcsc

@@ -45,6 +45,11 @@ struct ResponseApdu {
   static ResponseApdu parse(ByteView raw);
 };
 
+// Commands that carry a PIN or make the card sign or count (VERIFY, CHANGE REFERENCE DATA, RESET RETRY
+// COUNTER, PSO, INTERNAL AUTHENTICATE, GENERATE AC): never sent twice by the client, whatever the card
+// answers (a 6Cxx "re-send with Le = xx" gets CardError{resendRefused}; CARD-APPLICATION.md §7).
+bool mustNotResend(const Apdu& command);
+
 // Status words used by the card application (ISO/IEC 7816-4 §5.1.3).
 namespace sw {
 inline constexpr std::uint16_t ok = 0x9000;

@@ -15,6 +15,7 @@ std::string_view name(CardErrorKind kind) {
     case CardErrorKind::cardRemoved: return "cardRemoved";
     case CardErrorKind::statusWord: return "statusWord";
     case CardErrorKind::protocol: return "protocol";
+    case CardErrorKind::resendRefused: return "resendRefused";
     case CardErrorKind::pcsc: return "pcsc";
   }
   return "unknown";
@@ -24,7 +25,7 @@ namespace {
 std::string message(CardErrorKind kind, const std::string& detail, std::uint16_t sw, long pcscCode) {
   std::string m = std::string(name(kind)) + ": " + detail;
   char buf[48];
-  if (kind == CardErrorKind::statusWord) {
+  if (kind == CardErrorKind::statusWord || sw != 0) {
     std::snprintf(buf, sizeof buf, " (SW %04X)", sw);
     m += buf;
   }

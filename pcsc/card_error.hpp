@@ -17,6 +17,7 @@ enum class CardErrorKind {
   cardRemoved,        // the card left the reader during a session
   statusWord,         // the card answered with a status word other than the expected one
   protocol,           // malformed or oversized response, bad chaining, bad personalisation data
+  resendRefused,      // the card asked (6Cxx) to have a PIN or signature command sent again: never done
   pcsc,               // any other pcsc-lite failure (see pcscCode())
 };
 
@@ -27,7 +28,7 @@ class CardError : public std::runtime_error {
   CardError(CardErrorKind kind, const std::string& detail, std::uint16_t sw = 0, long pcscCode = 0);
 
   CardErrorKind kind() const noexcept { return kind_; }
-  std::uint16_t sw() const noexcept { return sw_; }  // 0 unless kind == statusWord
+  std::uint16_t sw() const noexcept { return sw_; }  // the card's status word (statusWord, resendRefused)
   long pcscCode() const noexcept { return pcscCode_; }
 
  private:

@@ -6,9 +6,9 @@
 #include <algorithm>
 #include <cctype>
 #include <fstream>
-#include <sstream>
 
 #include "pcsc/card_error.hpp"
+#include "protocol/bytes_reader.hpp"
 
 namespace setpay::pcsc {
 
@@ -62,14 +62,15 @@ void validate(const CardPersonalisation& p) {
 
 CardPersonalisation loadCardDirectory(const std::string& dir) {
   CardPersonalisation p;
-  std::istringstream conf(readFile(dir + "/card.conf", 16 * 1024));
-  std::string line;
-  while (std::getline(conf, line)) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.empty() || line[0] == '#') continue;
-    const auto eq = line.find('=');
-    if (eq == std::string::npos) bad("card.conf: line without '='");
-    const std::string key = line.substr(0, eq), value = line.substr(eq + 1);
+  const std::string text = readFile(dir + "/card.conf", 16 * 1024);
+  protocol::TextReader conf(text);
+  for (std::string_view line; conf.nextField('\n', line);) {
+    if (line.ends_with('\r')) line.remove_suffix(1);
+    if (line.empty() || line.starts_with('#')) continue;
+    protocol::TextReader fields(line);
+    std::string_view name;
+    if (!fields.untilFirst('=', name) || !fields.expect('=')) bad("card.conf: line without '='");
+    const std::string key(name), value(fields.takeRest());
     if (key == "pan") p.pan = value;
     else if (key == "expiry") p.expiry = value;
     else if (key == "name") p.name = value;

@@ -1,8 +1,11 @@
 #include "pcsc/payment_card.hpp"
 
+#include <optional>
+
 #include "pcsc/card_application.hpp"
 #include "pcsc/card_error.hpp"
 #include "pcsc/tlv.hpp"
+#include "protocol/bytes_reader.hpp"
 
 namespace setpay::pcsc {
 
@@ -12,12 +15,13 @@ constexpr std::size_t maxCertificate = 32767;  // READ BINARY offsets are 15 bit
 
 [[noreturn]] void malformed(const char* what) { throw CardError(CardErrorKind::protocol, what); }
 
-// Packed BCD → digits, stopping at an F pad nibble.
+// Packed BCD → digits, stopping at an F pad nibble in the last byte.
 std::string digits(ByteView bcd, const char* what) {
   std::string out;
-  for (std::size_t i = 0; i < bcd.size(); ++i) {
-    for (const unsigned nibble : {static_cast<unsigned>(bcd[i] >> 4), static_cast<unsigned>(bcd[i] & 0xF)}) {
-      if (nibble == 0xF && i + 1 == bcd.size()) return out;
+  protocol::BytesReader r(bcd);
+  for (std::uint8_t b = 0; r.u8(b);) {
+    for (const unsigned nibble : {static_cast<unsigned>(b >> 4), static_cast<unsigned>(b & 0xF)}) {
+      if (nibble == 0xF && r.empty()) return out;
       if (nibble > 9) malformed(what);
       out.push_back(static_cast<char>('0' + nibble));
     }
@@ -25,9 +29,23 @@ std::string digits(ByteView bcd, const char* what) {
   return out;
 }
 
+// A value that must be exactly one byte / one big-endian 16-bit number; nullopt otherwise.
+std::optional<std::uint8_t> oneByte(ByteView value) {
+  protocol::BytesReader r(value);
+  std::uint8_t v = 0;
+  if (!r.u8(v) || !r.empty()) return std::nullopt;
+  return v;
+}
+std::optional<std::uint16_t> oneWord(ByteView value) {
+  protocol::BytesReader r(value);
+  std::uint16_t v = 0;
+  if (!r.u16be(v) || !r.empty()) return std::nullopt;
+  return v;
+}
+
 }  // namespace
 
-PaymentCard::PaymentCard(CardConnection& connection, std::size_t certificateChunk)
+PaymentCard::PaymentCard(ApduTransport& connection, std::size_t certificateChunk)
     : connection_(connection), certificateChunk_(certificateChunk) {
   if (certificateChunk_ == 0 || certificateChunk_ > maxExtendedLe)
     throw CardError(CardErrorKind::protocol, "certificate chunk out of range");
@@ -49,7 +67,8 @@ ApplicationInfo PaymentCard::select() {
       for (ByteView p = e->value; !p.empty();) {
         const auto q = parseTlv(p);
         if (!q) malformed("SELECT: bad A5 element");
-        if (q->tag == app::tag::keyAlgorithm && q->value.size() == 1) info.keyAlgorithm = q->value[0];
+        if (q->tag == app::tag::keyAlgorithm)
+          if (const auto alg = oneByte(q->value)) info.keyAlgorithm = *alg;
         if (q->tag == app::tag::profile) info.profile = protocol::toString(q->value);
         p = q->rest;
       }
@@ -86,9 +105,9 @@ std::string PaymentCard::readName() { return protocol::toString(getData(app::tag
 Bytes PaymentCard::readPanSecret() { return getData(app::tag::panSecret, "GET DATA PAN secret"); }
 
 unsigned PaymentCard::pinTriesLeft() {
-  const Bytes v = getData(app::tag::pinTryCounter, "GET DATA PIN try counter");
-  if (v.size() != 1) malformed("PIN try counter length");
-  return v[0];
+  const auto tries = oneByte(getData(app::tag::pinTryCounter, "GET DATA PIN try counter"));
+  if (!tries) malformed("PIN try counter length");
+  return *tries;
 }
 
 Bytes PaymentCard::readCertificate() {
@@ -142,11 +161,11 @@ ApplicationCryptogram PaymentCard::generateAc(std::uint8_t requested, ByteView c
   for (ByteView rest = *body; !rest.empty();) {
     const auto e = parseTlv(rest);
     if (!e) malformed("GENERATE AC: bad element");
-    if (e->tag == app::tag::cid && e->value.size() == 1) {
-      out.cid = e->value[0];
+    if (const auto v = oneByte(e->value); e->tag == app::tag::cid && v) {
+      out.cid = *v;
       cid = true;
-    } else if (e->tag == app::tag::atc && e->value.size() == 2) {
-      out.atc = static_cast<std::uint16_t>(e->value[0] << 8 | e->value[1]);
+    } else if (const auto w = oneWord(e->value); e->tag == app::tag::atc && w) {
+      out.atc = *w;
       atc = true;
     } else if (e->tag == app::tag::applicationCryptogram && e->value.size() == 8) {
       out.ac.assign(e->value.begin(), e->value.end());

@@ -4,13 +4,13 @@
 #include <limits>
 
 #include "pcsc/card_error.hpp"
+#include "protocol/bytes_reader.hpp"
 
 namespace setpay::pcsc {
 
 namespace {
-// Bounds for the response chaining loops: a full extended response plus change.
+// One response buffer: a full extended response plus its status word.
 constexpr std::size_t maxResponse = 65536 + 2;
-constexpr int maxGetResponses = 300;
 }  // namespace
 
 Context::Context() {
@@ -31,14 +31,11 @@ std::vector<std::string> Context::readers() const {
   rv = SCardListReaders(ctx_, nullptr, buf.data(), &len);
   if (rv == SCARD_E_NO_READERS_AVAILABLE) return {};
   if (rv != SCARD_S_SUCCESS) failPcsc(rv, "SCardListReaders");
-  buf.resize(len);
+  if (len < buf.size()) buf.resize(len);
   std::vector<std::string> out;
-  for (std::size_t pos = 0; pos < buf.size();) {  // multi-string: a\0b\0\0
-    const std::size_t end = buf.find('\0', pos);
-    if (end == pos || end == std::string::npos) break;
-    out.push_back(buf.substr(pos, end - pos));
-    pos = end + 1;
-  }
+  protocol::TextReader r(buf);  // multi-string: a\0b\0\0
+  for (std::string_view name; r.untilFirst('\0', name) && !name.empty() && r.expect('\0');)
+    out.emplace_back(name);
   return out;
 }
 
@@ -101,7 +98,10 @@ Bytes CardConnection::atr() const {
   DWORD nameLen = name.size();
   const LONG rv = SCardStatus(card_, name.data(), &nameLen, &state, &proto, buf.data(), &atrLen);
   if (rv != SCARD_S_SUCCESS) failPcsc(rv, "SCardStatus");
-  return Bytes(buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(atrLen));
+  protocol::BytesReader r(buf);
+  ByteView atr;
+  if (!r.bytes(atrLen, atr)) throw CardError(CardErrorKind::protocol, "ATR longer than MAX_ATR_SIZE");
+  return Bytes(atr.begin(), atr.end());
 }
 
 void CardConnection::reset() {
@@ -144,40 +144,8 @@ ResponseApdu CardConnection::transmitRaw(const Apdu& command) {
       throw CardError(CardErrorKind::cardRemoved, "card removed from " + reader_);
     throw CardError(CardErrorKind::protocol, "response shorter than a status word");
   }
+  if (len > buf.size()) throw CardError(CardErrorKind::protocol, "pcsc-lite reported more than its buffer");
   return ResponseApdu::parse(ByteView(buf).first(len));
-}
-
-ResponseApdu CardConnection::transmit(const Apdu& command) {
-  ResponseApdu r = transmitRaw(command);
-  if (r.sw1() == 0x6C) {  // wrong Le: the card tells the exact length; resend once
-    Apdu again = command;
-    again.le = r.sw2() == 0 ? maxShortLe : r.sw2();
-    r = transmitRaw(again);
-  }
-  Bytes data = std::move(r.data);
-  int rounds = 0;
-  while (r.sw1() == 0x61) {  // more data: GET RESPONSE with Le = SW2 (00 = 256)
-    if (++rounds > maxGetResponses) throw CardError(CardErrorKind::protocol, "endless 61xx chaining");
-    // GET RESPONSE is interindustry: CLA 00 on the command's logical channel, even after CLA 80.
-    const auto cla = static_cast<std::uint8_t>(command.cla & 0x80 ? 0x00 : command.cla & 0x03);
-    Apdu get{cla, 0xC0, 0x00, 0x00, {}, r.sw2() == 0 ? maxShortLe : r.sw2()};
-    r = transmitRaw(get);
-    if (r.sw1() == 0x6C) {
-      get.le = r.sw2() == 0 ? maxShortLe : r.sw2();
-      r = transmitRaw(get);
-    }
-    if (data.size() + r.data.size() > maxResponse)
-      throw CardError(CardErrorKind::protocol, "chained response too long");
-    data.insert(data.end(), r.data.begin(), r.data.end());
-  }
-  r.data = std::move(data);
-  return r;
-}
-
-Bytes CardConnection::transmitOk(const Apdu& command, const char* what) {
-  ResponseApdu r = transmit(command);
-  if (!r.ok()) throw CardError(CardErrorKind::statusWord, what, r.sw);
-  return std::move(r.data);
 }
 
 }  // namespace setpay::pcsc

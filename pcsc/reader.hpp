@@ -1,6 +1,6 @@
 // RAII access to pcsc-lite: a Context (SCARDCONTEXT) lists readers and waits for cards; a
-// CardConnection (SCARDHANDLE) exchanges APDUs, doing the 61xx / 6Cxx dance itself because
-// pcsc-lite does not. Every failure is a CardError.
+// CardConnection (SCARDHANDLE) exchanges APDUs, with the 61xx / 6Cxx dance of ApduTransport because
+// pcsc-lite does not do it. Every failure is a CardError.
 #pragma once
 
 #include <winscard.h>
@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "pcsc/apdu.hpp"
+#include "pcsc/apdu_transport.hpp"
 
 namespace setpay::pcsc {
 
@@ -35,7 +35,7 @@ class Context {
   SCARDCONTEXT ctx_ = 0;
 };
 
-class CardConnection {
+class CardConnection final : public ApduTransport {
  public:
   // Shared access, T=1 or T=0. Throws cardRemoved / noReader / ...
   CardConnection(const Context& context, const std::string& reader);
@@ -44,11 +44,7 @@ class CardConnection {
   CardConnection& operator=(const CardConnection&) = delete;
 
   // One raw exchange, no status-word handling. Response buffer holds extended lengths.
-  ResponseApdu transmitRaw(const Apdu& command);
-  // ISO 7816-4 chaining: 61xx → GET RESPONSE until done (bounded); 6Cxx → resend once with Le=xx.
-  ResponseApdu transmit(const Apdu& command);
-  // transmit() and require 9000; CardError{statusWord, sw} otherwise.
-  Bytes transmitOk(const Apdu& command, const char* what);
+  ResponseApdu transmitRaw(const Apdu& command) override;
 
   Bytes atr() const;
   // SCardReconnect(SCARD_RESET_CARD): the card loses its volatile state (selection, PIN).

@@ -1,5 +1,7 @@
 #include "pcsc/tlv.hpp"
 
+#include "protocol/bytes_reader.hpp"
+
 namespace setpay::pcsc {
 
 Bytes tlv(std::uint16_t tag, ByteView value) {
@@ -22,25 +24,32 @@ Bytes tlv(std::uint16_t tag, ByteView value) {
 }
 
 std::optional<TlvElement> parseTlv(ByteView in) {
-  std::size_t i = 0;
-  if (in.empty()) return std::nullopt;
-  std::uint16_t tag = in[i++];
-  if ((tag & 0x1F) == 0x1F) {  // two-byte tag
-    if (i >= in.size() || (in[i] & 0x80)) return std::nullopt;
-    tag = static_cast<std::uint16_t>(tag << 8 | in[i++]);
+  protocol::BytesReader r(in);
+  std::uint8_t first = 0;
+  if (!r.u8(first)) return std::nullopt;
+  std::uint16_t tag = first;
+  if ((first & 0x1F) == 0x1F) {  // two-byte tag; a third tag byte (b8 set) is not ours
+    std::uint8_t second = 0;
+    if (!r.u8(second) || (second & 0x80)) return std::nullopt;
+    tag = static_cast<std::uint16_t>(first << 8 | second);
   }
-  if (i >= in.size()) return std::nullopt;
-  std::size_t len = in[i++];
-  if (len == 0x81 || len == 0x82) {
-    const std::size_t bytes = len & 0x7F;
-    if (in.size() - i < bytes) return std::nullopt;
-    len = 0;
-    for (std::size_t k = 0; k < bytes; ++k) len = len << 8 | in[i++];
-  } else if (len > 0x7F) {
+  std::uint8_t lengthByte = 0;
+  if (!r.u8(lengthByte)) return std::nullopt;
+  std::size_t length = lengthByte;
+  if (lengthByte == 0x81) {
+    std::uint8_t n = 0;
+    if (!r.u8(n)) return std::nullopt;
+    length = n;
+  } else if (lengthByte == 0x82) {
+    std::uint16_t n = 0;
+    if (!r.u16be(n)) return std::nullopt;
+    length = n;
+  } else if (lengthByte > 0x7F) {
     return std::nullopt;
   }
-  if (in.size() - i < len) return std::nullopt;
-  return TlvElement{tag, in.subspan(i, len), in.subspan(i + len)};
+  ByteView value;
+  if (!r.bytes(length, value)) return std::nullopt;
+  return TlvElement{tag, value, r.rest()};
 }
 
 std::optional<Bytes> tlvValue(ByteView in, std::uint16_t tag) {

@@ -11,6 +11,7 @@
 #include "pcsc/card_error.hpp"
 #include "pcsc/emv_cryptogram.hpp"
 #include "pcsc/tlv.hpp"
+#include "protocol/bytes_reader.hpp"
 
 namespace setpay::pcsc {
 
@@ -22,22 +23,32 @@ using X509Sig = ossl::Owned<X509_SIG, X509_SIG_free>;
 ResponseApdu status(std::uint16_t sw) { return ResponseApdu{{}, sw}; }
 ResponseApdu okWith(Bytes data) { return ResponseApdu{std::move(data), sw::ok}; }
 
-// Digits → packed BCD, padded with F to a whole byte (EMV tag 5A).
-Bytes bcd(const std::string& digits) {
+// Digits → packed BCD, padded with F to a whole byte (EMV tag 5A). `digits` is validated (validate()).
+Bytes bcd(std::string_view digits) {
   Bytes out;
-  for (std::size_t i = 0; i < digits.size(); i += 2) {
-    const auto hi = static_cast<std::uint8_t>(digits[i] - '0');
-    const auto lo = static_cast<std::uint8_t>(i + 1 < digits.size() ? digits[i + 1] - '0' : 0xF);
-    out.push_back(static_cast<std::uint8_t>(hi << 4 | lo));
+  protocol::TextReader r(digits);
+  for (char hi = 0; r.unit(hi);) {
+    char lo = 0;
+    const auto low = static_cast<std::uint8_t>(r.unit(lo) ? lo - '0' : 0xF);
+    out.push_back(static_cast<std::uint8_t>((hi - '0') << 4 | low));
   }
   return out;
 }
 
-// YYYYMM → YYMMDD with DD the last day of the month (EMV 5F24).
-Bytes expiryBcd(const std::string& yyyymm) {
-  const int year = std::stoi(yyyymm.substr(0, 4));
-  const int month = std::stoi(yyyymm.substr(4, 2));
+// YYYYMM → YYMMDD with DD the last day of the month (EMV 5F24). `yyyymm` is validated (validate()).
+Bytes expiryBcd(std::string_view yyyymm) {
+  protocol::TextReader r(yyyymm);
+  std::string_view yyyy, mm;
+  if (!r.bytes(4, yyyy) || !r.bytes(2, mm) || !r.empty()) throw CardError(CardErrorKind::protocol, "expiry is not YYYYMM");
+  const auto number = [](std::string_view d) {
+    int v = 0;
+    for (char c : d) v = v * 10 + (c - '0');
+    return v;
+  };
+  const int year = number(yyyy);
+  const int month = number(mm);
   static constexpr int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (month < 1 || month > 12) throw CardError(CardErrorKind::protocol, "expiry month out of range");
   int last = days[month - 1];
   if (month == 2 && year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)) last = 29;
   char buf[8];
@@ -45,10 +56,13 @@ Bytes expiryBcd(const std::string& yyyymm) {
   return bcd(buf);
 }
 
+// At most the first n bytes.
+ByteView head(ByteView b, std::size_t n) { return b.first(std::min(b.size(), n)); }
+
 std::string hexHead(ByteView b) {
   constexpr std::size_t shown = 32;
   if (b.size() <= shown) return protocol::hex(b);
-  return protocol::hex(b.first(shown)) + "...(" + std::to_string(b.size()) + " bytes)";
+  return protocol::hex(head(b, shown)) + "...(" + std::to_string(b.size()) + " bytes)";
 }
 
 // A DER DigestInfo for a SHA-family hash with the matching digest length; nullopt otherwise.
@@ -95,6 +109,9 @@ ResponseApdu VirtualCard::process(ByteView raw) {
   if (c->cla != 0x00 && !emvClass) return status(sw::claNotSupported);
   if (c->ins == app::ins::generateAc && c->cla != app::claEmv) return status(sw::claNotSupported);
   if (c->ins != app::ins::getResponse) pending_.reset();
+  if (options_.askToResendPinAndSignature &&
+      (c->ins == app::ins::verify || c->ins == app::ins::performSecurityOperation))
+    return status(static_cast<std::uint16_t>(0x6C00 | (c->data.size() & 0xFF)));
   ResponseApdu r = dispatch(*c);
   if (options_.chainResponses && c->ins != app::ins::getResponse && !r.data.empty()) r = chain(std::move(r));
   return r;
@@ -136,9 +153,10 @@ ResponseApdu VirtualCard::select(const Apdu& c) {
                                                        tlv(app::tag::fciProprietary, proprietary)})));
   }
   if (c.p1 == 0x00 || c.p1 == 0x02) {  // by file identifier, within the application
-    if (c.data.size() != 2) return status(sw::wrongLength);
+    protocol::BytesReader r(c.data);
+    std::uint16_t fid = 0;
+    if (!r.u16be(fid) || !r.empty()) return status(sw::wrongLength);
     if (!selected_) return status(sw::fileNotFound);
-    const auto fid = static_cast<std::uint16_t>(c.data[0] << 8 | c.data[1]);
     if (fid != app::certificateFid) return status(sw::fileNotFound);
     certificateSelected_ = true;
     if (c.p2 == 0x0C) return status(sw::ok);
@@ -281,9 +299,9 @@ std::string VirtualCard::describe(ByteView command, const ResponseApdu& response
   std::string rsp;
   const auto c = Apdu::parse(command);
   if (c && c->ins == app::ins::verify && !c->data.empty()) {
-    cmd = protocol::hex(command.first(5)) + " <PIN>";
+    cmd = protocol::hex(head(command, 5)) + " <PIN>";
   } else if (!c) {  // malformed: may still be a VERIFY carrying a PIN, so show the header only
-    cmd = protocol::hex(command.first(std::min<std::size_t>(command.size(), 4))) + " <" +
+    cmd = protocol::hex(head(command, 4)) + " <" +
           std::to_string(command.size()) + " bytes, malformed>";
   } else {
     cmd = hexHead(command);

@@ -14,6 +14,9 @@ namespace setpay::pcsc {
 struct VirtualCardOptions {
   bool chainResponses = false;  // answer every response with data as 61xx + GET RESPONSE (T=0 style)
   bool strictLe = false;        // GET DATA / READ BINARY with a short Le ≠ length → 6Cxx
+  // A faulty or hostile card: answer VERIFY and PSO with 6Cxx ("send it again with Le = xx") without
+  // acting on them, so tests can show the client never sends a PIN or a signature request twice.
+  bool askToResendPinAndSignature = false;
 };
 
 class VirtualCard {

@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "pcsc/card_error.hpp"
+#include "protocol/bytes_reader.hpp"
 
 namespace setpay::pcsc {
 
@@ -78,6 +79,7 @@ Read readExactly(int fd, std::span<std::uint8_t> out, bool quickAck, std::stop_t
 }
 
 bool sendMessage(int fd, ByteView payload) {
+  if (payload.size() > 0xFFFF) return false;  // vpcd's length prefix is 16 bits
   Bytes msg{static_cast<std::uint8_t>(payload.size() >> 8), static_cast<std::uint8_t>(payload.size() & 0xFF)};
   msg.insert(msg.end(), payload.begin(), payload.end());  // one send: length and payload together
   std::size_t sent = 0;
@@ -95,15 +97,21 @@ bool sendMessage(int fd, ByteView payload) {
 VpcdCard::Served VpcdCard::serve(int fd, std::stop_token& stop) {
   Bytes payload;
   for (;;) {
-    std::array<std::uint8_t, 2> len{};
-    Read r = readExactly(fd, len, options_.quickAck, stop);
+    // vpcd framing: a 16-bit big-endian length, then that many bytes (a control byte or an APDU).
+    std::array<std::uint8_t, 2> header{};
+    Read r = readExactly(fd, header, options_.quickAck, stop);
     if (r != Read::ok) return r == Read::stop ? Served::stop : Served::closed;
-    payload.resize(static_cast<std::size_t>(len[0]) << 8 | len[1]);
+    protocol::BytesReader lengthField(header);
+    std::uint16_t length = 0;
+    if (!lengthField.u16be(length)) return Served::closed;
+    payload.resize(length);
     r = readExactly(fd, payload, options_.quickAck, stop);
     if (r != Read::ok) return r == Read::stop ? Served::stop : Served::closed;
 
-    if (payload.size() == 1) {  // control byte
-      switch (payload[0]) {
+    protocol::BytesReader message(payload);
+    std::uint8_t control = 0;
+    if (message.remaining() == 1 && message.u8(control)) {  // control byte
+      switch (control) {
         case 0x00:  // power off
         case 0x01:  // power on
         case 0x02:  // reset
@@ -118,6 +126,8 @@ VpcdCard::Served VpcdCard::serve(int fd, std::stop_token& stop) {
       continue;
     }
     const ResponseApdu response = card_.process(payload);
+    // describe() is hex plus masked fields, nothing else: no Luhn scrubbing, which would mangle the hex
+    // (an AID or a signature can hold a Luhn-valid digit run); SPEC-CHOICES "Output hygiene".
     if (options_.trace) *options_.trace << card_.describe(payload, response) << std::endl;
     if (!sendMessage(fd, response.encode())) return Served::closed;
     ++served_;

@@ -62,6 +62,7 @@ mobile::Refusal refusalFor(const pcsc::CardError& e) {
       break;
     case K::protocol:
     case K::pcsc:
+    case K::resendRefused:  // a card asking to re-send VERIFY or PSO: never done (pcsc/apdu_transport.hpp)
       break;
   }
   return plain(mobile::RefusalReason::cardFailure, detail);

@@ -3,6 +3,7 @@
 #include <openssl/objects.h>
 
 #include "protocol/asn1/fields.hpp"
+#include "protocol/text/scrub.hpp"
 
 namespace setpay::protocol::asn1 {
 
@@ -36,11 +37,11 @@ struct Walker {
   static std::string octetText(const ASN1_STRING* s) {
     const Bytes b = octets(s);
     std::string h = hex(ByteView(b.data(), std::min<std::size_t>(b.size(), 48)));
-    if (b.size() > 48) h += "… (" + std::to_string(b.size()) + " octets)";
+    if (b.size() > 48) h += "... (" + std::to_string(b.size()) + " octets)";
     bool printable = !b.empty();
     for (auto c : b)
       if (c < 0x20 || c > 0x7e) printable = false;
-    if (printable) h += "  \"" + toString(b) + "\"";
+    if (printable) h += "  \"" + safeText(toString(b)) + "\"";  // a PAN in the text is masked
     return h;
   }
 
@@ -99,16 +100,17 @@ struct Walker {
         line(indent, name, name == "panSecret" ? std::to_string(s->length) + " octets (secret, not shown)" : octetText(s));
         return;
       case V_ASN1_GENERALIZEDTIME: {
-        const std::string t = text(s);
+        const std::string t = safeText(text(s));
         line(indent, name, t.size() == 15 ? t.substr(0, 4) + "-" + t.substr(4, 2) + "-" + t.substr(6, 2) + "T" +
                                                 t.substr(8, 2) + ":" + t.substr(10, 2) + ":" + t.substr(12, 2) + "Z"
                                           : t);
         return;
       }
       default: {
-        std::string t = text(s);
-        if (name == "pan") t = maskPan(t);
-        line(indent, name, "\"" + t + "\"");
+        // A peer's string: escaped and PAN-masked wherever it sits; a field named pan is masked whole
+        // even when it fails the Luhn check.
+        const std::string t = text(s);
+        line(indent, name, "\"" + safeText(name == "pan" ? maskPan(t) : t) + "\"");
         return;
       }
     }
@@ -191,8 +193,9 @@ std::string objectName(const ASN1_OBJECT* o) {
   char dotted[128];
   OBJ_obj2txt(dotted, sizeof dotted, o, 1);
   const int nid = OBJ_obj2nid(o);
-  if (nid == NID_undef) return dotted;
-  return std::string(OBJ_nid2ln(nid)) + " (" + dotted + ")";
+  // A peer's OID: its arcs are digits, and a long arc could spell a card number.
+  if (nid == NID_undef) return safeText(dotted);
+  return std::string(OBJ_nid2ln(nid)) + " (" + safeText(dotted) + ")";
 }
 
 void printTree(std::string& out, int indent, const std::string& name, const ASN1_ITEM* item, const ASN1_VALUE* value,

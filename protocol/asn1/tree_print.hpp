@@ -1,5 +1,6 @@
 // A named, indented tree of any value decoded with one of our templates, walked through the OpenSSL
-// ASN1_ITEM/ASN1_TEMPLATE tables (field names are the template's). Fields named "pan" are masked.
+// ASN1_ITEM/ASN1_TEMPLATE tables (field names are the template's). Every string and printable octet
+// string goes through protocol::safeText (escaped, PANs masked); fields named "pan" are masked whole.
 // Hooks let the caller render operator outputs (ANY), enumerations and whole sub-items.
 #pragma once
 

@@ -16,6 +16,7 @@
 #include "protocol/messages/hardening.hpp"
 #include "protocol/openssl.hpp"
 #include "protocol/pki/extensions.hpp"
+#include "protocol/text/scrub.hpp"
 
 namespace setpay::protocol {
 
@@ -25,10 +26,26 @@ using Pkcs7 = ossl::Owned<PKCS7, PKCS7_free>;
 
 std::string pad(int indent) { return std::string(static_cast<std::size_t>(indent) * 2, ' '); }
 
+// "/O=…/CN=…" like X509_NAME_oneline, but every value is the peer's: converted to UTF-8, then escaped
+// and PAN-masked (safeText), with nothing truncated or left ambiguous.
 std::string nameOf(const X509_NAME* n) {
-  char buf[512];
-  X509_NAME_oneline(n, buf, sizeof buf);
-  return buf;
+  std::string out;
+  for (int k = 0; k < X509_NAME_entry_count(n); ++k) {
+    const X509_NAME_ENTRY* e = X509_NAME_get_entry(n, k);
+    const int nid = OBJ_obj2nid(X509_NAME_ENTRY_get_object(e));
+    const char* sn = nid == NID_undef ? nullptr : OBJ_nid2sn(nid);
+    out += "/" + (sn ? std::string(sn) : asn1::objectName(X509_NAME_ENTRY_get_object(e))) + "=";
+    unsigned char* utf8 = nullptr;
+    const int len = ASN1_STRING_to_UTF8(&utf8, X509_NAME_ENTRY_get_data(e));
+    if (len < 0) {
+      ERR_clear_error();
+      out += "(undecodable)";
+      continue;
+    }
+    out += safeText(std::string_view(reinterpret_cast<const char*>(utf8), static_cast<std::size_t>(len)));
+    OPENSSL_free(utf8);
+  }
+  return out;
 }
 
 std::string timeText(const ASN1_TIME* t) {
@@ -36,7 +53,7 @@ std::string timeText(const ASN1_TIME* t) {
   ASN1_TIME_print(bio.get(), t);
   char* data = nullptr;
   const long n = BIO_get_mem_data(bio.get(), &data);
-  return std::string(data, static_cast<std::size_t>(n));
+  return safeText(std::string_view(data, static_cast<std::size_t>(n)));
 }
 
 std::string enumName(std::string_view field, std::int64_t v) {
@@ -58,9 +75,11 @@ std::string oneLine(const ASN1_ITEM* item, const ASN1_VALUE* value) {
   }
   if (item == X509_EXTENSION_it()) {
     auto* e = const_cast<X509_EXTENSION*>(reinterpret_cast<const X509_EXTENSION*>(value));
-    std::string oid = asn1::oidText(X509_EXTENSION_get_object(e));
-    std::string label = oid == oidGatewayThumbExtension      ? "setpay gatewayKeyExchangeThumb (" + oid + ")"
-                        : oid == oidMerchantIdentityExtension ? "setpay merchantIdentity (" + oid + ")"
+    // Our two extensions by name only: their OIDs hold a 39-digit UUID arc, which every output boundary
+    // would mask as a possible card number (SPEC-CHOICES "Output hygiene").
+    const std::string oid = asn1::oidText(X509_EXTENSION_get_object(e));
+    std::string label = oid == oidGatewayThumbExtension      ? "setpay gatewayKeyExchangeThumb"
+                        : oid == oidMerchantIdentityExtension ? "setpay merchantIdentity"
                                                               : asn1::objectName(X509_EXTENSION_get_object(e));
     return label + (X509_EXTENSION_get_critical(e) > 0 ? ", critical" : "") + ", " +
            std::to_string(ASN1_STRING_length(X509_EXTENSION_get_data(e))) + " octets";
@@ -193,7 +212,7 @@ std::string describeOperator(ByteView der, int indent, const std::string& path) 
         out += describeValue(type, second, indent + 2);
         return out;
       } catch (const ProtocolError& e) {
-        out += pad(indent + 2) + "(does not decode: " + e.what() + ")\n";
+        out += pad(indent + 2) + "(does not decode: " + safeText(e.what()) + ")\n";
         return out;
       }
     }
@@ -201,7 +220,7 @@ std::string describeOperator(ByteView der, int indent, const std::string& path) 
     return out;
   }
   out += pad(indent) + "DER " + std::to_string(der.size()) + " octets: " + hex(der.first(std::min<std::size_t>(der.size(), 32))) +
-         (der.size() > 32 ? "…" : "") + "\n";
+         (der.size() > 32 ? "..." : "") + "\n";
   return out;
 }
 
@@ -234,7 +253,7 @@ std::string describeCertificate(const X509* cert, int indent) {
     else
       out += pad(indent) + "SET certificate type: (none: not a SET certificate)\n";
   } catch (const ProtocolError& e) {
-    out += pad(indent) + "SET certificate type: malformed (" + e.what() + ")\n";
+    out += pad(indent) + "SET certificate type: malformed (" + safeText(e.what()) + ")\n";
   }
   return out;
 }

@@ -1,6 +1,8 @@
 // Human-readable trees of SET values for `setpay inspect` and logs: spec field names, OIDs by their
-// OpenSSL names, amounts decoded ("840 12950 -2 = 129.50 USD"), PANs masked, business codes named,
-// operator outputs (SignedData / EnvelopedData / DigestedData / EncB pairs) summarised.
+// OpenSSL names, amounts decoded ("840 12950 -2 = 129.50 USD"), business codes named, operator outputs
+// (SignedData / EnvelopedData / DigestedData / EncB pairs) summarised. Every value taken from the input
+// (strings, names in certificates, error texts) goes through protocol::safeText: escaped, PANs masked.
+// The result is printable ASCII lines; print it through safeLines like any other output.
 #pragma once
 
 #include <openssl/x509.h>

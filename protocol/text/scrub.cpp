@@ -25,6 +25,29 @@ void maskRun(std::string& out, const std::vector<std::size_t>& positions) {
   for (std::size_t i = 0; i + 4 < n; ++i) out[positions[i]] = '*';
 }
 
+enum class Escape {
+  peerValue,      // one value: everything outside printable ASCII, and '\\' (so escapes are unambiguous)
+  composedLines,  // our own text: keeps '\n' and leaves '\\' (safeText's escapes) alone
+};
+
+std::string escape(std::string_view text, Escape mode) {
+  std::string out;
+  out.reserve(text.size());
+  for (char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c == '\\' && mode == Escape::peerValue) {
+      out += "\\\\";
+    } else if ((c >= 0x20 && c <= 0x7e) || (c == '\n' && mode == Escape::composedLines)) {
+      out.push_back(ch);
+    } else {
+      char buf[5];
+      std::snprintf(buf, sizeof buf, "\\x%02x", c);
+      out += buf;
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 bool luhnValid(std::string_view digits) {
@@ -66,24 +89,10 @@ std::string maskPans(std::string_view text) {
   return out;
 }
 
-std::string escapeUntrusted(std::string_view peerBytes) {
-  std::string out;
-  out.reserve(peerBytes.size());
-  for (char ch : peerBytes) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (c == '\\') {
-      out += "\\\\";
-    } else if (c >= 0x20 && c <= 0x7e) {
-      out.push_back(ch);
-    } else {
-      char buf[5];
-      std::snprintf(buf, sizeof buf, "\\x%02x", c);
-      out += buf;
-    }
-  }
-  return out;
-}
+std::string escapeUntrusted(std::string_view peerBytes) { return escape(peerBytes, Escape::peerValue); }
 
-std::string safeText(std::string_view peerBytes) { return maskPans(escapeUntrusted(peerBytes)); }
+std::string safeText(std::string_view peerBytes) { return escapeUntrusted(maskPans(peerBytes)); }
+
+std::string safeLines(std::string_view text) { return escape(maskPans(text), Escape::composedLines); }
 
 }  // namespace setpay::protocol

@@ -19,8 +19,16 @@ std::string maskPans(std::string_view text);
 // is one line of printable ASCII whatever the peer sent.
 std::string escapeUntrusted(std::string_view peerBytes);
 
-// escapeUntrusted, then maskPans: what to print of any text that came from a peer.
+// maskPans, then escapeUntrusted: what to print of any value that came from a peer. Masking comes first
+// so that an escape's hex digits can never join a PAN's digits and hide it from the Luhn check
+// ("\t4111…" would read "\x094111…").
 std::string safeText(std::string_view peerBytes);
+
+// For a whole text we composed (several lines, peer values inside already passed through safeText):
+// PANs masked, and every byte outside printable ASCII except '\n' escaped as \xNN. Backslashes are
+// left alone, so safeText's escapes print as they are. The last step before any output: the CLI's
+// stdout and stderr, traces, logs.
+std::string safeLines(std::string_view text);
 
 // The Luhn (mod 10) check over a string of decimal digits (false for anything else or empty).
 bool luhnValid(std::string_view digits);

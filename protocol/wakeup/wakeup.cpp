@@ -4,6 +4,7 @@
 #include <charconv>
 #include <set>
 
+#include "protocol/bytes_reader.hpp"
 #include "protocol/error.hpp"
 
 namespace setpay::protocol {
@@ -45,16 +46,14 @@ void checkBrand(std::string_view b) {
   if (b.empty() || b.size() > limits::brandIdMax) bad("SET-Brand: length");
   for (char c : b)
     if (c <= 0x20 || c > 0x7e) bad("SET-Brand: invalid character");
-  std::vector<std::string_view> parts;
-  std::size_t start = 0;
-  for (;;) {
-    const auto colon = b.find(':', start);
-    parts.push_back(b.substr(start, colon == std::string_view::npos ? std::string_view::npos : colon - start));
-    if (colon == std::string_view::npos) break;
-    start = colon + 1;
-  }
-  if (parts.size() > 3) bad("SET-Brand: at most brand:product:pcn");
-  if (parts.front().empty() || parts.back().empty()) bad("SET-Brand: empty brand or trailing ':'");
+  if (b.back() == ':') bad("SET-Brand: empty brand or trailing ':'");
+  TextReader r(b);
+  std::string_view brand, part;
+  std::size_t parts = 0;
+  for (; r.nextField(':', part); ++parts)
+    if (parts == 0) brand = part;
+  if (parts > 3) bad("SET-Brand: at most brand:product:pcn");
+  if (brand.empty()) bad("SET-Brand: empty brand or trailing ':'");
 }
 
 void checkUrl(std::string_view u, const char* what) {
@@ -72,17 +71,17 @@ void checkValue(std::string_view v, const char* what) {
 
 CurrencyAmount parseAmount(std::string_view v) {
   // "currency amount amtExp10", single spaces (RFC 3538 §8.4.1(d)).
-  const auto s1 = v.find(' ');
-  const auto s2 = s1 == std::string_view::npos ? s1 : v.find(' ', s1 + 1);
-  if (s2 == std::string_view::npos || v.find(' ', s2 + 1) != std::string_view::npos) bad("SET-PurchAmt: expected 3 integers");
+  TextReader r(v);
+  std::string_view cur, amt, exp;
+  if (!r.untilFirst(' ', cur) || !r.expect(' ') || !r.untilFirst(' ', amt) || !r.expect(' ')) bad("SET-PurchAmt: expected 3 integers");
+  exp = r.takeRest();
+  if (exp.find(' ') != std::string_view::npos) bad("SET-PurchAmt: expected 3 integers");
   CurrencyAmount a;
-  const auto cur = v.substr(0, s1);
-  const auto amt = v.substr(s1 + 1, s2 - s1 - 1);
   if (!isDigits(cur) || cur.size() > 3) bad("SET-PurchAmt: currency must be ISO 4217 numeric");
   if (!isDigits(amt)) bad("SET-PurchAmt: amount must be digits");
   a.currency = static_cast<int>(toInt(cur, 1, 999, "SET-PurchAmt currency"));
   a.amount = toInt(amt, 0, 999999999999999999LL, "SET-PurchAmt amount");
-  a.amtExp10 = static_cast<int>(toInt(v.substr(s2 + 1), -12, 12, "SET-PurchAmt amtExp10"));
+  a.amtExp10 = static_cast<int>(toInt(exp, -12, 12, "SET-PurchAmt amtExp10"));
   return a;
 }
 
@@ -104,17 +103,15 @@ Bytes parseHex(std::string_view v, std::size_t maxBytes, const char* what) {
 }
 
 bool validOid(std::string_view s) {
+  if (s.empty() || s.back() == '.') return false;  // nextField would not report a trailing empty arc
+  TextReader r(s);
   int arcs = 0;
-  std::size_t start = 0;
-  for (;;) {
-    const auto dot = s.find('.', start);
-    const auto arc = s.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
-    if (!isDigits(arc) || arc.size() > 40 || (arc.size() > 1 && arc[0] == '0')) return false;
-    ++arcs;
-    if (dot == std::string_view::npos) break;
-    start = dot + 1;
+  std::string_view first;
+  for (std::string_view arc; r.nextField('.', arc); ++arcs) {
+    if (!isDigits(arc) || arc.size() > 40 || (arc.size() > 1 && arc.starts_with('0'))) return false;
+    if (arcs == 0) first = arc;
   }
-  return arcs >= 2 && (s[0] == '0' || s[0] == '1' || s[0] == '2') && s[1] == '.';
+  return arcs >= 2 && (first == "0" || first == "1" || first == "2");
 }
 
 }  // namespace
@@ -162,29 +159,27 @@ WakeUp parseWakeUp(std::string_view text) {
   std::set<std::string> seen;  // single-valued fields already present (lower case)
   bool sawAmount = false;
   std::size_t fields = 0;
-  std::size_t pos = 0;
+  TextReader lines(text);
   bool body = false;
-  while (pos < text.size()) {
-    auto eol = text.find('\n', pos);
-    if (eol == std::string_view::npos) bad("last field line has no line end");
-    std::string_view raw = text.substr(pos, eol - pos);
-    pos = eol + 1;
-    if (!raw.empty() && raw.back() == '\r') raw.remove_suffix(1);
+  while (!lines.empty()) {
+    std::string_view raw;
+    if (!lines.untilFirst('\n', raw) || !lines.expect('\n')) bad("last field line has no line end");
+    if (raw.ends_with('\r')) raw.remove_suffix(1);
     if (raw.find('\r') != std::string_view::npos) bad("bare CR");
     if (raw.size() > wakeup_limits::lineMax) throw ProtocolError(ErrorCode::messageTooBig, "wake-up: line too long");
-    if (pos > wakeup_limits::headerMax) throw ProtocolError(ErrorCode::messageTooBig, "wake-up: fields too long");
+    if (lines.offset() > wakeup_limits::headerMax) throw ProtocolError(ErrorCode::messageTooBig, "wake-up: fields too long");
     if (raw.empty()) {
       body = true;
       break;
     }
     if (++fields > wakeup_limits::fieldsMax) throw ProtocolError(ErrorCode::messageTooBig, "wake-up: too many fields");
-    const auto colon = raw.find(':');
-    if (colon == std::string_view::npos || colon == 0) bad("line is not 'Field: value'");
-    const std::string_view name = raw.substr(0, colon);
+    TextReader line(raw);
+    std::string_view name;
+    if (!line.untilFirst(':', name) || name.empty() || !line.expect(':')) bad("line is not 'Field: value'");
     for (char c : name)
       if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'))
         bad("invalid field name");
-    std::string_view value = raw.substr(colon + 1);
+    std::string_view value = line.takeRest();
     while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
     while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
     const std::string nm(name);
@@ -244,16 +239,17 @@ WakeUp parseWakeUp(std::string_view text) {
       w.decalsUrl = v;
     } else if (ieq(name, "SET-Recurring")) {
       single("SET-Recurring");
-      const auto sp = v.find(' ');
-      if (sp == std::string::npos) bad("SET-Recurring: '<days> <YYYYMMDD>'");
+      TextReader parts(v);
+      std::string_view days, yyyy, mm, dd;
+      if (!parts.untilFirst(' ', days) || !parts.expect(' ')) bad("SET-Recurring: '<days> <YYYYMMDD>'");
       WakeUpRecurring r;
-      const std::string days = v.substr(0, sp);
       if (!isDigits(days)) bad("SET-Recurring: days");
       r.frequencyDays = static_cast<int>(toInt(days, 1, 365, "SET-Recurring days"));
-      r.expiry = v.substr(sp + 1);
-      if (r.expiry.size() != 8 || !isDigits(r.expiry)) bad("SET-Recurring: expiry YYYYMMDD");
-      const int month = std::stoi(r.expiry.substr(4, 2));
-      const int day = std::stoi(r.expiry.substr(6, 2));
+      r.expiry = std::string(parts.rest());
+      if (!isDigits(r.expiry) || !parts.bytes(4, yyyy) || !parts.bytes(2, mm) || !parts.bytes(2, dd) || !parts.empty())
+        bad("SET-Recurring: expiry YYYYMMDD");
+      const auto month = toInt(mm, 0, 99, "SET-Recurring month");
+      const auto day = toInt(dd, 0, 99, "SET-Recurring day");
       if (month < 1 || month > 12 || day < 1 || day > 31) bad("SET-Recurring: expiry date");
       w.recurring = r;
     } else if (ieq(name, "SET-InstallTotalTrans")) {
@@ -284,11 +280,11 @@ WakeUp parseWakeUp(std::string_view text) {
     }
   }
   if (body) {
-    const std::string_view od = text.substr(pos);
+    const std::string_view od = lines.takeRest();
     if (od.size() > wakeup_limits::bodyMax) throw ProtocolError(ErrorCode::messageTooBig, "wake-up: order description too big");
-    for (std::size_t k = 0; k < od.size(); ++k) {
-      const char c = od[k];
-      if (c == '\r' && (k + 1 >= od.size() || od[k + 1] != '\n')) bad("order description: bare CR");
+    TextReader r(od);
+    for (char c = 0; r.unit(c);) {
+      if (c == '\r' && !r.expect('\n')) bad("order description: bare CR");
       if (c < 0x20 && c != '\r' && c != '\n' && c != '\t') bad("order description: control character");
     }
     w.orderDescription = std::string(od);

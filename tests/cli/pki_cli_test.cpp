@@ -190,6 +190,44 @@ TEST_P(PkiCli, IssueCardholderRefusesABadPanWithUsageExitAndMasksIt) {
   EXPECT_NE(r.output.find("************1112"), std::string::npos) << r.output;
 }
 
+TEST_P(PkiCli, IssueCardholderNeitherOverwritesNorFollowsALink) {
+  // An existing key in the card directory: refused, left as it was, and nothing else written there.
+  const fs::path taken = m().base.path() / ("taken-" + GetParam());
+  fs::create_directories(taken);
+  setpay::test_support::writeFile(taken / "key.pem", std::string_view("the old key"));
+  const std::string issue = "issue-cardholder " + m().d() + " --pan 5500000000000004 --expiry 209912 --name X --out ";
+  const auto overwrite = pki(issue + shellQuote(taken.string()));
+  EXPECT_EQ(overwrite.status, 1) << overwrite.output;
+  EXPECT_NE(overwrite.output.find("already exists"), std::string::npos) << overwrite.output;
+  EXPECT_EQ(readFile(taken / "key.pem"), "the old key");
+  EXPECT_FALSE(fs::exists(taken / "card.conf"));
+  EXPECT_FALSE(fs::exists(taken / "cert.pem"));
+  // card.conf as a symlink to a file elsewhere: refused, the file untouched.
+  const fs::path linked = m().base.path() / ("linked-" + GetParam());
+  fs::create_directories(linked);
+  const fs::path victim = m().base.path() / ("victim-" + GetParam());
+  setpay::test_support::writeFile(victim, std::string_view("not yours"));
+  fs::create_symlink(victim, linked / "card.conf");
+  const auto follow = pki(issue + shellQuote(linked.string()));
+  EXPECT_EQ(follow.status, 1) << follow.output;
+  EXPECT_NE(follow.output.find("symbolic link"), std::string::npos) << follow.output;
+  EXPECT_EQ(readFile(victim), "not yours");
+  EXPECT_FALSE(fs::exists(linked / "key.pem"));
+}
+
+TEST(PkiCliFiles, InitRefusesAKeyPathThatIsASymlink) {
+  setpay::test_support::TempDir base{"setpay-pki-link"};
+  const fs::path dir = base.path() / "D";
+  fs::create_directories(dir / "root");
+  const fs::path victim = base.path() / "victim";
+  setpay::test_support::writeFile(victim, std::string_view("not yours"));
+  fs::create_symlink(victim, dir / "root" / "key.pem");
+  const auto r = pki("init " + shellQuote(dir.string()) + " --profile set1");
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_NE(r.output.find("symbolic link"), std::string::npos) << r.output;
+  EXPECT_EQ(readFile(victim), "not yours");
+}
+
 TEST(PkiCliUsage, BadUsageExitsTwoAndHelpExitsZero) {
   EXPECT_EQ(pki("").status, 2);
   EXPECT_EQ(pki("frobnicate").status, 2);

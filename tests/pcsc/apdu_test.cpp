@@ -13,6 +13,7 @@
 #include "pcsc/tlv.hpp"
 #include "pcsc/virtual_card.hpp"
 #include "tests/pcsc/card_support.hpp"
+#include "tests/support/thrown.hpp"
 
 namespace setpay::pcsc {
 namespace {
@@ -32,8 +33,9 @@ TEST(Apdu, EncodesAllFourCasesShortAndExtended) {
   EXPECT_EQ(hex(ByteView(enc).first(7)), "002a9e9a00012c");
   EXPECT_EQ(hex(ByteView(enc).last(2)), "0100");
   EXPECT_EQ(enc.size(), 4u + 3 + 300 + 2);
-  EXPECT_THROW((Apdu{0, 0, 0, 0, {}, 0}.encode()), CardError);
-  EXPECT_THROW((Apdu{0, 0, 0, 0, Bytes(65536), {}}.encode()), CardError);
+  EXPECT_EQ(test_support::thrownMessage<CardError>([] { Apdu{0, 0, 0, 0, {}, 0}.encode(); }), "protocol: Le out of range");
+  EXPECT_EQ(test_support::thrownMessage<CardError>([] { Apdu{0, 0, 0, 0, Bytes(65536), {}}.encode(); }),
+            "protocol: command data too long");
 }
 
 TEST(Apdu, ParseIsTheInverseAndRejectsBadLengths) {
@@ -123,7 +125,8 @@ TEST(CardSignerUnit, DigestInfoIsPkcs1Encoding) {
   // RFC 8017 §9.2 note 1: the SHA-256 DigestInfo prefix.
   const Bytes di = digestInfo(EVP_sha256(), Bytes(32, 0xAB));
   EXPECT_EQ(hex(ByteView(di).first(19)), "3031300d060960864801650304020105000420");
-  EXPECT_THROW(digestInfo(EVP_sha256(), Bytes(20, 0)), CardError);
+  EXPECT_EQ(test_support::thrownMessage<CardError>([] { digestInfo(EVP_sha256(), Bytes(20, 0)); }),
+            "protocol: digest length does not match its algorithm");
 }
 
 TEST(CardErrorUnit, PcscCodesBecomeKinds) {

@@ -64,8 +64,7 @@ class CardProcess {
 };
 
 TEST(CardCommand, ServesThroughPcscdTracesMaskedAndLeavesOnRemoveAfter) {
-  const auto env = test::virtualPcsc();
-  if (!env) GTEST_SKIP() << "PCSCLITE_CSOCK_NAME unset: run under scripts/with-virtual-pcsc.sh";
+  REQUIRE_VIRTUAL_PCSC();
   test::CardDirectory dir(test::KeyKind::ecP256);
   const std::string log = dir.path() + "/card.log";
   CardProcess card({"--card-dir", dir.path(), "--port", std::to_string(env->port1), "--trace",
@@ -100,8 +99,7 @@ TEST(CardCommand, ServesThroughPcscdTracesMaskedAndLeavesOnRemoveAfter) {
 // The card directory straight from `setpay pki issue-cardholder`: the personalisation formats of
 // the two commands agree, and the card signs with the key of the certificate the CCA issued.
 TEST(CardCommand, RunsACardIssuedBySetpayPki) {
-  const auto env = test::virtualPcsc();
-  if (!env) GTEST_SKIP() << "PCSCLITE_CSOCK_NAME unset: run under scripts/with-virtual-pcsc.sh";
+  REQUIRE_VIRTUAL_PCSC();
   const std::string binary = test_support::setpayBinary();
   const test_support::TempDir temp{"setpay-pcsc-test"};
   const std::string root = temp.path().string();
@@ -135,8 +133,7 @@ TEST(CardCommand, RunsACardIssuedBySetpayPki) {
 }
 
 TEST(CardCommand, StopsOnSigterm) {
-  const auto env = test::virtualPcsc();
-  if (!env) GTEST_SKIP() << "PCSCLITE_CSOCK_NAME unset: run under scripts/with-virtual-pcsc.sh";
+  REQUIRE_VIRTUAL_PCSC();
   test::CardDirectory dir(test::KeyKind::ecP256);
   CardProcess card({"--card-dir", dir.path(), "--port", std::to_string(env->port1)}, dir.path() + "/card.log");
   const Context ctx;
@@ -147,8 +144,7 @@ TEST(CardCommand, StopsOnSigterm) {
 }
 
 TEST(CardCommand, RejectsBadUsage) {
-  const auto env = test::virtualPcsc();
-  if (!env) GTEST_SKIP() << "PCSCLITE_CSOCK_NAME unset: run under scripts/with-virtual-pcsc.sh";
+  REQUIRE_VIRTUAL_PCSC();
   test::CardDirectory dir(test::KeyKind::ecP256);
   CardProcess noDir({"--port", "1"}, dir.path() + "/a.log");
   EXPECT_EQ(noDir.exitStatus(std::chrono::seconds(5)), 2);

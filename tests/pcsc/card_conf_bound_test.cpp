@@ -11,7 +11,7 @@ using setpay::test_support::EndlessCardConf;
 
 TEST_F(EndlessCardConf, VirtualCardPersonalisationStopsAtItsLimit) {
   feed(20 * 1024);  // > 16 KiB limit, fits the pipe buffer
-  expectPromptRefusal([this] { (void)setpay::pcsc::loadCardDirectory(dir_.string()); });
+  expectPromptRefusal([this] { (void)setpay::pcsc::loadCardDirectory(dir_.string()); }, "card.conf too large");
 }
 
 }  // namespace

@@ -6,7 +6,10 @@
 #include <openssl/sha.h>
 
 #include <algorithm>
+#include <functional>
 #include <memory>
+#include <sstream>
+#include <vector>
 
 #include "pcsc/card_application.hpp"
 #include "pcsc/card_error.hpp"
@@ -23,10 +26,6 @@ using test::CardDirectory;
 using test::InsertedCard;
 using test::KeyKind;
 namespace ossl = protocol::ossl;
-
-#define REQUIRE_VIRTUAL_PCSC()                                                      \
-  const auto env = test::virtualPcsc();                                             \
-  if (!env) GTEST_SKIP() << "PCSCLITE_CSOCK_NAME unset: run under scripts/with-virtual-pcsc.sh"
 
 // The SW of the CardError that `f` throws (0 when it throws none or another kind).
 template <class F>
@@ -299,6 +298,37 @@ TEST_F(CardThroughPcscd, WrongLeResentWithCardsLength) {
   EXPECT_EQ(fixed.data.size(), 10u);
   const auto fromDir = loadCardDirectory(ecDir_->path());
   EXPECT_EQ(card.readCertificate(), ossl::der(fromDir.certificate.get()));
+}
+
+TEST_F(CardThroughPcscd, VerifyAndPsoAreNeverResentOnWrongLe) {
+  REQUIRE_VIRTUAL_PCSC();
+  InsertedCard inserted(ecDir_->path(), env->port0, env->reader0,
+                        VirtualCardOptions{.askToResendPinAndSignature = true});
+  const Context ctx;
+  inserted.waitPresent(ctx);
+  CardConnection conn(ctx, env->reader0);
+  PaymentCard card(conn);
+  card.select();
+  for (const auto& attempt : std::vector<std::function<void()>>{
+           [&] { card.verifyPin("1234"); }, [&] { card.computeDigitalSignature(sha(EVP_sha256(), "x")); }}) {
+    try {
+      attempt();
+      ADD_FAILURE() << "a 6Cxx answer was taken as success";
+    } catch (const CardError& e) {
+      EXPECT_EQ(e.kind(), CardErrorKind::resendRefused) << e.what();
+      EXPECT_EQ(e.sw() & 0xFF00, 0x6C00) << e.what();
+    }
+  }
+  inserted.stop();
+  // The card saw SELECT, one VERIFY and one PSO: the card's own trace, one "> " line per command.
+  const std::string trace = inserted.trace();
+  std::size_t commands = 0;
+  std::istringstream lines(trace);
+  for (std::string line; std::getline(lines, line);) commands += line.starts_with("> ");
+  EXPECT_EQ(commands, 3u) << trace;
+  EXPECT_NE(trace.find("> 0020008104 <PIN>"), std::string::npos) << trace;
+  EXPECT_NE(trace.find("> 002a9e9a"), std::string::npos) << trace;
+  EXPECT_EQ(inserted.card().pinTriesLeft(), 3u);
 }
 
 TEST_F(CardThroughPcscd, ExtendedLengthBothWays) {

@@ -39,7 +39,8 @@ class CardDirectory {
   std::string path_ = dir_.path().string();
 };
 
-// The environment from with-virtual-pcsc.sh; nullopt (→ GTEST_SKIP) when not run under it.
+// The environment from with-virtual-pcsc.sh; nullopt when not run under it. The test command always
+// runs under it, so a pcscd test without it FAILS (REQUIRE_VIRTUAL_PCSC), never skips.
 struct VirtualPcsc {
   std::uint16_t port0;
   std::uint16_t port1;
@@ -47,6 +48,11 @@ struct VirtualPcsc {
   std::string reader1;
 };
 std::optional<VirtualPcsc> virtualPcsc();
+
+// First line of a pcscd test: `env` is the VirtualPcsc, or the test fails here.
+#define REQUIRE_VIRTUAL_PCSC()                      \
+  const auto env = ::setpay::pcsc::test::virtualPcsc(); \
+  ASSERT_TRUE(env) << "PCSCLITE_CSOCK_NAME unset: the pcscd tests need scripts/with-virtual-pcsc.sh around them"
 
 // A VirtualCard served over vpcd by a thread; stop() (or the destructor) takes it out of the reader
 // and waits until pcscd has noticed, so the next test starts with an empty slot.

@@ -73,8 +73,7 @@ class ViccProcess {
 };
 
 TEST(ViccInterop, SelectAndReadBinaryThroughOurWrappers) {
-  const auto env = test::virtualPcsc();
-  if (!env) GTEST_SKIP() << "PCSCLITE_CSOCK_NAME unset: run under scripts/with-virtual-pcsc.sh";
+  REQUIRE_VIRTUAL_PCSC();
   ViccProcess vicc(env->port0);
   const Context ctx;
   ctx.waitForCard(env->reader0, std::chrono::seconds(10));  // Python start-up included

@@ -4,6 +4,7 @@
 #include "protocol/error.hpp"
 #include "protocol/profile.hpp"
 #include "protocol/random.hpp"
+#include "tests/support/thrown.hpp"
 
 using namespace setpay::protocol;
 
@@ -11,8 +12,8 @@ TEST(Bytes, HexRoundTripAndRejectsBadDigits) {
   const Bytes b{0x00, 0x7f, 0x80, 0xff};
   EXPECT_EQ(hex(b), "007f80ff");
   EXPECT_EQ(unhex("00 7F:80ff"), b);
-  EXPECT_THROW(unhex("0g"), ProtocolError);
-  EXPECT_THROW(unhex("abc"), ProtocolError);
+  EXPECT_EQ(setpay::test_support::thrownCode([] { unhex("0g"); }), ErrorCode::decodingFailure);
+  EXPECT_EQ(setpay::test_support::thrownCode([] { unhex("abc"); }), ErrorCode::decodingFailure);
 }
 
 TEST(Bytes, ConstantTimeEqualComparesLengthAndContent) {

@@ -29,6 +29,10 @@ void expectThreeScenes(const DemoRun& r) {
   EXPECT_FALSE(has(r, "UNEXPECTED"));
   EXPECT_FALSE(has(r, "4111111111111111")) << "the PAN must only appear masked";
   EXPECT_TRUE(has(r, "************1111"));
+  // The trace leaves through the CLI's scrubber: printable ASCII and line breaks, nothing else.
+  for (const char c : r.output)
+    ASSERT_TRUE(c == '\n' || (c >= 0x20 && c <= 0x7e)) << "byte 0x" << std::hex << (c & 0xff) << " in the trace";
+  EXPECT_TRUE(has(r, "  wallet    -> merchant  PInitReq")) << r.output;
 }
 
 TEST(DemoCli, ModernPurchaseDeclineAndTamperBehave) { expectThreeScenes(demo("")); }
@@ -43,8 +47,14 @@ TEST(DemoCli, HelpAndBadUsage) {
   const DemoRun help = demo("--help");
   EXPECT_EQ(help.status, 0);
   EXPECT_TRUE(has(help, "usage: setpay demo"));
-  EXPECT_EQ(demo("--profile set2").status, 2);
-  EXPECT_EQ(demo("--frobnicate").status, 2);
+  for (const char* flag : {"--profile", "--dir", "--keep"}) EXPECT_TRUE(has(help, flag)) << help.output;
+  const DemoRun badProfile = demo("--profile set2");
+  EXPECT_EQ(badProfile.status, 2);
+  EXPECT_TRUE(has(badProfile, "--profile")) << badProfile.output;
+  const DemoRun badFlag = demo("--frobnicate");
+  EXPECT_EQ(badFlag.status, 2);
+  EXPECT_TRUE(has(badFlag, "--frobnicate")) << badFlag.output;
+  EXPECT_TRUE(has(badFlag, "setpay demo --help")) << badFlag.output;
 }
 
 }  // namespace

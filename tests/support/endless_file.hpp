@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/support/thrown.hpp"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -54,13 +56,15 @@ class EndlessCardConf : public ::testing::Test {
     });
   }
   // Runs `load` and expects it to throw within a few seconds, without the FIFO ever ending.
-  void expectPromptRefusal(const std::function<void()>& load) {
+  // The exception's message must end with `why`.
+  void expectPromptRefusal(const std::function<void()>& load, const std::string& why) {
     auto result = std::async(std::launch::async, load);
     const bool prompt = result.wait_for(std::chrono::seconds(5)) == std::future_status::ready;
     closeWriter();  // lets an unbounded reader finish (so the test ends either way)
     if (writer_.joinable()) writer_.join();
     EXPECT_TRUE(prompt) << "card.conf reader waited for EOF instead of stopping at its size limit";
-    EXPECT_ANY_THROW(result.get());
+    const std::string what = thrownMessage([&] { result.get(); });
+    EXPECT_TRUE(what.ends_with(why)) << what;
   }
   std::filesystem::path dir_;
   int fd_ = -1;

@@ -11,7 +11,7 @@ using setpay::test_support::EndlessCardConf;
 
 TEST_F(EndlessCardConf, SoftwareCardStopsAtItsLimit) {
   feed(256 * 1024 + 4096);  // > 256 KiB limit
-  expectPromptRefusal([this] { (void)setpay::wallet::SoftwareCard::fromDirectory(dir_, {}); });
+  expectPromptRefusal([this] { (void)setpay::wallet::SoftwareCard::fromDirectory(dir_, {}); }, "card.conf is too large");
 }
 
 }  // namespace

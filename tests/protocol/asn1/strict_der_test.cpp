@@ -7,6 +7,7 @@
 #include "protocol/asn1/set_asn1.hpp"
 #include "protocol/asn1/strict_der.hpp"
 #include "protocol/error.hpp"
+#include "tests/support/thrown.hpp"
 
 namespace setpay::protocol::asn1 {
 namespace {
@@ -92,7 +93,8 @@ TEST(StrictDer, RefusesEveryTruncation) {
 TEST(StrictDer, RefusesConstructedOctetString) {
   // PANToken-like: MerchantIdentity { ANY, VisibleString } with a constructed VisibleString (BER).
   const Bytes ber = unhex("300c 3003 020101 3a05 1a03 414243");
-  EXPECT_THROW(checkDerShape(ber), ProtocolError);
+  EXPECT_EQ(test_support::thrownMessage<ProtocolError>([&] { checkDerShape(ber); }),
+            "decodingFailure: BER constructed string");
 }
 
 Bytes nestedSequences(int depth) {
@@ -113,7 +115,8 @@ Bytes nestedSequences(int depth) {
 
 TEST(StrictDer, NestingDepthIsBounded) {
   EXPECT_NO_THROW(checkDerShape(nestedSequences(10)));
-  EXPECT_THROW(checkDerShape(nestedSequences(70)), ProtocolError);
+  EXPECT_EQ(test_support::thrownMessage<ProtocolError>([] { checkDerShape(nestedSequences(70)); }),
+            "decodingFailure: DER nesting too deep");
 }
 
 }  // namespace

@@ -156,12 +156,18 @@ TEST_P(Envelope, StrictDerAndSizeLimits) {
 
 TEST_P(Envelope, SenderSideErrorsAreTyped) {
   SeededRandom rng("sender");
-  EXPECT_THROW(E(profile, rng, nullptr, NID_setct_CapTokenTBE, t), ProtocolError);
-  EXPECT_THROW(E(profile, rng, r.cert.get(), NID_setct_CapTokenTBE, Bytes{0x30, 0x05, 0x00}), ProtocolError);
-  EXPECT_THROW(EX(profile, rng, r.cert.get(), NID_setct_PIDualSignedTBE, t, Bytes{0x04, 0x01, 0x00}), ProtocolError);
+  EXPECT_EQ(codeOf([&] { E(profile, rng, nullptr, NID_setct_CapTokenTBE, t); }), ErrorCode::missingCertificate);
+  std::string what;
+  EXPECT_EQ(codeOf([&] { E(profile, rng, r.cert.get(), NID_setct_CapTokenTBE, Bytes{0x30, 0x05, 0x00}); }, &what),
+            ErrorCode::unspecifiedFailure);
+  EXPECT_NE(what.find("not one DER element"), std::string::npos) << what;
+  EXPECT_EQ(codeOf([&] { EX(profile, rng, r.cert.get(), NID_setct_PIDualSignedTBE, t, Bytes{0x04, 0x01, 0x00}); }, &what),
+            ErrorCode::unspecifiedFailure);
+  EXPECT_NE(what.find("one DER SEQUENCE"), std::string::npos) << what;
   const auto ec = setpay::support::generateKey("ec-p256");
   const auto ecCert = setpay::support::selfSignedCertificate(ec.get(), "ec recipient", 9);
-  EXPECT_THROW(E(profile, rng, ecCert.get(), NID_setct_CapTokenTBE, t), ProtocolError);
+  EXPECT_EQ(codeOf([&] { E(profile, rng, ecCert.get(), NID_setct_CapTokenTBE, t); }, &what), ErrorCode::unspecifiedFailure);
+  EXPECT_NE(what.find("not an RSA key"), std::string::npos) << what;
 }
 
 INSTANTIATE_TEST_SUITE_P(Profiles, Envelope, ::testing::Values(ProfileId::set1, ProfileId::modern),

@@ -9,6 +9,7 @@
 
 #include "protocol/error.hpp"
 #include "tests/protocol/crypto/envelope_fixture.hpp"
+#include "tests/support/thrown.hpp"
 
 using namespace setpay::protocol;
 using namespace setpay::envelope_test;
@@ -102,10 +103,11 @@ TEST_P(Oaep, EveryOperatorRoundTrips) {
     for (auto other : {OaepOperator::E, OaepOperator::EH, OaepOperator::EX, OaepOperator::EXH}) {
       if (other == op) continue;
       const ExtraDataKind otherKind = carriesExtra(other) ? ExtraDataKind::panData : ExtraDataKind::none;
-      EXPECT_THROW(oaepDecode(profile, other, otherKind, block), ProtocolError);
+      EXPECT_EQ(failureText([&] { oaepDecode(profile, other, otherKind, block); }), "decodingFailure: envelope does not open");
     }
     if (carriesExtra(op)) {
-      EXPECT_THROW(oaepDecode(profile, op, ExtraDataKind::panToken, block), ProtocolError);
+      EXPECT_EQ(failureText([&] { oaepDecode(profile, op, ExtraDataKind::panToken, block); }),
+                "decodingFailure: envelope does not open");
     }
   }
 }
@@ -169,10 +171,13 @@ TEST_P(Oaep, CapacityAndOverflow) {
     EXPECT_EQ(e.code(), ErrorCode::messageTooBig);
   }
   // Malformed payloads are the caller's bug, not a block.
-  EXPECT_THROW(oaepEncode(profile, rng, OaepOperator::EX, ExtraDataKind::other, payload(OaepOperator::EX, Bytes{0x04, 0x00}), k),
-               ProtocolError);
-  EXPECT_THROW(oaepEncode(profile, rng, OaepOperator::E, ExtraDataKind::none, payload(OaepOperator::E, fits), k),
-               ProtocolError);
+  EXPECT_EQ(setpay::test_support::thrownMessage<ProtocolError>([&] {
+              oaepEncode(profile, rng, OaepOperator::EX, ExtraDataKind::other, payload(OaepOperator::EX, Bytes{0x04, 0x00}), k);
+            }),
+            "unspecifiedFailure: OAEP extra data must be one DER SEQUENCE (EX/EXH only)");
+  EXPECT_EQ(setpay::test_support::thrownMessage<ProtocolError>(
+                [&] { oaepEncode(profile, rng, OaepOperator::E, ExtraDataKind::none, payload(OaepOperator::E, fits), k); }),
+            "unspecifiedFailure: OAEP extra data must be one DER SEQUENCE (EX/EXH only)");
 }
 
 TEST_P(Oaep, FirstByteAlwaysNonZeroAndBelow0x80) {
@@ -203,8 +208,9 @@ TEST_P(Oaep, RawRsaWrapAndWrongKey) {
             wrong);
   // Not an RSA key at all: the caller's error, not the envelope's.
   const auto ec = setpay::support::generateKey("ec-p256");
-  EXPECT_THROW(oaepWrap(profile, rng, ec.get(), OaepOperator::E, ExtraDataKind::none, payload(OaepOperator::E)),
-               ProtocolError);
+  EXPECT_EQ(setpay::test_support::thrownMessage<ProtocolError>(
+                [&] { oaepWrap(profile, rng, ec.get(), OaepOperator::E, ExtraDataKind::none, payload(OaepOperator::E)); }),
+            "unspecifiedFailure: envelope recipient key is not an RSA key");
 }
 
 INSTANTIATE_TEST_SUITE_P(Profiles, Oaep, ::testing::Values(ProfileId::set1, ProfileId::modern),

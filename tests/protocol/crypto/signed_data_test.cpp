@@ -8,6 +8,7 @@
 
 #include "protocol/crypto/digest.hpp"
 #include "tests/protocol/crypto/fixtures.hpp"
+#include "tests/support/thrown.hpp"
 
 namespace setpay::protocol::testing {
 namespace {
@@ -215,7 +216,9 @@ TEST(SignedData, SizeLimit) {
 TEST(SignedData, SignerWithoutCertificateCannotSign) {
   SignFixture f(signCases[0]);
   SoftwareSigner keyOnly(nullptr, support::shareKey(f.key.key.get()));
-  EXPECT_THROW(S(f.profile, keyOnly, f.clock, NID_setct_PInitResData, sampleContent(5)), ProtocolError);
+  EXPECT_EQ(test_support::thrownMessage<ProtocolError>(
+                [&] { S(f.profile, keyOnly, f.clock, NID_setct_PInitResData, sampleContent(5)); }),
+            "unspecifiedFailure: S/SO: the signer has no certificate");
 }
 
 }  // namespace

@@ -3,11 +3,18 @@
 #include <gtest/gtest.h>
 
 #include <openssl/evp.h>
+#include <openssl/x509.h>
 
+#include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <string>
 
+#include "protocol/crypto/signed_data.hpp"
+#include "protocol/crypto/signer.hpp"
+#include "protocol/messages/codec.hpp"
 #include "protocol/messages/describe.hpp"
+#include "protocol/messages/sealed.hpp"
 #include "protocol/wakeup/wakeup.hpp"
 #include "tests/protocol/messages/message_vectors.hpp"
 #include "tests/support/scratch.hpp"
@@ -109,6 +116,146 @@ TEST_F(Inspect, GarbageAndTruncatedInputFailCleanly) {
   EXPECT_EQ(r.status, 1);
   EXPECT_NE(r.output.find("decodingFailure"), std::string::npos) << r.output;
   EXPECT_EQ(run("").status, 2);
+}
+
+// ---- output hygiene: what a hostile sender can put in front of `setpay inspect` ----------------------
+
+constexpr std::string_view kEscapes = "\x1b]0;owned\x07\x1b[2J\x9b" "31m";  // title, clear screen, C1 CSI
+constexpr std::string_view kPan = "4111111111111111";
+
+// A self-made certificate: nobody vouches for it, but inspect shows what it signed.
+struct SelfMade {
+  ossl::PKey key{EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", std::size_t{2048})};
+  ossl::Cert cert{X509_new()};
+  SelfMade() {
+    X509_set_version(cert.get(), 2);
+    ASN1_INTEGER_set(X509_get_serialNumber(cert.get()), 7);
+    X509_gmtime_adj(X509_getm_notBefore(cert.get()), 0);
+    X509_gmtime_adj(X509_getm_notAfter(cert.get()), 3600);
+    X509_NAME* name = X509_get_subject_name(cert.get());
+    const std::string org = "Evil \x1b[2J Corp";
+    const std::string cn = "card " + std::string(kPan);
+    X509_NAME_add_entry_by_txt(name, "O", MBSTRING_UTF8, reinterpret_cast<const unsigned char*>(org.data()),
+                               static_cast<int>(org.size()), -1, 0);
+    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, reinterpret_cast<const unsigned char*>(cn.data()),
+                               static_cast<int>(cn.size()), -1, 0);
+    X509_set_issuer_name(cert.get(), name);
+    X509_set_pubkey(cert.get(), key.get());
+    if (X509_sign(cert.get(), key.get(), EVP_sha256()) <= 0) throw std::runtime_error("X509_sign");
+  }
+};
+
+MessageHeader plainHeader(std::string swIdent) {
+  MessageHeader h;
+  h.date = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+  h.rrpid = Bytes(20, 0x11);
+  h.swIdent = std::move(swIdent);
+  return h;
+}
+
+// Our encoder refuses a control byte in a VisibleString, so the hostile swIdent is patched into the DER
+// over a placeholder of the same length, as a hostile sender's own encoder would write it.
+Bytes patched(Bytes der, std::string_view placeholder, std::string_view hostile) {
+  const auto at = std::search(der.begin(), der.end(), placeholder.begin(), placeholder.end());
+  if (at == der.end() || placeholder.size() != hostile.size()) throw std::runtime_error("no placeholder");
+  std::copy(hostile.begin(), hostile.end(), at);
+  return der;
+}
+
+// A signed Error whose ErrorTBS names an offending MessageHeader with escape sequences in swIdent, signed
+// by a self-made certificate whose subject carries escapes and a card number.
+Bytes hostileSignedError(const SelfMade& signerCert) {
+  const auto profile = AlgorithmProfile::make(ProfileId::modern);
+  const std::string placeholder(kEscapes.size(), 'P');
+  ErrorTBS tbs;
+  tbs.errorCode = static_cast<int>(ErrorCode::signatureFailure);
+  tbs.errorNonce = Bytes(20, 0x22);
+  tbs.errorMsg = plainHeader(placeholder);
+  const Bytes tbsDer = patched(encode(tbs), placeholder, kEscapes);
+  SoftwareSigner signer(ossl::Cert(X509_dup(signerCert.cert.get())), ossl::PKey([&] {
+                          EVP_PKEY_up_ref(signerCert.key.get());
+                          return signerCert.key.get();
+                        }()));
+  const FixedClock clock(std::chrono::system_clock::now());
+  const Bytes signedError = S(profile, signer, clock, NID_setct_ErrorTBS, tbsDer);
+  return encode(MessageWrapper{plainHeader("hostile/1.0"), Message{Error{signedError}}, {}});
+}
+
+// An unsigned Error whose BadWrapper is a text naming a card number.
+Bytes errorWithPanText() {
+  ErrorTBS tbs;
+  tbs.errorCode = static_cast<int>(ErrorCode::unspecifiedFailure);
+  tbs.errorNonce = Bytes(20, 0x33);
+  tbs.errorMsg = toBytes("no account for " + std::string(kPan));
+  return encode(MessageWrapper{plainHeader("hostile/1.0"), Message{Error{tbs}}, {}});
+}
+
+// Printable ASCII and line breaks only: nothing a terminal would act on.
+void expectInert(const std::string& out) {
+  for (std::size_t k = 0; k < out.size(); ++k) {
+    const auto c = static_cast<unsigned char>(out[k]);
+    ASSERT_TRUE(c == '\n' || (c >= 0x20 && c <= 0x7e)) << "byte 0x" << std::hex << int{c} << " at " << std::dec << k
+                                                       << " in:\n" << out;
+  }
+}
+
+TEST_F(Inspect, EscapeSequencesFromASelfSignedSenderArePrintedInert) {
+  const SelfMade mallory;
+  const Bytes der = hostileSignedError(mallory);
+  const CliRun r = run(write("hostile.der", std::string(der.begin(), der.end())));
+  ASSERT_EQ(r.status, 0) << r.output;
+  expectInert(r.output);
+  EXPECT_NE(r.output.find("swIdent: \"\\x1b]0;owned\\x07\\x1b[2J\\x9b31m\""), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("/O=Evil \\x1b[2J Corp"), std::string::npos) << r.output;
+  // The sender's certificate subject names a card: masked like any other PAN.
+  EXPECT_EQ(r.output.find(kPan), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("/CN=card ************1111"), std::string::npos) << r.output;
+}
+
+TEST_F(Inspect, APanInAnErrorsTextIsMasked) {
+  const Bytes der = errorWithPanText();
+  const CliRun r = run(write("pan-error.der", std::string(der.begin(), der.end())));
+  ASSERT_EQ(r.status, 0) << r.output;
+  expectInert(r.output);
+  EXPECT_EQ(r.output.find(kPan), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("\"no account for ************1111\""), std::string::npos) << r.output;
+}
+
+TEST_F(Inspect, APanInAWakeUpsFreeFieldsOrOrderDescriptionIsMasked) {
+  WakeUp w;
+  w.brands = {"Visa"};
+  w.purchAmt = CurrencyAmount{978, 1999, -2};
+  w.paymentUrl = "https://shop.example/set";
+  w.otherSetFields = {{"SET-Echo-Card", std::string(kPan)}};
+  w.orderDescription = "1 x book\r\nSET-Payment-URL: https://evil.example\r\npaid with 4111 1111 1111 1111\r\n";
+  const CliRun r = run(write("wake.setpay", format(w)));
+  ASSERT_EQ(r.status, 0) << r.output;
+  expectInert(r.output);
+  EXPECT_EQ(r.output.find(kPan), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("4111 1111 1111 1111"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("SET-Echo-Card: ************1111"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("    | paid with **** **** **** 1111\n"), std::string::npos) << r.output;
+  // A line of the order description cannot pass for one of the wake-up's own fields.
+  EXPECT_NE(r.output.find("    | SET-Payment-URL: https://evil.example\n"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("\n  SET-Payment-URL: https://evil"), std::string::npos) << r.output;
+}
+
+TEST(Describe, ValuesFromTheInputAreEscapedAndMasked) {
+  const SelfMade mallory;
+  const std::string cert = describeCertificate(mallory.cert.get());
+  expectInert(cert);
+  EXPECT_NE(cert.find("subject: /O=Evil \\x1b[2J Corp/CN=card ************1111"), std::string::npos) << cert;
+  const std::string placeholder(kEscapes.size(), 'P');
+  ErrorTBS tbs;
+  tbs.errorNonce = Bytes(20, 0x44);
+  tbs.errorMsg = plainHeader(placeholder);
+  const std::string tree = describeValue("ErrorTBS", patched(encode(tbs), placeholder, kEscapes));
+  expectInert(tree);
+  EXPECT_NE(tree.find("\\x1b]0;owned"), std::string::npos) << tree;
+  tbs.errorMsg = toBytes("PAN " + std::string(kPan) + " refused");
+  const std::string text = describeValue("ErrorTBS", encode(tbs));
+  EXPECT_EQ(text.find(kPan), std::string::npos) << text;
+  EXPECT_NE(text.find("PAN ************1111 refused"), std::string::npos) << text;
 }
 
 TEST(Describe, NoVectorPrintsAnUnmaskedPan) {

@@ -4,6 +4,7 @@
 
 #include "protocol/pki/pem.hpp"
 #include "tests/protocol/pki/pki_fixture.hpp"
+#include "tests/support/thrown.hpp"
 
 using namespace setpay::protocol;
 using namespace setpay::protocol::pki;
@@ -43,9 +44,11 @@ TEST(Crl, ReissueAddsEntriesAndBumpsNumber) {
 TEST(Crl, RefusesCertificatesOfAnotherCaAndForeignCrls) {
   const auto& f = fixture(ProfileId::set1);
   const auto clock = f.soon();
-  EXPECT_THROW(reissueCrl(f.h.mca, f.mcaCrl.get(), f.h.gatewaySignature.cert.get(), f.profile, clock),
-               ProtocolError);
-  EXPECT_THROW(reissueCrl(f.h.mca, f.pcaCrl.get(), nullptr, f.profile, clock), ProtocolError);
+  EXPECT_EQ(setpay::test_support::thrownMessage<ProtocolError>(
+                [&] { reissueCrl(f.h.mca, f.mcaCrl.get(), f.h.gatewaySignature.cert.get(), f.profile, clock); }),
+            "invalidCertificate: certificate was not issued by this CA");
+  EXPECT_EQ(setpay::test_support::thrownMessage<ProtocolError>([&] { reissueCrl(f.h.mca, f.pcaCrl.get(), nullptr, f.profile, clock); }),
+            "invalidCertificate: CRL was not issued by this CA");
 }
 
 TEST(Pem, KeysAndBundlesRoundTrip) {
@@ -56,5 +59,5 @@ TEST(Pem, KeysAndBundlesRoundTrip) {
   const auto certs = certsFromPem(bundle);
   ASSERT_EQ(certs.size(), 2u);
   EXPECT_EQ(X509_cmp(certs[1].get(), f.h.mca.cert.get()), 0);
-  EXPECT_THROW(certsFromPem("not pem"), ProtocolError);
+  EXPECT_EQ(setpay::test_support::thrownCode([] { certsFromPem("not pem"); }), ErrorCode::decodingFailure);
 }

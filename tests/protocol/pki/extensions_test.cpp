@@ -4,6 +4,7 @@
 
 #include "protocol/crypto/digest.hpp"
 #include "tests/protocol/pki/pki_fixture.hpp"
+#include "tests/support/thrown.hpp"
 
 using namespace setpay::protocol;
 using namespace setpay::protocol::pki;
@@ -183,7 +184,7 @@ TEST(MerchantDataCodec, RoundTripsAndIsStrict) {
   EXPECT_EQ(decodeMerchantData(der), md);
   Bytes trailing = der;
   trailing.push_back(0);
-  EXPECT_THROW(decodeMerchantData(trailing), ProtocolError);
+  EXPECT_EQ(setpay::test_support::thrownCode([&] { decodeMerchantData(trailing); }), ErrorCode::decodingFailure);
   // merAuthFlag DEFAULT TRUE: TRUE is omitted in DER; an explicit TRUE is BER only.
   md.merAuthFlag = true;
   Bytes def = encodeMerchantData(md);
@@ -192,24 +193,28 @@ TEST(MerchantDataCodec, RoundTripsAndIsStrict) {
   explicitTrue.insert(explicitTrue.end(), {0x01, 0x01, 0xff});
   explicitTrue[1] = static_cast<std::uint8_t>(explicitTrue[1] + 3);
   ASSERT_LT(def[1], 0x80);  // short-form length, so the patch above is a valid BER re-encoding
-  EXPECT_THROW(decodeMerchantData(explicitTrue), ProtocolError);
-  EXPECT_THROW(decodeMerchantData(Bytes{0x30, 0x00}), ProtocolError);
+  EXPECT_EQ(setpay::test_support::thrownCode([&] { decodeMerchantData(explicitTrue); }), ErrorCode::decodingFailure);
+  EXPECT_EQ(setpay::test_support::thrownCode([] { decodeMerchantData(Bytes{0x30, 0x00}); }), ErrorCode::decodingFailure);
 }
 
 TEST(MerchantDataCodec, EncodeRejectsOutOfProfileFields) {
   MerchantData ok{"M-1", "123456", {{"", "Shop", "Lyon", "", "", "France"}}, 250, true};
   auto bad = ok;
   bad.merAcquirerBIN = "12345X";
-  EXPECT_THROW(encodeMerchantData(bad), ProtocolError);
+  EXPECT_EQ(setpay::test_support::thrownMessage<ProtocolError>([&] { encodeMerchantData(bad); }),
+            "decodingFailure: merchantData: merAcquirerBIN must be 6 digits");
   bad = ok;
   bad.merID = std::string(31, 'x');
-  EXPECT_THROW(encodeMerchantData(bad), ProtocolError);
+  EXPECT_EQ(setpay::test_support::thrownMessage<ProtocolError>([&] { encodeMerchantData(bad); }),
+            "decodingFailure: merchantData: merID must be 1..30 printable ASCII characters");
   bad = ok;
   bad.merNameSeq.clear();
-  EXPECT_THROW(encodeMerchantData(bad), ProtocolError);
+  EXPECT_EQ(setpay::test_support::thrownMessage<ProtocolError>([&] { encodeMerchantData(bad); }),
+            "decodingFailure: merchantData: merNameSeq must hold 1..32 entries");
   bad = ok;
   bad.merCountry = 1000;
-  EXPECT_THROW(encodeMerchantData(bad), ProtocolError);
+  EXPECT_EQ(setpay::test_support::thrownMessage<ProtocolError>([&] { encodeMerchantData(bad); }),
+            "decodingFailure: merchantData: merCountry must be 1..999");
   EXPECT_NO_THROW(encodeMerchantData(ok));
 }
 
@@ -235,7 +240,8 @@ TEST(Cardholder, UniqueIdDependsOnSecretAndPan) {
   EXPECT_EQ(a.size(), 20u);
   EXPECT_NE(a, uniqueCardholderId(p, s2, "4111111111111111"));
   EXPECT_NE(a, uniqueCardholderId(p, s1, "5500000000000004"));
-  EXPECT_THROW(uniqueCardholderId(p, Bytes(19, 1), "4111111111111111"), ProtocolError);
+  EXPECT_EQ(setpay::test_support::thrownMessage<ProtocolError>([&] { uniqueCardholderId(p, Bytes(19, 1), "4111111111111111"); }),
+            "unspecifiedFailure: PANSecret must be 20 bytes");
   try {
     uniqueCardholderId(p, s1, "4111111111111112");
     FAIL() << "bad Luhn accepted";

@@ -44,8 +44,24 @@ TEST(EscapeUntrusted, ControlAndHighBytes) {
   EXPECT_EQ(escapeUntrusted("printable ~"), "printable ~");
 }
 
-TEST(SafeText, EscapesThenMasks) {
+TEST(SafeText, MasksAndEscapes) {
   EXPECT_EQ(safeText("\x1b]0;4111111111111111\x07"), "\\x1b]0;************1111\\x07");
+}
+
+TEST(SafeText, AControlByteBeforeAPanDoesNotHideIt) {
+  // Escaping first would turn "\t4111…" into "\x094111…": the run 094111… fails the Luhn check and
+  // the PAN would be printed whole.
+  EXPECT_EQ(safeText("\t4111111111111111"), "\\x09************1111");
+  EXPECT_EQ(safeText("\x01" "5555555555554444\n"), "\\x01************4444\\x0a");
+}
+
+TEST(SafeLines, KeepsLineBreaksEscapesTheRestAndMasks) {
+  EXPECT_EQ(safeLines("a: 1\nb: \x1b[2J\r\n"), "a: 1\nb: \\x1b[2J\\x0d\n");
+  EXPECT_EQ(safeLines("card 4111111111111111\nnext"), "card ************1111\nnext");
+  // safeText output passes unchanged: its backslashes are not doubled.
+  const std::string value = safeText("\x1b[31m\\");
+  EXPECT_EQ(safeLines("field: " + value + "\n"), "field: " + value + "\n");
+  EXPECT_EQ(safeLines("caf\xc3\xa9\t"), "caf\\xc3\\xa9\\x09");  // UTF-8 and tabs too
 }
 
 }  // namespace
