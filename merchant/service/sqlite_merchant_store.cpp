@@ -79,6 +79,7 @@ void bindTransaction(runtime::Statement& s, const Transaction& t, int first) {
     s.bind(authReq, ByteView(a->authReq));
   } else if (const auto* done = std::get_if<Answered>(&t.state)) {
     const Authorization& z = done->authorization;
+    s.bind(authRRPID, ByteView(z.authRRPID));
     s.bind(authCode, static_cast<std::int64_t>(z.authCode));
     bindOpt(s, approvalCode, z.approvalCode);
     bindOpt(s, respReason, z.respReason);
@@ -122,6 +123,7 @@ Transaction readTransaction(const runtime::Statement& s) {
       break;
     case TransactionState::answered: {
       Authorization z;
+      z.authRRPID = s.blob(14);
       z.authCode = static_cast<protocol::AuthCode>(s.integer(16));
       z.approvalCode = textOpt(s, 17);
       z.respReason = intOpt(s, 18);

@@ -56,6 +56,7 @@ Authorizing authorizing() {
 
 Answered answered(protocol::AuthCode code, bool withCapture) {
   Authorization a;
+  a.authRRPID = rng.bytes(20);
   a.authCode = code;
   a.approvalCode = "A1B2C3";
   a.respReason = 7;
