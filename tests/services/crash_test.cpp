@@ -171,7 +171,7 @@ TEST(MerchantCrash, PurchasesThroughBothServicesSurviveSigkillsOfEachExactlyOnce
   cli::GatewayConfigOptions gatewayOptions;
   gatewayOptions.port = freePort();
   GatewayHome home(protocol::ProfileId::set1, gatewayOptions);
-  for (int c = 0; c < kWallets * kCardsEach; ++c) home.addAccount(pan(16 + c), kOpening);
+  for (int c = 0; c < kWallets * kCardsEach; ++c) home.addAccount(pan(12 + c), kOpening);
   GatewayProcess gateway(home);
   gateway.start();
   cli::MerchantConfigOptions merchantOptions;
@@ -221,7 +221,7 @@ TEST(MerchantCrash, PurchasesThroughBothServicesSurviveSigkillsOfEachExactlyOnce
     wallets.emplace_back([&, m] {
       Wallet wallet(home.w, merchantHome.clientOptions(), [&](const std::string& path) { return merchantBase + path; }, true);
       std::vector<Card> cards;
-      for (int c = 0; c < kCardsEach; ++c) cards.push_back(wallet.issueCard(pan(16 + m * kCardsEach + c)));
+      for (int c = 0; c < kCardsEach; ++c) cards.push_back(wallet.issueCard(pan(12 + m * kCardsEach + c)));
       for (int i = 0; i < kPurchasesEach; ++i) {
         Card& card = cards[static_cast<std::size_t>(i % kCardsEach)];
         try {
@@ -297,7 +297,7 @@ TEST(MerchantCrash, PurchasesThroughBothServicesSurviveSigkillsOfEachExactlyOnce
   EXPECT_EQ(count("SELECT COUNT(*) FROM issuer_hold h LEFT JOIN authorizations a USING (approval_code) WHERE a.token IS NULL"), 0);
   const protocol::Bytes panKey = protocol::unhex(test_support::readFile(home.dir / "gateway" / "pan-hash.key"));
   for (int c = 0; c < kWallets * kCardsEach; ++c) {
-    const std::string p = pan(16 + c);
+    const std::string p = pan(12 + c);
     auto a = gdb.statement("SELECT balance, held FROM issuer_account WHERE account_key = ?");
     a.bind(1, gateway::panAccountKey(panKey, p));
     ASSERT_TRUE(a.step());
