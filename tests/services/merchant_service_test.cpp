@@ -8,6 +8,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
 #include <regex>
 #include <thread>
 
@@ -226,6 +228,41 @@ TEST(MerchantHttp, BadInputIsRefusedAndTheMerchantKeepsServing) {
   EXPECT_EQ(s.merchant.terminate(), 0);
   const std::string log = test_support::readFile(s.merchantHome.logFile);
   EXPECT_EQ(log.find(pan(5)), std::string::npos);
+}
+
+// A measurement, not a check (run with --gtest_also_run_disabled_tests): whole purchases per second
+// through both services over HTTPS — wake-up, PInitReq/PInitRes, PReq/AuthReq/AuthRes/PRes — with
+// kWallets concurrent wallets, and the p50/p99 time of one purchase.
+TEST(MerchantThroughput, DISABLED_PurchasesPerSecondThroughBothServices) {
+  for (const ProfileId id : {ProfileId::set1, ProfileId::modern}) {
+    constexpr int kWallets = 4, kEach = 25;
+    Services s(id);
+    for (int c = 0; c < kWallets; ++c) s.home.addAccount(pan(c), 100'000'000);
+    std::vector<std::vector<double>> latencies(kWallets);
+    std::vector<std::thread> threads;
+    std::atomic<int> approved{0};
+    const auto began = std::chrono::steady_clock::now();
+    for (int m = 0; m < kWallets; ++m)
+      threads.emplace_back([&, m] {
+        Wallet wallet(s.home.w, s.merchantHome.clientOptions(), [&](const std::string& path) { return s.merchant.url(path); }, false);
+        Card card = wallet.issueCard(pan(m));
+        for (int i = 0; i < kEach; ++i) {
+          const auto t0 = std::chrono::steady_clock::now();
+          approved += wallet.buy(card, 100 + i).outcome.approved();
+          latencies[static_cast<std::size_t>(m)].push_back(
+              std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+        }
+      });
+    for (auto& t : threads) t.join();
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
+    std::vector<double> all;
+    for (const auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
+    std::sort(all.begin(), all.end());
+    std::printf("merchant+gateway over HTTPS (%s): %d purchases, %d wallets, %.1f purchases/s, p50 %.0f ms, p99 %.0f ms\n",
+                profileName(id).c_str(), kWallets * kEach, kWallets, kWallets * kEach / seconds, all[all.size() / 2],
+                all[all.size() * 99 / 100]);
+    EXPECT_EQ(approved.load(), kWallets * kEach);
+  }
 }
 
 TEST(MerchantConfig, AWrongKeyTypeOrPathIsRefusedWithFileLineAndKey) {
