@@ -186,6 +186,65 @@ TEST(MerchantGateway, AnAbsentGatewayLeavesThePurchaseAuthorizingAndTheRetriedPR
   EXPECT_NE(log.find("approved (resent)"), std::string::npos) << log;
 }
 
+// No thread waits for the gateway: with a gateway that accepts connections and never answers, more
+// PReqs than the merchant has threads are in flight at once, and meanwhile the merchant still makes
+// wake-ups and answers PInitReqs at once. When the gateway timeout passes, each PReq gets the Error.
+TEST(MerchantGateway, PReqsAwaitingASilentGatewayBlockNoThread) {
+  const int silent = ::socket(AF_INET, SOCK_STREAM, 0);  // listens (the kernel completes the TCP
+  sockaddr_in a{};                                       // handshake), never accepts, never answers
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(silent, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+  ASSERT_EQ(::listen(silent, 64), 0);
+  socklen_t len = sizeof a;
+  ::getsockname(silent, reinterpret_cast<sockaddr*>(&a), &len);
+  GatewayHome home(ProfileId::modern);
+  cli::MerchantConfigOptions o;
+  o.gatewayTimeoutMs = 4000;
+  MerchantHome merchantHome(home, "https://127.0.0.1:" + std::to_string(ntohs(a.sin_port)) + "/set", o);
+  MerchantProcess merchant(merchantHome);
+  merchant.start();
+  Wallet wallet(home.w, merchantHome.clientOptions(), [&](const std::string& path) { return merchant.url(path); }, false);
+
+  constexpr int kInFlight = 6;  // the merchant has 2 work threads and 2 io threads
+  std::vector<Card> cards;
+  std::vector<wallet::Cardholder> holders;
+  std::vector<Bytes> pReqs;
+  for (int i = 0; i < kInFlight; ++i) cards.push_back(wallet.issueCard(pan(6 + i)));
+  for (int i = 0; i < kInFlight; ++i) {
+    holders.push_back(wallet.cardholder(cards[static_cast<std::size_t>(i)]));
+    auto& h = holders.back();
+    pReqs.push_back(h.processPInitRes(wallet.toMerchant(h.pInitReq(wallet.order(100 + i)))));
+  }
+  std::vector<std::thread> buyers;
+  std::vector<Bytes> replies(kInFlight);
+  const auto sent = std::chrono::steady_clock::now();
+  for (int i = 0; i < kInFlight; ++i)
+    buyers.emplace_back([&, i] { replies[static_cast<std::size_t>(i)] = wallet.toMerchant(pReqs[static_cast<std::size_t>(i)]); });
+  std::this_thread::sleep_for(500ms);  // every PReq is now waiting for the gateway
+  const auto t0 = std::chrono::steady_clock::now();
+  Card extra = wallet.issueCard(pan(13));
+  auto holder = wallet.cardholder(extra);
+  const Bytes pInitRes = wallet.toMerchant(holder.pInitReq(wallet.order(777)));
+  const auto served = std::chrono::steady_clock::now() - t0;
+  EXPECT_LT(served, 2s) << "a wake-up and a PInitReq waited behind the PReqs";
+  EXPECT_EQ(std::string(protocol::messageName(protocol::decode<protocol::MessageWrapper>(pInitRes).message)), "PInitRes");
+  for (auto& t : buyers) t.join();
+  EXPECT_GE(std::chrono::steady_clock::now() - sent, 3500ms) << "the PReqs did not wait for the gateway's timeout";
+  for (int i = 0; i < kInFlight; ++i) {
+    try {
+      (void)holders[static_cast<std::size_t>(i)].processPRes(replies[static_cast<std::size_t>(i)]);
+      ADD_FAILURE() << "PReq " << i << " was not answered with an Error";
+    } catch (const wallet::MerchantError& e) {
+      EXPECT_EQ(e.code(), protocol::ErrorCode::unspecifiedFailure);
+    }
+  }
+  std::printf("silent gateway: %d PReqs in flight; a wake-up + PInitReq took %.0f ms meanwhile\n", kInFlight,
+              std::chrono::duration<double, std::milli>(served).count());
+  EXPECT_EQ(merchant.terminate(), 0);
+  ::close(silent);
+}
+
 TEST(MerchantHttp, BadInputIsRefusedAndTheMerchantKeepsServing) {
   Services s(ProfileId::modern);
   s.home.addAccount(pan(4), 100000);
@@ -263,6 +322,34 @@ TEST(MerchantThroughput, DISABLED_PurchasesPerSecondThroughBothServices) {
                 all[all.size() * 99 / 100]);
     EXPECT_EQ(approved.load(), kWallets * kEach);
   }
+}
+
+TEST(MerchantConfig, PkiInitWritesAConfigTheMerchantStartsFrom) {
+  test_support::TempDir temp("setpay-pki-init");
+  const fs::path dir = temp.path() / "pki";
+  const std::string setpay = test_support::shellQuote(test_support::setpayBinary());
+  const auto init = test_support::captureCommand(setpay + " pki init " + test_support::shellQuote(dir.string()) + " 2>&1");
+  ASSERT_EQ(init.status, 0) << init.output;
+  EXPECT_NE(init.output.find("setpay merchant --config"), std::string::npos) << init.output;
+  for (const char* f : {"merchant.toml", "tls/merchant.pem", "tls/merchant-key.pem", "tls/merchant-client.pem"})
+    EXPECT_TRUE(fs::exists(dir / f)) << f;
+  EXPECT_EQ(fs::status(dir / "tls/merchant-key.pem").permissions() & fs::perms::others_read, fs::perms::none);
+  // The one change a test needs: any free port instead of 8444, reported in a file; logs to the suite's.
+  std::string config = test_support::readFile(dir / "merchant.toml");
+  config.replace(config.find("port = 8444"), 11, "port = 0\nport_file = \"merchant/port\"");
+  const auto logFile = logDir() / ("pki-init-merchant." + std::to_string(::getpid()) + ".log");
+  config.replace(config.find("level = \"info\""), 14, "level = \"info\"\nfile = \"" + logFile.string() + "\"");
+  test_support::writeFile(dir / "merchant.toml", config);
+  runtime::ClientOptions wallet;
+  wallet.caFile = dir / "tls" / "ca.pem";
+  ServiceProcess merchant("merchant", dir / "merchant.toml", dir / "merchant" / "port", logFile, wallet);
+  merchant.start();
+  runtime::HttpClient client(wallet);
+  EXPECT_EQ(client.getSync(merchant.url("/healthz")).status, 200u);
+  const auto order = client.postSync(merchant.url("/orders"), "application/json", R"({"amount": 1, "currency": 978, "description": "x"})");
+  EXPECT_EQ(order.status, 200u);
+  EXPECT_NE(order.body.find("SET-Payment-URL: " + merchant.url("/set")), std::string::npos) << order.body;
+  EXPECT_EQ(merchant.terminate(), 0);
 }
 
 TEST(MerchantConfig, AWrongKeyTypeOrPathIsRefusedWithFileLineAndKey) {
