@@ -172,6 +172,7 @@ TEST_P(GatewayAnswer, ARetriedPReqGetsTheKeptAuthReqUntilThePurchaseIsSettled) {
   // The same PReq again: the AuthReq kept with the purchase, byte for byte; anything else: nothing.
   const auto again = s.merchant->pendingAuthorization(p.pReq);
   ASSERT_TRUE(again);
+  EXPECT_FALSE(s.merchant->repeatedAnswer(p.pReq)) << "nothing answered yet";
   EXPECT_EQ(again->xid, xid);
   EXPECT_EQ(again->authReq, std::get<merchant::Authorizing>(tx->state).authReq);
   EXPECT_FALSE(s.merchant->pendingAuthorization(protocol::toBytes("not DER")));
@@ -181,7 +182,15 @@ TEST_P(GatewayAnswer, ARetriedPReqGetsTheKeptAuthReqUntilThePurchaseIsSettled) {
   const Bytes pRes = s.merchant->processAuthRes(xid, s.toGateway(again->authReq));
   EXPECT_FALSE(errorIn(s, pRes));
   EXPECT_TRUE(s.merchantStore.findTransaction(xid)->paid());
-  EXPECT_FALSE(s.merchant->pendingAuthorization(p.pReq)) << "settled: a repeat is a replay, not a retry";
+  EXPECT_FALSE(s.merchant->pendingAuthorization(p.pReq)) << "settled: nothing to send again";
+  // Settled: the same PReq gets the PRes again (same content), the gateway is not asked again.
+  const auto repeated = s.merchant->repeatedAnswer(p.pReq);
+  ASSERT_TRUE(repeated);
+  EXPECT_TRUE(std::holds_alternative<protocol::PRes>(unwrap(*repeated).message));
+  EXPECT_FALSE(s.merchant->repeatedAnswer(other.pReq));
+  const std::size_t asked = s.authReqs.size();
+  EXPECT_EQ(errorCodeIn(s, s.merchant->handle(p.pReq).toCardholder), ErrorCode::challengeMismatch) << "handle() alone refuses it";
+  EXPECT_EQ(s.authReqs.size(), asked);
   EXPECT_EQ(s.issuer.available(p.card.pan).amount, kBalance - kAmount);
 }
 
