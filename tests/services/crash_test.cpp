@@ -2,8 +2,8 @@
 // MerchantCrash: `setpay gateway` and `setpay merchant` both as processes, ≥ 200 purchases from
 // wallets posting to the merchant over HTTPS while the gateway, then the merchant, then the gateway …
 // is SIGKILLed at random moments (≥ 20 kills of each) and restarted on its port. The wallets resend
-// the same bytes until answered (the merchant resends the kept AuthReq for a retried PReq).
-// Afterwards: no XID authorized twice at the gateway, the gateway's authorizations are exactly the
+// the same bytes until answered (the merchant resends the kept AuthReq for a retried PReq, and the
+// PRes again for a PReq it already answered). Afterwards: every wallet learned its approval, no XID authorized twice at the gateway, the gateway's authorizations are exactly the
 // merchant's paid transactions, each account's holds equal the sum of its paid purchases, no
 // purchase is left authorizing, and PRAGMA integrity_check is ok on both databases.
 // GatewayCrash: 200 purchases from two merchants while the gateway is killed with
