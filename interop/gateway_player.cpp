@@ -1,5 +1,7 @@
 #include "interop/gateway_player.hpp"
 
+#include "interop/answers.hpp"
+
 #include <chrono>
 
 #include "protocol/messages/codec.hpp"
@@ -13,13 +15,6 @@ using namespace protocol;
 
 namespace {
 TimePoint seconds(TimePoint t) { return std::chrono::floor<std::chrono::seconds>(t); }
-
-std::string mediaType(const std::string& header) {
-  std::string t = header.substr(0, header.find(';'));
-  while (!t.empty() && t.back() == ' ') t.pop_back();
-  for (char& c : t) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return t;
-}
 }  // namespace
 
 std::string GatewayAnswer::describe() const {
@@ -114,26 +109,6 @@ Bytes GatewayPlayer::capReq(const AuthTags& authTags, const CapToken& token, Cur
   return encode(MessageWrapper{h, request, {}});
 }
 
-MessageWrapper GatewayPlayer::decodeReply(const std::string& label, const Reply& reply) const {
-  if (reply.status != 200)
-    throw CaseFailure(label + " answered with HTTP " + std::to_string(reply.status) + " instead of a SET message");
-  if (mediaType(reply.contentType) != setPaymentType)
-    throw CaseFailure(label + " answered with Content-Type '" + reply.contentType + "', not " + setPaymentType);
-  try {
-    return decode<MessageWrapper>(reply.body);
-  } catch (const ProtocolError& e) {
-    throw CaseFailure(label + "'s answer is not a strict-DER SET MessageWrapper: " + e.what());
-  }
-}
-
-void GatewayPlayer::checkSigner(const VerifiedSignedData& signature) const {
-  try {
-    pki::validateCarried(pki.profile, pki.anchors(), signature.signer.get(), signature, pki::Role::gatewaySignature, clock);
-  } catch (const ProtocolError& e) {
-    throw CaseFailure(std::string("the answer's signer is not a valid gateway signature certificate: ") + e.what());
-  }
-}
-
 GatewayAnswer GatewayPlayer::exchange(const std::string& label, ByteView request) {
   GatewayAnswer a;
   const MessageWrapper w = decodeReply(label, link.post(label, request));
@@ -142,13 +117,13 @@ GatewayAnswer GatewayPlayer::exchange(const std::string& label, ByteView request
   try {
     if (const auto* r = std::get_if<AuthRes>(&w.message)) {
       a.authRes = open(pki.profile, pki.merchantKeyExchange.key.get(), pki.merchantSignature.cert.get(), *r, known);
-      checkSigner(a.authRes->signature);
+      checkSigner(pki, a.authRes->signature, pki::Role::gatewaySignature, clock);
     } else if (const auto* c = std::get_if<CapRes>(&w.message)) {
       a.capRes = open(pki.profile, pki.merchantKeyExchange.key.get(), *c, known);
-      checkSigner(a.capRes->signature);
+      checkSigner(pki, a.capRes->signature, pki::Role::gatewaySignature, clock);
     } else if (const auto* e = std::get_if<Error>(&w.message)) {
       OpenedError opened = open(pki.profile, *e, known);
-      if (opened.signature) checkSigner(*opened.signature);
+      if (opened.signature) checkSigner(pki, *opened.signature, pki::Role::gatewaySignature, clock);
       a.error = opened.data;
     } else {
       throw CaseFailure(label + " answered with " + std::string(messageName(w.message)));

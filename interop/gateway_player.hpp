@@ -62,8 +62,6 @@ class GatewayPlayer {
   protocol::CurrencyAmount eur(std::int64_t cents) const { return {978, cents, -2}; }
 
  private:
-  protocol::MessageWrapper decodeReply(const std::string& label, const Reply& reply) const;
-  void checkSigner(const protocol::VerifiedSignedData& signature) const;
   std::optional<Impostors> impostors_;
 };
 

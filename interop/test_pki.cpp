@@ -78,6 +78,30 @@ Impostors mintImpostors(const TestPki& p, RandomSource& random) {
   pe.cardCertRequired = true;
   out.otherGatewayKeyExchange =
       pki::mintCertificate(pe, X509_get0_pubkey(p.gatewayKeyExchange.get()), &p.pca, p.profile, random);
+
+  // Cardholders of the test card's account (same unique ID in the CN): only what is named is wrong.
+  const X509_NAME* subject = X509_get_subject_name(p.card.credential.cert.get());
+  char cn[256] = {};
+  X509_NAME_get_text_by_NID(subject, NID_commonName, cn, sizeof cn);
+  const auto cardholderSpec = [&](pki::CertificateType type, TimePoint notBefore, TimePoint notAfter) {
+    pki::CertificateSpec c;
+    c.subject = {"FR", p.brand, "Cardholder", cn};
+    c.types = {type};
+    c.keyUse = pki::KeyUse::signature;
+    c.notBefore = notBefore;
+    c.notAfter = notAfter;
+    return c;
+  };
+  out.otherBrandCca = caUnder(out.otherBrand, {"FR", "OTHERPAY", "Cardholder CA", "OTHERPAY CCA"}, pki::CertificateType::cca, 0, p, random);
+  out.otherBrandCcaCrls.push_back(pki::issueCrl(out.otherBrand, {}, 1, now - std::chrono::hours(1), p.profile));
+  out.otherBrandCcaCrls.push_back(pki::issueCrl(out.otherBrandCca, {}, 1, now - std::chrono::hours(1), p.profile));
+  pki::CertificateSpec other = cardholderSpec(pki::CertificateType::card, now - std::chrono::hours(1), now + std::chrono::days(365));
+  other.subject.organization = "OTHERPAY";
+  out.otherBrandCardholder = mint(std::move(other), out.otherBrandCca, p, random, p.profile.endEntityRsaBits());
+  out.expiredCardholder = mint(cardholderSpec(pki::CertificateType::card, now - std::chrono::hours(48), now - std::chrono::hours(24)),
+                               p.cca, p, random, p.profile.endEntityRsaBits());
+  out.mistypedCardholder = mint(cardholderSpec(pki::CertificateType::mer, now - std::chrono::hours(1), now + std::chrono::days(365)),
+                                p.cca, p, random, p.profile.endEntityRsaBits());
   return out;
 }
 

@@ -40,6 +40,11 @@ struct Impostors {
   protocol::pki::Credential otherBrandMerchant;  // a merchant signature certificate of brand OTHERPAY
   protocol::pki::Credential mistypedMerchant;    // our MCA, our merchant's data, certificateType pgwy
   protocol::ossl::Cert otherGatewayKeyExchange;  // another Cert-PE from our PCA for the gateway's key
+  // Cardholder certificates for the test card's account that a merchant must refuse:
+  protocol::pki::Credential otherBrandCca, otherBrandCardholder;  // OTHERPAY's CCA and a card of it
+  std::vector<protocol::ossl::Crl> otherBrandCcaCrls;             // OTHERPAY Brand CA's and its CCA's
+  protocol::pki::Credential expiredCardholder;   // our CCA, validity ended yesterday
+  protocol::pki::Credential mistypedCardholder;  // our CCA, the card's subject, certificateType mer
 };
 Impostors mintImpostors(const TestPki&, protocol::RandomSource&);
 
