@@ -25,5 +25,6 @@ inline CLI::IsMember profileNames() { return CLI::IsMember(std::vector<std::stri
 
 void addGatewayCommand(CLI::App& root, int& exitCode);  // cli/gateway_command.cpp — service + accounts
 void addInteropCommand(CLI::App& root, int& exitCode);  // cli/interop_command.cpp — SET conformance cases
+void addMerchantCommand(CLI::App& root, int& exitCode);  // cli/merchant_command.cpp — service + capture
 
 }  // namespace setpay::cli
