@@ -7,7 +7,7 @@
 #include "merchant/merchant.hpp"
 #include "protocol/seeded_fault.hpp"
 #include "protocol/messages/sealed.hpp"
-#include "protocol/pki/thumbs.hpp"
+#include "protocol/purchase/thumbs.hpp"
 
 namespace setpay::merchant {
 
@@ -91,7 +91,7 @@ Bytes Merchant::pInitRes(const protocol::PInitReq& r, const Transaction& t) {
   d.challM = t.challM;
   d.peThumb = pki::certificateThumbprint(config_.profile, config_.gatewayKeyExchange.get());
   d.thumbs = r.thumbs;
-  d.brandCRLIdentifier = pki::brandCRLIdentifierFor(config_.profile, r.thumbs, config_.trust);
+  d.brandCRLIdentifier = protocol::brandCRLIdentifierFor(config_.profile, r.thumbs, config_.trust);
   return wrap(protocol::buildPInitRes(config_.profile, signer_, clock_, d, carriedChain(r.thumbs)), t.transIDs, r.rrpid);
 }
 
