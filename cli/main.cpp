@@ -46,6 +46,7 @@ int main(int argc, char** argv) {
   addInspectCommand(app, exitCode);
   addCardCommand(app, exitCode);
   addGatewayCommand(app, exitCode);
+  addInteropCommand(app, exitCode);
   addMerchantCommand(app, exitCode);
 
   if (argc > 1 && argv[1][0] != '-') {
