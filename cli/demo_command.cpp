@@ -6,6 +6,13 @@
 // SET Error. Exit 0 only if all three behave as expected. What the roles put in their messages is
 // peer data: every such value is escaped and PAN-masked (safeText), the trace leaves through
 // cli/output.hpp.
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -18,7 +25,13 @@
 #include "cli/commands.hpp"
 #include "cli/output.hpp"
 #include "cli/pki_init.hpp"
+#include "cli/service_configs.hpp"
 #include "gateway/payment_gateway.hpp"
+#include "gateway/service/gateway_config.hpp"
+#include "gateway/service/gateway_schema.hpp"
+#include "gateway/service/sqlite_issuer.hpp"
+#include "merchant/service/merchant_schema.hpp"
+#include "merchant/service/sqlite_merchant_store.hpp"
 #include "merchant/merchant.hpp"
 #include "protocol/crypto/digest.hpp"
 #include "protocol/messages/codec.hpp"
@@ -26,7 +39,11 @@
 #include "protocol/pki/extensions.hpp"
 #include "protocol/pki/pem.hpp"
 #include "protocol/text/scrub.hpp"
+#include "protocol/wakeup/wakeup.hpp"
+#include "runtime/http_client.hpp"
 #include "wallet-server/cardholder.hpp"
+
+extern char** environ;
 
 namespace setpay::cli {
 namespace {
@@ -187,6 +204,18 @@ struct Tracer {
 
 // ---- the scenes
 
+// The wallet's three scenes, whatever carries the messages: `offer` makes the wake-up, `toMerchant`
+// carries one exchange with the merchant, `available` reads the account, `gatewayRequests` counts
+// the AuthReqs the merchant sent.
+struct Scenes {
+  std::function<wallet::Cardholder()> cardholder;
+  std::function<protocol::WakeUp(const std::string&, std::int64_t)> offer;
+  std::function<Bytes(ByteView)> toMerchant;
+  std::function<protocol::CurrencyAmount()> available;
+  std::function<int()> gatewayRequests;
+  std::function<std::string(const wallet::Cardholder&)> approvalCode;
+};
+
 struct Demo {
   Pki pki;
   protocol::SystemClock clock;
@@ -266,50 +295,43 @@ bool verdict(bool ok, const std::string& what) {
   return ok;
 }
 
-int run(const fs::path& dir, const std::string& profileName) {
-  mintPki(dir, profileName);
-  const auto id = protocol::AlgorithmProfile::parse(profileName);
-  Demo demo(Pki{protocol::AlgorithmProfile::make(*id), dir});
-  const auto identity = demo.card->identity();
-  printOut("\nprofile {}; card {} (expiry {}), account balance 500.00 EUR; merchant SETPAY-SHOP-0001\n\n",
-           profileName, protocol::maskPan(identity.pan), safeText(identity.cardExpiry));
+int runScenes(Scenes& d) {
   int behaved = 0;
 
   printOut("1. a purchase of 42.50 EUR\n");
   {
-    auto holder = demo.cardholder();
-    const auto out = holder.purchase(demo.offer("1 x SET Book 2 (paperback)", 4250), demo.toMerchant());
+    auto holder = d.cardholder();
+    const auto out = holder.purchase(d.offer("1 x SET Book 2 (paperback)", 4250), d.toMerchant);
     const std::string code = out.authStatus ? std::string(protocol::name(out.authStatus->authCode)) : "none";
     behaved += verdict(out.approved() && out.completionCode == protocol::CompletionCode::authorizationPerformed,
-                       "AuthCode " + code + ", approval code " + demo.approvalCodeOf(holder) + "; available now " +
-                           amount(demo.issuer.available(identity.pan)) + (out.error ? " - " + safeText(out.detail) : ""));
+                       "AuthCode " + code + ", approval code " + d.approvalCode(holder) + "; available now " +
+                           amount(d.available()) + (out.error ? " - " + safeText(out.detail) : ""));
   }
 
   printOut("2. a purchase of 900.00 EUR (more than the account holds)\n");
   {
-    auto holder = demo.cardholder();
-    const auto out = holder.purchase(demo.offer("1 x espresso machine", 90000), demo.toMerchant());
+    auto holder = d.cardholder();
+    const auto out = holder.purchase(d.offer("1 x espresso machine", 90000), d.toMerchant);
     const bool declined = !out.error && out.authStatus && out.authStatus->authCode == protocol::AuthCode::declined;
     behaved += verdict(declined, std::string("declined by the issuer (insufficient funds), AuthCode ") +
                                      (out.authStatus ? std::string(protocol::name(out.authStatus->authCode)) : "none") +
-                                     "; available still " + amount(demo.issuer.available(identity.pan)));
+                                     "; available still " + amount(d.available()));
   }
 
   printOut("3. a purchase of 10.00 EUR whose PReq is altered on the way (ODSalt in OIData changed)\n");
   {
-    auto holder = demo.cardholder();
-    const auto toMerchant = demo.toMerchant();
-    const int before = demo.gatewayRequests;
-    const Bytes pInitRes = toMerchant(holder.pInitReq(demo.offer("1 x USB card reader", 1000)));
+    auto holder = d.cardholder();
+    const int before = d.gatewayRequests();
+    const Bytes pInitRes = d.toMerchant(holder.pInitReq(d.offer("1 x USB card reader", 1000)));
     auto w = protocol::decode<protocol::MessageWrapper>(holder.processPInitRes(pInitRes));
     std::get<protocol::PReqDualSigned>(std::get<protocol::PReq>(w.message).value).oiData.odSalt[0] ^= 0x01;
     std::optional<ErrorCode> refused;
     try {
-      (void)holder.processPRes(toMerchant(protocol::encode(w)));
+      (void)holder.processPRes(d.toMerchant(protocol::encode(w)));
     } catch (const wallet::MerchantError& e) {
       refused = e.code();
     }
-    const bool untouched = demo.gatewayRequests == before;
+    const bool untouched = d.gatewayRequests() == before;
     behaved += verdict(refused == ErrorCode::signatureFailure && untouched,
                        std::string("the merchant refused it with SET Error ") +
                            (refused ? std::string(protocol::name(*refused)) : "none") +
@@ -320,12 +342,229 @@ int run(const fs::path& dir, const std::string& profileName) {
   return behaved == 3 ? 0 : 1;
 }
 
+int run(const fs::path& dir, const std::string& profileName) {
+  mintPki(dir, profileName);
+  const auto id = protocol::AlgorithmProfile::parse(profileName);
+  Demo demo(Pki{protocol::AlgorithmProfile::make(*id), dir});
+  const auto identity = demo.card->identity();
+  printOut("\nprofile {}; card {} (expiry {}), account balance 500.00 EUR; merchant SETPAY-SHOP-0001\n\n",
+           profileName, protocol::maskPan(identity.pan), safeText(identity.cardExpiry));
+  Scenes scenes{[&] { return demo.cardholder(); },
+                [&](const std::string& what, std::int64_t cents) { return demo.offer(what, cents); },
+                demo.toMerchant(),
+                [&] { return demo.issuer.available(identity.pan); },
+                [&] { return demo.gatewayRequests; },
+                [&](const wallet::Cardholder& c) { return demo.approvalCodeOf(c); }};
+  return runScenes(scenes);
+}
+
+// ---- --services: the gateway and the merchant as separate processes, HTTPS on loopback
+
+// `setpay <service> --config F` started by the demo; stopped (SIGTERM, then SIGKILL after 15 s) by
+// its PID only, when this goes.
+class Child {
+ public:
+  Child(const std::string& service, const fs::path& config, const fs::path& portFile, const fs::path& log) : service_(service) {
+    const std::string self = fs::read_symlink("/proc/self/exe").string();
+    std::vector<std::string> argv{self, service, "--config", config.string()};
+    std::vector<char*> args;
+    for (auto& a : argv) args.push_back(a.data());
+    args.push_back(nullptr);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    const std::string logPath = log.string();
+    posix_spawn_file_actions_addopen(&actions, 1, logPath.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+    posix_spawn_file_actions_adddup2(&actions, 1, 2);
+    const int rc = posix_spawn(&pid_, self.c_str(), &actions, nullptr, args.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    if (rc != 0) throw std::runtime_error("cannot start setpay " + service);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (!fs::exists(portFile)) {
+      int status = 0;
+      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+        pid_ = -1;
+        throw std::runtime_error("setpay " + service + " exited at start; see " + logPath);
+      }
+      if (std::chrono::steady_clock::now() > deadline) throw std::runtime_error("setpay " + service + " did not start; see " + logPath);
+      ::usleep(10'000);
+    }
+    port_ = static_cast<std::uint16_t>(std::stoi(slurp(portFile)));
+  }
+  ~Child() { (void)stop(); }
+  Child(const Child&) = delete;
+  Child& operator=(const Child&) = delete;
+
+  int stop() {
+    if (pid_ <= 0) return -1;
+    ::kill(pid_, SIGTERM);
+    int status = 0;
+    for (int i = 0; i < 1500 && ::waitpid(pid_, &status, WNOHANG) == 0; ++i) ::usleep(10'000);
+    if (::waitpid(pid_, &status, WNOHANG) == 0) {
+      ::kill(pid_, SIGKILL);
+      ::waitpid(pid_, &status, 0);
+    }
+    pid_ = -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  }
+  pid_t pid() const { return pid_; }
+  std::uint16_t port() const { return port_; }
+  std::string url(const std::string& path) const { return "https://127.0.0.1:" + std::to_string(port_) + path; }
+
+ private:
+  std::string service_;
+  pid_t pid_ = -1;
+  std::uint16_t port_ = 0;
+};
+
+// The merchant's log lines about its AuthReqs (one per SET message): what went to the gateway.
+std::vector<std::string> authReqLines(const fs::path& log) {
+  std::vector<std::string> out;
+  std::istringstream in(slurp(log));
+  for (std::string line; std::getline(in, line);)
+    if (line.find("set-message type=AuthReq") != std::string::npos) out.push_back(line);
+  return out;
+}
+std::string field(const std::string& line, const std::string& key) {
+  const auto at = line.find(" " + key + "=");
+  if (at == std::string::npos) return "?";
+  const auto from = at + key.size() + 2;
+  if (line[from] == '"') return line.substr(from + 1, line.find('"', from + 1) - from - 1);
+  return line.substr(from, line.find(' ', from) - from);
+}
+
+int runServices(const fs::path& dir, const std::string& profileName) {
+  mintPki(dir, profileName);
+  const auto profile = protocol::AlgorithmProfile::make(*protocol::AlgorithmProfile::parse(profileName));
+  // What `setpay pki init` adds for the services, with ports chosen by the system (port files).
+  mintLoopbackTls(dir / "tls", {"gateway", "merchant"}, {"merchant"});
+  GatewayConfigOptions g;
+  g.port = 0;
+  g.portFile = (dir / "gateway" / "port").string();
+  g.logFile = (dir / "gateway.log").string();
+  writeGatewayConfig(dir, profile, g);
+  Pki pki{profile, dir};
+  auto card = std::make_unique<wallet::SoftwareCard>(wallet::SoftwareCard::fromDirectory(pki.cardDir()));
+  const auto identity = card->identity();
+  const auto gatewayConfig = gateway::loadGatewayServiceConfig(dir / "gateway.toml");
+  auto account = [&](const std::function<void(gateway::SqliteIssuer&)>& job) {
+    const auto db = gateway::openGatewayDatabase(gatewayConfig.settings.storage);
+    gateway::SqliteIssuer issuer(*db, gatewayConfig.panHashKey);
+    runtime::WriteTransaction tx(*db);
+    job(issuer);
+    tx.commit();
+  };
+  account([&](gateway::SqliteIssuer& issuer) {
+    issuer.openAccount(identity.pan, {978, 50000, -2}, {978, 100000, -2}, identity.cardExpiry);
+  });
+  printOut("$ setpay gateway accounts add --config {} --pan {} --balance 50000\n",
+           safeText((dir / "gateway.toml").string()), protocol::maskPan(identity.pan));
+
+  Child gatewayProcess("gateway", dir / "gateway.toml", dir / "gateway" / "port", dir / "gateway.log");
+  printOut("$ setpay gateway --config {} &   # pid {}, {}\n", safeText((dir / "gateway.toml").string()), gatewayProcess.pid(),
+           gatewayProcess.url("/set"));
+  MerchantConfigOptions m;
+  m.port = 0;
+  m.portFile = (dir / "merchant" / "port").string();
+  m.logFile = (dir / "merchant.log").string();
+  m.gatewayUrl = gatewayProcess.url("/set");
+  writeMerchantConfig(dir, profile, m);
+  Child merchantProcess("merchant", dir / "merchant.toml", dir / "merchant" / "port", dir / "merchant.log");
+  printOut("$ setpay merchant --config {} &   # pid {}, {}\n", safeText((dir / "merchant.toml").string()),
+           merchantProcess.pid(), merchantProcess.url("/"));
+
+  runtime::ClientOptions options;  // the wallet's: trusts the loopback CA, no client certificate
+  options.caFile = dir / "tls" / "ca.pem";
+  runtime::HttpClient client(options);
+  for (int i = 0;; ++i) {
+    try {
+      if (client.getSync(merchantProcess.url("/readyz")).status == 200) break;
+    } catch (const runtime::TransportError&) {
+    }
+    if (i > 1000) throw std::runtime_error("the merchant did not become ready");
+    ::usleep(10'000);
+  }
+  printOut("\nprofile {}; card {} (expiry {}), account balance 500.00 EUR; merchant SETPAY-SHOP-0001\n"
+           "wallet -> merchant: HTTPS (loopback CA); merchant -> gateway: HTTPS with the merchant's TLS client "
+           "certificate\n\n",
+           profileName, protocol::maskPan(identity.pan), safeText(identity.cardExpiry));
+
+  const pki::Credential merchantSignature = pki.credential("merchant-sign"), merchantKeyExchange = pki.credential("merchant-kex"),
+                        gatewayKeyExchange = pki.credential("gateway-kex");
+  std::unique_ptr<Parties> parties;
+  Tracer tracer;
+  protocol::SystemClock clock;
+  protocol::SystemRandom random;
+  const fs::path merchantLog = dir / "merchant.log";
+  const std::string setUrl = merchantProcess.url("/set");
+  Scenes scenes;
+  scenes.cardholder = [&] {
+    wallet::CardholderConfig c{profile, profile.hardeningByDefault(), protocol::pki::TrustAnchors{pki.cert("root"), pki.cas(), {}},
+                               "en", "setpay-wallet/demo", std::nullopt};
+    return wallet::Cardholder(std::move(c), *card, clock, random);
+  };
+  scenes.offer = [&](const std::string& what, std::int64_t cents) {
+    const std::string body = "{\"amount\": " + std::to_string(cents) + ", \"currency\": 978, \"description\": \"" + what + "\"}";
+    const auto r = client.postSync(merchantProcess.url("/orders"), "application/json", body);
+    if (r.status != 200) throw std::runtime_error("POST /orders: HTTP " + std::to_string(r.status));
+    const protocol::WakeUp w = protocol::parseWakeUp(r.body);
+    parties = std::make_unique<Parties>(Parties{profile, merchantKeyExchange, merchantSignature, gatewayKeyExchange,
+                                                protocol::maskPan(identity.pan), w.purchAmt});
+    tracer.parties = parties.get();
+    printOut("  {:<9} -> {:<9} {:<8} {:>5} bytes  {}; {}, LID-M {}, SET URL {}\n", "merchant", "browser", "wake-up",
+             r.body.size(), protocol::wakeUpMediaType, amount(w.purchAmt), shortHex(*w.lidM), safeText(w.paymentUrl));
+    printOut("{:>24} POST {} (application/json) -> HTTP {}\n", "", safeText(merchantProcess.url("/orders")), r.status);
+    return w;
+  };
+  scenes.toMerchant = [&](ByteView b) {
+    tracer.show("wallet", "merchant", b);
+    const std::size_t before = authReqLines(merchantLog).size();
+    const auto r = client.postSync(setUrl, "application/set-payment", protocol::toString(b));
+    printOut("{:>24} POST {} (application/set-payment) -> HTTP {}\n", "", safeText(setUrl), r.status);
+    const auto lines = authReqLines(merchantLog);
+    for (std::size_t i = before; i < lines.size(); ++i) {
+      // The demo does not see these bytes: the merchant's log line says where they went and how it ended.
+      printOut("  {:<9} -> {:<9} {:<8} POST {} (TLS client certificate), {} ms\n", "merchant", "gateway", "AuthReq",
+               safeText(field(lines[i], "remote")), safeText(field(lines[i], "latency_ms")));
+      printOut("  {:<9} -> {:<9} {:<8} result {} (from the merchant's log line)\n", "gateway", "merchant", "AuthRes",
+               safeText(field(lines[i], "result")));
+    }
+    Bytes answer = protocol::toBytes(r.body);
+    tracer.show("merchant", "wallet", answer);
+    return answer;
+  };
+  scenes.available = [&] {
+    protocol::CurrencyAmount a{978, 0, -2};
+    account([&](gateway::SqliteIssuer& issuer) {
+      const auto view = issuer.find(identity.pan);
+      a = {view->state.balance.currency, view->state.balance.amount - view->state.held, view->state.balance.amtExp10};
+    });
+    return a;
+  };
+  scenes.gatewayRequests = [&] { return static_cast<int>(authReqLines(merchantLog).size()); };
+  scenes.approvalCode = [&](const wallet::Cardholder& c) {  // what the merchant recorded, read from its database
+    if (!c.transIDs()) return std::string("-");
+    const auto db = merchant::openMerchantDatabase({dir / "merchant" / "merchant.db", runtime::Durability::normal,
+                                                    std::chrono::milliseconds(5000)});
+    const auto tx = merchant::SqliteMerchantStore(*db).findTransaction(c.transIDs()->xid);
+    const auto* answered = tx ? std::get_if<merchant::Answered>(&tx->state) : nullptr;
+    return answered && answered->authorization.approvalCode ? safeText(*answered->authorization.approvalCode) : std::string("-");
+  };
+  const int rc = runScenes(scenes);
+
+  const pid_t merchantPid = merchantProcess.pid(), gatewayPid = gatewayProcess.pid();
+  const int merchantExit = merchantProcess.stop(), gatewayExit = gatewayProcess.stop();
+  printOut("stopped: merchant pid {} (SIGTERM) exit {}, gateway pid {} (SIGTERM) exit {}; their logs: merchant.log, "
+           "gateway.log (kept with --keep)\n",
+           merchantPid, merchantExit, gatewayPid, gatewayExit);
+  return rc == 0 && merchantExit == 0 && gatewayExit == 0 ? 0 : 1;
+}
+
 }  // namespace
 
 void addDemoCommand(CLI::App& root, int& exitCode) {
   struct DemoArgs {
     std::string profile = "modern", dir;
-    bool keep = false;
+    bool keep = false, services = false;
   };
   auto a = std::make_shared<DemoArgs>();
   CLI::App* cmd = root.add_subcommand("demo", "one SET purchase through wallet, merchant and gateway, traced");
@@ -336,10 +575,16 @@ void addDemoCommand(CLI::App& root, int& exitCode) {
       ->capture_default_str();
   cmd->add_option("--dir", a->dir, "mint the SET hierarchy into DIR (default: a temporary directory)");
   cmd->add_flag("--keep", a->keep, "keep the temporary directory");
+  cmd->add_flag("--services", a->services,
+                "run the gateway and the merchant as separate processes (`setpay gateway`, `setpay merchant`)\n"
+                "on loopback ports over HTTPS, and the wallet against them");
   cmd->footer(
       "Runs SET purchases through the wallet, the merchant and the payment gateway in one process and\n"
       "prints each message: name, size, who signed it, what was encrypted for whom, and its key facts.\n"
       "Scenes: an approved purchase, a decline (insufficient funds), a tampered PReq (SET Error).\n"
+      "With --services the gateway and the merchant run as their own processes over HTTPS on loopback\n"
+      "(pki init's service configurations, ports chosen by the system), and the trace says where each\n"
+      "message went; the demo stops exactly the processes it started.\n"
       "Exit 0 if all three behaved as expected, 1 otherwise, 2 on bad usage.");
   cmd->callback([a, cmd, &exitCode] {
     const bool temporary = cmd->count("--dir") == 0;
@@ -355,7 +600,7 @@ void addDemoCommand(CLI::App& root, int& exitCode) {
     }
     int rc = 1;
     try {
-      rc = run(dir, a->profile);
+      rc = a->services ? runServices(dir, a->profile) : run(dir, a->profile);
     } catch (const std::exception& e) {
       printErr("setpay demo: {}\n", safeText(e.what()));
       rc = 1;

@@ -72,6 +72,28 @@ std::optional<AuthorizationRequest> Merchant::pendingAuthorization(ByteView in) 
   }
 }
 
+// ---- the same PReq again once it was answered (its PRes lost on the way: a crash, a timeout)
+
+std::optional<Bytes> Merchant::repeatedAnswer(ByteView in) {
+  const std::lock_guard lock(mutex_);
+  try {
+    const protocol::MessageWrapper w = protocol::decode<protocol::MessageWrapper>(in);
+    const auto* preq = std::get_if<protocol::PReq>(&w.message);
+    if (!preq) return std::nullopt;
+    const protocol::OIData& oi = std::visit([](const auto& x) -> const protocol::OIData& { return x.oiData; }, preq->value);
+    const auto tx = store_.findTransaction(oi.transIDs.xid);
+    if (!tx || tx->transIDs != oi.transIDs) return std::nullopt;
+    const auto* answered = std::get_if<Answered>(&tx->state);
+    if (!answered || answered->pReqRRPID.empty() || !protocol::constantTimeEqual(oi.rrpid, answered->pReqRRPID) ||
+        !protocol::constantTimeEqual(oi.challC, answered->challC))
+      return std::nullopt;
+    // The same PRes content, signed anew: it tells a copy of the PReq nothing the original did not.
+    return pRes(*tx, answered->pReqRRPID, answered->challC, answered->response, false);
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
 // ---- on AuthRes
 
 Bytes Merchant::processAuthRes(ByteView xid, ByteView answer) {
@@ -89,7 +111,7 @@ Bytes Merchant::processAuthRes(ByteView xid, ByteView answer) {
       settled.state = Failed{openGatewayError(*error)};
     } else if (const auto* res = std::get_if<protocol::AuthRes>(&w.message)) {
       const Authorization a = openAuthRes(*pending, tx->transIDs, *res);
-      settled.state = Answered{a, paymentResponse(a, a.capture, tx->order.amount, now())};
+      settled.state = Answered{a, paymentResponse(a, a.capture, tx->order.amount, now()), pending->pReqRRPID, pending->challC};
     } else {
       throw ProtocolError(ErrorCode::messageNotSupported, "the gateway answered neither AuthRes nor Error");
     }

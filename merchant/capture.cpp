@@ -1,7 +1,10 @@
 // CapReq = EncB(M, P, CapReqData, CapTokenSeq) for an approved authorization, and the CapRes read
 // back (SET Book 2 CapReq / CapRes). One item per CapReq: each purchase's capture is recorded on its
 // own. The amount captured is the amount authorized (shipping is not modelled).
+#include <openssl/obj_mac.h>
+
 #include "merchant/merchant.hpp"
+#include "protocol/crypto/composite.hpp"
 #include "protocol/messages/codec.hpp"
 #include "protocol/messages/sealed.hpp"
 
@@ -30,8 +33,15 @@ CaptureRequest Merchant::captureRequest(const Transaction& tx) {
   item.capPayload.capDate = t;
   item.capPayload.capReqAmt = a.authAmt;
   d.capItemSeq.push_back(std::move(item));
-  const protocol::CapReq req = protocol::buildCapReq(config_.profile, random_, clock_, signer_, config_.gatewayKeyExchange.get(),
-                                                     d, protocol::CapTokenSeq{{*a.capToken}});
+  // Cert-MK rides along, as with AuthReq (authorization.cpp): a gateway that has no registration of
+  // it can still encrypt the CapRes. protocol::buildCapReq takes no SignOptions, so the CapReq is
+  // EncB(M, P, CapReqData, CapTokenSeq) made here exactly as buildCapReq makes it, plus the carried
+  // certificate. (TODO for protocol/: a SignOptions parameter on buildCapReq, then call it.)
+  protocol::SignOptions carried;
+  carried.extra.certificates.push_back(config_.keyExchange.cert.get());
+  const protocol::CapReq req{false, protocol::EncB(config_.profile, random_, clock_, signer_, config_.gatewayKeyExchange.get(),
+                                                   NID_setct_CapReqTBS, NID_setct_CapReqTBE, protocol::encode(d),
+                                                   protocol::encode(protocol::CapTokenSeq{{*a.capToken}}), carried)};
   protocol::MessageHeader h;
   h.date = t;
   h.rrpid = d.capRRTags.rrpid;

@@ -87,6 +87,9 @@ class Merchant {
   // never debits twice). nullopt for anything else — handle() then answers it as usual (a replayed
   // PReq of a settled purchase is refused: challengeMismatch). Never throws.
   std::optional<AuthorizationRequest> pendingAuthorization(protocol::ByteView wrapperDer);
+  // A PReq that repeats the one a settled purchase answered with PRes (same TransIDs, RRPID, Chall-C):
+  // that PRes again (a service whose answer was lost: crash, timeout). nullopt otherwise. Never throws.
+  std::optional<protocol::Bytes> repeatedAnswer(protocol::ByteView wrapperDer);
   // handle(), then — when the PReq needs the gateway — toGateway and processAuthRes(). No lock is held
   // while toGateway runs; an exception from it counts as no answer. Never throws.
   protocol::Bytes handle(protocol::ByteView wrapperDer, const Transport& toGateway);

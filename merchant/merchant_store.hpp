@@ -66,6 +66,7 @@ struct Authorizing {  // PReq accepted, Chall-M consumed, AuthReq made; no authe
 struct Answered {  // the gateway answered AuthRes (approved or not); PRes said `response`
   Authorization authorization;
   protocol::PResPayload response;
+  protocol::Bytes pReqRRPID, challC;  // of the PReq it answered: a repeat of that PReq gets this PRes again
   bool operator==(const Answered&) const = default;
 };
 struct Rejected {  // refused without asking the gateway (PReqUnsigned, signature required); PRes said `response`

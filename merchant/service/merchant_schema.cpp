@@ -9,7 +9,7 @@ namespace {
 // the variant's order: TransactionState) plus the columns that alternative holds; SET structures
 // are kept as their DER (protocol/messages/codec.hpp), so what is saved reads back equal.
 //   authorizing: preq_header, preq_rrpid, chall_c, auth_rrpid, auth_req (the AuthReq wrapper as sent)
-//   answered:    auth_rrpid and auth_* (Authorization), response (PResPayload DER)
+//   answered:    auth_rrpid and auth_* (Authorization), response (PResPayload DER), preq_rrpid, chall_c
 //   rejected:    response
 //   failed:      error_code
 // Captures (`setpay merchant capture`) are the service's own records beside the role's state.

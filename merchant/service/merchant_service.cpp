@@ -236,6 +236,7 @@ struct MerchantService::Impl {
         askGateway(std::move(*again), seen, std::move(request), std::move(respond), true);
         return;
       }
+      if (auto pRes = merchant->repeatedAnswer(in)) return answer(seen, request, respond, *pRes);
       MerchantStep step = merchant->handle(in);
       if (step.toGateway) {
         askGateway(std::move(*step.toGateway), seen, std::move(request), std::move(respond), false);
@@ -283,9 +284,12 @@ struct MerchantService::Impl {
       // then says orderReceived until a retry of the same PReq (same AuthReq bytes) settles it.
       reply = merchant->processAuthRes(a.xid, gatewayAnswer);
     } catch (const std::exception&) {
-      // Settled meanwhile (a concurrent retry of the same PReq): the PReq is answered as any repeat
-      // of a settled purchase is — handle() refuses it (challengeMismatch), signed.
-      reply = merchant->handle(protocol::view(request.body)).toCardholder;
+      // Settled meanwhile (a concurrent retry of the same PReq): answered as any repeat of a settled
+      // PReq is — its PRes again, or (no PRes to repeat) handle()'s refusal, signed.
+      if (auto pRes = merchant->repeatedAnswer(protocol::view(request.body)))
+        reply = std::move(*pRes);
+      else
+        reply = merchant->handle(protocol::view(request.body)).toCardholder;
     }
     const auto tx = store.findTransaction(a.xid);
     std::string authResult = gatewayAnswer.empty() ? "no-answer" : "error";

@@ -8,7 +8,8 @@
 // A PReq that needs the gateway: its AuthReq is committed with the purchase (authorizing) inside
 // handle(), then posted asynchronously; no thread waits and no lock is held while the gateway
 // answers; the answer is settled on the work queue (processAuthRes) and the cardholder answered.
-// A retry of the same PReq sends the kept AuthReq bytes again (Merchant::pendingAuthorization).
+// A retry of the same PReq sends the kept AuthReq bytes again (Merchant::pendingAuthorization), or,
+// once settled, gets its PRes again (Merchant::repeatedAnswer): a crash never strands a cardholder.
 // Capture: captureOnce() (the `setpay merchant capture` command, and the [capture] schedule).
 #pragma once
 

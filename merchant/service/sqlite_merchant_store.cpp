@@ -79,6 +79,8 @@ void bindTransaction(runtime::Statement& s, const Transaction& t, int first) {
     s.bind(authReq, ByteView(a->authReq));
   } else if (const auto* done = std::get_if<Answered>(&t.state)) {
     const Authorization& z = done->authorization;
+    s.bind(preqRRPID, ByteView(done->pReqRRPID));
+    s.bind(challC, ByteView(done->challC));
     s.bind(authRRPID, ByteView(z.authRRPID));
     s.bind(authCode, static_cast<std::int64_t>(z.authCode));
     bindOpt(s, approvalCode, z.approvalCode);
@@ -130,7 +132,7 @@ Transaction readTransaction(const runtime::Statement& s) {
       z.authAmt = {static_cast<int>(s.integer(19)), s.integer(20), static_cast<int>(s.integer(21))};
       if (!s.isNull(22)) z.capToken = protocol::CapToken{static_cast<protocol::CapToken::Kind>(s.integer(22)), s.blob(23)};
       if (!s.isNull(24)) z.capture = protocol::decode<protocol::CapResPayload>(s.blob(24));
-      t.state = Answered{std::move(z), protocol::decode<protocol::PResPayload>(s.blob(25))};
+      t.state = Answered{std::move(z), protocol::decode<protocol::PResPayload>(s.blob(25)), s.blob(12), s.blob(13)};
       break;
     }
     case TransactionState::rejected:

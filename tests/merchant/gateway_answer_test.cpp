@@ -160,6 +160,67 @@ TEST_P(GatewayAnswer, TheGatewaysOwnErrorEndsThePurchaseAndTheOrderMayBeTriedAga
   EXPECT_TRUE(again.purchase(wakeUp, [&](ByteView b) { return s.toMerchant(b); }).approved());
 }
 
+TEST_P(GatewayAnswer, ARetriedPReqGetsTheKeptAuthReqUntilThePurchaseIsSettled) {
+  Scene s(GetParam());
+  s.gatewayLink = [](ByteView) -> Bytes { throw std::runtime_error("gateway unreachable"); };
+  auto p = start(s, luhnPan("497010000000805"));
+  EXPECT_EQ(merchantErrorOf(p.holder, s.toMerchant(p.pReq)), ErrorCode::unspecifiedFailure);
+  const Bytes xid = p.holder.transIDs()->xid;
+  const auto tx = s.merchantStore.findTransaction(xid);
+  ASSERT_EQ(tx->stateKind(), TransactionState::authorizing);
+
+  // The same PReq again: the AuthReq kept with the purchase, byte for byte; anything else: nothing.
+  const auto again = s.merchant->pendingAuthorization(p.pReq);
+  ASSERT_TRUE(again);
+  EXPECT_FALSE(s.merchant->repeatedAnswer(p.pReq)) << "nothing answered yet";
+  EXPECT_EQ(again->xid, xid);
+  EXPECT_EQ(again->authReq, std::get<merchant::Authorizing>(tx->state).authReq);
+  EXPECT_FALSE(s.merchant->pendingAuthorization(protocol::toBytes("not DER")));
+  auto other = start(s, luhnPan("497010000000806"));  // another purchase, still awaiting its PReq
+  EXPECT_FALSE(s.merchant->pendingAuthorization(other.pReq));
+
+  const Bytes pRes = s.merchant->processAuthRes(xid, s.toGateway(again->authReq));
+  EXPECT_FALSE(errorIn(s, pRes));
+  EXPECT_TRUE(s.merchantStore.findTransaction(xid)->paid());
+  EXPECT_FALSE(s.merchant->pendingAuthorization(p.pReq)) << "settled: nothing to send again";
+  // Settled: the same PReq gets the PRes again (same content), the gateway is not asked again.
+  const auto repeated = s.merchant->repeatedAnswer(p.pReq);
+  ASSERT_TRUE(repeated);
+  EXPECT_TRUE(std::holds_alternative<protocol::PRes>(unwrap(*repeated).message));
+  EXPECT_FALSE(s.merchant->repeatedAnswer(other.pReq));
+  const std::size_t asked = s.authReqs.size();
+  EXPECT_EQ(errorCodeIn(s, s.merchant->handle(p.pReq).toCardholder), ErrorCode::challengeMismatch) << "handle() alone refuses it";
+  EXPECT_EQ(s.authReqs.size(), asked);
+  EXPECT_EQ(s.issuer.available(p.card.pan).amount, kBalance - kAmount);
+}
+
+TEST_P(GatewayAnswer, CaptureRequestCapturesTheAuthorizedAmountOnce) {
+  Scene s(GetParam());
+  auto p = start(s, luhnPan("497010000000807"));
+  ASSERT_TRUE(p.holder.processPRes(s.toMerchant(p.pReq)).approved());
+  const auto tx = s.merchantStore.findTransaction(p.holder.transIDs()->xid);
+  ASSERT_TRUE(tx->paid());
+
+  const merchant::CaptureRequest request = s.merchant->captureRequest(*tx);
+  EXPECT_TRUE(std::holds_alternative<protocol::CapReq>(unwrap(request.capReq).message));
+  const Bytes capRes = s.toGateway(request.capReq);
+  ASSERT_FALSE(errorIn(s, capRes)) << static_cast<int>(errorCodeIn(s, capRes));
+  const protocol::CapResPayload captured = s.merchant->processCapRes(request, capRes);
+  EXPECT_EQ(captured.capCode, protocol::CapCode::success);
+  EXPECT_EQ(captured.capAmt, s.order(kAmount).amount);
+  // A second CapReq for the same authorization: the gateway says it was captured already.
+  const merchant::CaptureRequest second = s.merchant->captureRequest(*tx);
+  EXPECT_EQ(s.merchant->processCapRes(second, s.toGateway(second.capReq)).capCode, protocol::CapCode::duplicateRequest);
+  // Answers to another CapReq are not taken.
+  EXPECT_EQ(test_support::thrownCode([&] { (void)s.merchant->processCapRes(request, s.toGateway(second.capReq)); }),
+            ErrorCode::unknownRRPID);
+
+  // Nothing to capture in a purchase still awaiting its PReq.
+  auto waiting = start(s, luhnPan("497010000000808"));
+  const auto open = s.merchantStore.findTransaction(waiting.holder.transIDs()->xid);
+  EXPECT_EQ(test_support::thrownCode([&] { (void)s.merchant->captureRequest(*open); }), ErrorCode::unspecifiedFailure);
+}
+
 std::string profileName(const ::testing::TestParamInfo<ProfileId>& p) { return p.param == ProfileId::set1 ? "set1" : "modern"; }
 INSTANTIATE_TEST_SUITE_P(Profiles, GatewayAnswer, ::testing::Values(ProfileId::set1, ProfileId::modern), profileName);
 

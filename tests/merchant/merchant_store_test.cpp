@@ -63,7 +63,7 @@ Answered answered(protocol::AuthCode code, bool withCapture) {
   a.authAmt = eur(4250);
   a.capToken = protocol::CapToken{protocol::CapToken::Kind::enc, rng.bytes(300)};
   if (withCapture) a.capture = protocol::CapResPayload{protocol::CapCode::success, eur(4250), 12, 3, {}};
-  return Answered{a, paymentResponse(a, a.capture, eur(4250), kT0)};
+  return Answered{a, paymentResponse(a, a.capture, eur(4250), kT0), rng.bytes(20), rng.bytes(20)};
 }
 
 std::vector<PurchaseState> everyState() {

@@ -23,7 +23,7 @@ Bytes dualSignedPReq(Scene& s, Card& card, const protocol::WakeUp& wakeUp, ByteV
   oi.transIDs = d.transIDs;
   oi.rrpid = s.random.bytes(20);
   oi.challC = d.challC;
-  oi.hod = protocol::DD(profile, protocol::encode(hodInput));
+  oi.hod = protocol::hod(profile, hodInput);
   oi.odSalt = hodInput.odSalt;
   oi.challM = d.challM;
   oi.brandID = "SETPAY";

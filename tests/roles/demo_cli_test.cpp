@@ -1,6 +1,10 @@
 // `setpay demo` as a user runs it: exit status, the three scenes, the trace facts, no PAN in clear.
 #include <gtest/gtest.h>
 
+#include <signal.h>
+
+#include <cerrno>
+#include <regex>
 #include <string>
 
 #include "tests/support/scratch.hpp"
@@ -43,11 +47,31 @@ TEST(DemoCli, Set1PurchaseDeclineAndTamperBehave) {
   EXPECT_TRUE(has(r, "profile set1"));
 }
 
+// --services: the gateway and the merchant as processes over HTTPS; the same scenes, where each message
+// went, and both processes stopped (exit 0, PIDs gone).
+TEST(DemoCli, ServicesModeRunsTheGatewayAndTheMerchantAsProcesses) {
+  const DemoRun r = demo("--services --profile set1");
+  expectThreeScenes(r);
+  EXPECT_TRUE(std::regex_search(r.output, std::regex(R"(POST https://127\.0\.0\.1:\d+/set \(application/set-payment\) -> HTTP 200)")))
+      << r.output;
+  EXPECT_TRUE(std::regex_search(r.output, std::regex(R"(merchant  -> gateway   AuthReq  POST https://127\.0\.0\.1:\d+/set)")));
+  EXPECT_TRUE(has(r, "gateway   -> merchant  AuthRes  result approved"));
+  EXPECT_TRUE(has(r, "gateway   -> merchant  AuthRes  result declined"));
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(r.output, m, std::regex(R"(stopped: merchant pid (\d+) \(SIGTERM\) exit 0, gateway pid (\d+) \(SIGTERM\) exit 0)")))
+      << r.output;
+  for (const std::size_t i : {std::size_t{1}, std::size_t{2}}) {
+    errno = 0;
+    EXPECT_EQ(::kill(std::stoi(m[i].str()), 0), -1) << "pid " << m[i] << " still runs";
+    EXPECT_EQ(errno, ESRCH);
+  }
+}
+
 TEST(DemoCli, HelpAndBadUsage) {
   const DemoRun help = demo("--help");
   EXPECT_EQ(help.status, 0);
   EXPECT_TRUE(has(help, "usage: setpay demo"));
-  for (const char* flag : {"--profile", "--dir", "--keep"}) EXPECT_TRUE(has(help, flag)) << help.output;
+  for (const char* flag : {"--profile", "--dir", "--keep", "--services"}) EXPECT_TRUE(has(help, flag)) << help.output;
   const DemoRun badProfile = demo("--profile set2");
   EXPECT_EQ(badProfile.status, 2);
   EXPECT_TRUE(has(badProfile, "--profile")) << badProfile.output;
