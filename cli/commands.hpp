@@ -24,5 +24,7 @@ void addCardCommand(CLI::App& root, int& exitCode);     // cli/card_command.cpp 
 inline CLI::IsMember profileNames() { return CLI::IsMember(std::vector<std::string>{"set1", "modern"}); }
 
 void addGatewayCommand(CLI::App& root, int& exitCode);  // cli/gateway_command.cpp — service + accounts
+void addWalletCommand(CLI::App& root, int& exitCode);    // cli/wallet_command.cpp  — wallet service + accounts
+void addTerminalCommand(CLI::App& root, int& exitCode);  // cli/terminal_command.cpp — the mobile terminal
 
 }  // namespace setpay::cli

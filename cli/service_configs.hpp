@@ -35,6 +35,23 @@ struct GatewayConfigOptions {
 void writeGatewayConfig(const std::filesystem::path& dir, const protocol::AlgorithmProfile&,
                         const GatewayConfigOptions& = {});
 
+struct WalletConfigOptions {
+  std::uint16_t port = 8444, mobilePort = 8445;
+  std::optional<std::string> portFile, mobilePortFile;  // tests: ports 0
+  std::optional<std::string> logFile;
+  std::string logFormat = "human";
+  unsigned eTimeoutS = 120;
+  std::string cardMode = "sealed-pi";
+  unsigned maxConnections = 256;
+  std::int64_t pointsPerUnit = 1;
+};
+
+// DIR/wallet.toml and DIR/wallet/ (database directory). Needs DIR/tls/wallet.pem (+ key), the
+// terminals' client CA DIR/tls/ca.pem, and the SET Root, CA certificates and CRLs of DIR. The wallet's
+// channel key (signs d and f; terminals pin its public half) is DIR/wallet/channel-key.pem, made if
+// absent, with DIR/wallet/channel-pub.pem beside it.
+void writeWalletConfig(const std::filesystem::path& dir, const protocol::AlgorithmProfile&, const WalletConfigOptions& = {});
+
 // Everything `setpay pki init DIR` adds beside the SET hierarchy.
 void writeServiceConfigs(const std::filesystem::path& dir, const protocol::AlgorithmProfile&);
 
