@@ -189,10 +189,29 @@ void writeWalletConfig(const fs::path& dir, const protocol::AlgorithmProfile& pr
   writeFile(dir / "wallet.toml", t, 0644);
 }
 
+void writeTerminalConfig(const fs::path& dir, const TerminalConfigOptions& o) {
+  std::string t;
+  t += "# setpay terminal --config " + (dir / (o.name + ".toml")).string() + "\n";
+  t += "# Relative paths are relative to this file's directory.\n\n";
+  t += "[wallet]\nhost = \"127.0.0.1\"\n";
+  if (o.walletPortFile)
+    t += "port_file = " + tomlString(*o.walletPortFile) + "\n";
+  else
+    t += "port = " + std::to_string(o.walletPort) + "\n";
+  t += "ca_file = \"tls/ca.pem\"\nchannel_key = \"wallet/channel-pub.pem\"   # the wallet's key for d and f, pinned\n";
+  t += "\n[terminal]\ncertificate = " + tomlString("tls/" + o.name + "-client.pem") + "\n";
+  t += "private_key = " + tomlString("tls/" + o.name + "-client-key.pem") + "\n";
+  t += "root = \"root/cert.pem\"   # SET Root: the merchant's and the gateway's certificates are validated to it\n";
+  if (o.reader) t += "reader = " + tomlString(*o.reader) + "\n";
+  t += "card_wait_ms = 5000\nallow_card_data = " + std::string(o.allowCardData ? "true" : "false") + "\nreconnect_ms = 500\n";
+  writeFile(dir / (o.name + ".toml"), t, 0644);
+}
+
 void writeServiceConfigs(const fs::path& dir, const protocol::AlgorithmProfile& profile) {
   mintLoopbackTls(dir / "tls", {"gateway", "wallet", "merchant"}, {"merchant", "terminal"});
   writeGatewayConfig(dir, profile);
   writeWalletConfig(dir, profile);
+  writeTerminalConfig(dir);
 }
 
 }  // namespace setpay::cli

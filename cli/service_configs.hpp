@@ -52,6 +52,18 @@ struct WalletConfigOptions {
 // absent, with DIR/wallet/channel-pub.pem beside it.
 void writeWalletConfig(const std::filesystem::path& dir, const protocol::AlgorithmProfile&, const WalletConfigOptions& = {});
 
+// DIR/terminal.toml for `setpay terminal`: the wallet's mobile channel (port, or the wallet's port
+// file), the loopback TLS CA, the wallet's channel public key, the terminal's client certificate
+// (DIR/tls/terminal-client.pem: enroll it with `setpay wallet enroll --terminal-cert`) and the SET Root.
+struct TerminalConfigOptions {
+  std::uint16_t walletPort = 8445;
+  std::optional<std::string> walletPortFile;
+  std::optional<std::string> reader;
+  bool allowCardData = false;
+  std::string name = "terminal";  // DIR/<name>.toml and DIR/tls/<name>-client.pem
+};
+void writeTerminalConfig(const std::filesystem::path& dir, const TerminalConfigOptions& = {});
+
 // Everything `setpay pki init DIR` adds beside the SET hierarchy.
 void writeServiceConfigs(const std::filesystem::path& dir, const protocol::AlgorithmProfile&);
 
