@@ -117,7 +117,7 @@ GatewayHome::GatewayHome(protocol::ProfileId id, cli::GatewayConfigOptions optio
   options.portFile = portFile.string();
   options.logFile = logFile.string();
   if (options.port == 8443) options.port = 0;
-  cli::mintLoopbackTls(dir / "tls", {"gateway"}, {"merchant", "stranger"});
+  cli::mintLoopbackTls(dir / "tls", {"gateway", "wallet", "merchant"}, {"merchant", "stranger", "terminal"});
   cli::writeGatewayConfig(dir, w.profile, options);
   config = dir / "gateway.toml";
 }

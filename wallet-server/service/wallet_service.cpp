@@ -223,7 +223,7 @@ void WalletService::Impl::receiveC(const runtime::HttpRequest& request, const ru
     log.warn("c-refused", {{"reason", reason}, {"detail", e.what()}, {"remote", request.remote}});
     metrics.setMessage("c", "refused:" + reason, 0);
     return respond({static_cast<unsigned>(protocol::suggestedHttpStatus(e.reason())), "text/plain",
-                    "message c refused: " + reason + ": " + e.what() + "\n"});
+                    "refused: " + std::string(e.what()) + "\n"});
   } catch (const std::exception& e) {
     log.warn("c-refused", {{"reason", "invalid"}, {"detail", e.what()}, {"remote", request.remote}});
     return respond({400, "text/plain", std::string("message c refused: ") + e.what() + "\n"});

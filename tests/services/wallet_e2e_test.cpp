@@ -1,0 +1,148 @@
+// `setpay wallet` end to end with real processes (tests/services/wallet_scene.hpp): gateway, wallet,
+// terminal, card in pcscd's vpcd slot, and the merchant test fixture. Run under
+// scripts/with-virtual-pcsc.sh.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <thread>
+
+#include "protocol/redirect/base64.hpp"
+#include "protocol/wakeup/wakeup.hpp"
+#include "tests/services/wallet_scene.hpp"
+
+namespace setpay::services_test {
+namespace {
+
+using namespace std::chrono_literals;
+
+class WalletE2E : public ::testing::TestWithParam<protocol::ProfileId> {};
+
+std::string profileParamName(const ::testing::TestParamInfo<protocol::ProfileId>& i) { return profileName(i.param); }
+
+bool contains(const std::string& haystack, const std::string& needle) { return haystack.find(needle) != std::string::npos; }
+
+// c → PInitReq/PInitRes → d → terminal (PIN, card through pcscd) → e → PReq → gateway → PRes → f.
+TEST_P(WalletE2E, ApprovedPurchaseUpdatesHistoryAndLoyalty) {
+  WalletScene s(GetParam());
+  s.startTerminalWithPins(std::string(WalletScene::kPin) + "\n", 1);
+  s.waitTerminalConnected();
+  const std::string id = s.startPurchase(4250);
+  const auto ended = s.waitEnded(id);
+  EXPECT_EQ(ended.at("outcome").as_string(), "approved") << ended.at("reason").as_string();
+  EXPECT_EQ(s.merchant().received("PInitReq"), 1);
+  EXPECT_EQ(s.merchant().received("PReq"), 1);
+  const auto history = s.walletCli("history --msisdn " + std::string(WalletScene::kMsisdn));
+  ASSERT_EQ(history.status, 0) << history.output;
+  EXPECT_TRUE(contains(history.output, "42.50 EUR  approved")) << history.output;
+  const auto show = s.walletCli("show --msisdn " + std::string(WalletScene::kMsisdn));
+  EXPECT_TRUE(contains(show.output, "loyalty points 42")) << show.output;
+  // The terminal showed d and f, and exits after its one confirmation.
+  std::this_thread::sleep_for(300ms);
+  const std::string out = s.terminalOutput();
+  EXPECT_TRUE(contains(out, "d: ")) << out;
+  EXPECT_TRUE(contains(out, "42.50 EUR")) << out;
+  EXPECT_TRUE(contains(out, "\"2 x espresso; table 4\"")) << out;
+  EXPECT_TRUE(contains(out, "f: approved")) << out;
+  EXPECT_FALSE(contains(out, s.pan)) << "the terminal printed the PAN";
+  EXPECT_FALSE(contains(test_support::readFile(s.walletLog), s.pan));
+}
+
+// FT11: above the per-purchase ceiling the terminal is never asked; f says why; the merchant gets no PReq.
+TEST_P(WalletE2E, CeilingRefusalIsShownInFAndTheCardIsNeverAsked) {
+  WalletScene s(GetParam(), WalletOptions{{}, "--ceiling-purchase 1000 --ceiling-day 5000"});
+  s.startTerminalWithPins("", 1);  // no PIN at all: the card must not be needed
+  s.waitTerminalConnected();
+  const std::string id = s.startPurchase(1001);
+  const auto ended = s.waitEnded(id);
+  EXPECT_EQ(ended.at("outcome").as_string(), "refused");
+  EXPECT_TRUE(contains(std::string(ended.at("reason").as_string()), "perPurchaseCeiling")) << ended.at("reason").as_string();
+  EXPECT_EQ(s.merchant().received("PInitReq"), 1);
+  EXPECT_EQ(s.merchant().received("PReq"), 0);
+  std::this_thread::sleep_for(300ms);
+  const std::string out = s.terminalOutput();
+  EXPECT_FALSE(contains(out, "d: ")) << out;
+  EXPECT_TRUE(contains(out, "f: refused")) << out;
+  EXPECT_TRUE(contains(out, "wallet perPurchaseCeiling")) << out;
+  EXPECT_FALSE(contains(out, "PIN (")) << out;
+  const auto show = s.walletCli("show --msisdn " + std::string(WalletScene::kMsisdn));
+  EXPECT_TRUE(contains(show.output, "loyalty points 0")) << show.output;
+}
+
+// The terminal shows d and waits for a PIN that never comes: after e_timeout_s the purchase is abandoned,
+// f says terminalTimeout, and the merchant never receives a PReq (not even when the terminal answers late).
+TEST_P(WalletE2E, NoEInTimeAbandonsAndTheMerchantReceivesNothing) {
+  WalletOptions o;
+  o.config.eTimeoutS = 2;
+  WalletScene s(GetParam(), o);
+  int pipeFds[2];
+  ASSERT_EQ(::pipe2(pipeFds, O_CLOEXEC), 0);
+  s.startTerminal(pipeFds[0]);
+  ::close(pipeFds[0]);
+  s.waitTerminalConnected();
+  const auto started = std::chrono::steady_clock::now();
+  const std::string id = s.startPurchase(1500);
+  const auto ended = s.waitEnded(id, 20s);
+  const auto took = std::chrono::steady_clock::now() - started;
+  EXPECT_EQ(ended.at("outcome").as_string(), "timeout");
+  EXPECT_GE(took, 2s);
+  EXPECT_LT(took, 10s);
+  // The shopper types the PIN now, too late: the late e is ignored.
+  const std::string pin = std::string(WalletScene::kPin) + "\n";
+  ASSERT_EQ(::write(pipeFds[1], pin.data(), pin.size()), static_cast<ssize_t>(pin.size()));
+  std::this_thread::sleep_for(1500ms);
+  ::close(pipeFds[1]);
+  EXPECT_EQ(s.merchant().received("PInitReq"), 1);
+  EXPECT_EQ(s.merchant().received("PReq"), 0);
+  EXPECT_TRUE(contains(s.terminalOutput(), "wallet terminalTimeout")) << s.terminalOutput();
+  const auto history = s.walletCli("history --msisdn " + std::string(WalletScene::kMsisdn));
+  EXPECT_TRUE(contains(history.output, "15.00 EUR  timeout")) << history.output;
+  EXPECT_EQ(s.status().at("pending").as_int64(), 0);
+}
+
+INSTANTIATE_TEST_SUITE_P(Profiles, WalletE2E, ::testing::Values(protocol::ProfileId::modern, protocol::ProfileId::set1),
+                         profileParamName);
+
+// Message c refused with a clear 4xx, and nothing else happens: no purchase, no merchant message.
+TEST(WalletC, RefusedVariantsStartNothing) {
+  WalletScene s(protocol::ProfileId::modern);
+  const auto wake = s.merchant().offer(700);
+  const std::string good = s.signedC(wake, WalletScene::kMsisdn);
+
+  const auto unknown = s.postC(s.signedC(wake, "+33699999999"));
+  EXPECT_EQ(unknown.status, 404u) << unknown.body;
+  EXPECT_TRUE(contains(unknown.body, "unknownMsisdn")) << unknown.body;
+
+  const auto badXml = s.postC("<Redirect");
+  EXPECT_EQ(badXml.status, 400u) << badXml.body;
+  EXPECT_TRUE(contains(badXml.body, "badXml")) << badXml.body;
+
+  // A wake-up that does not parse: SET-PurchAmt broken inside the signed envelope's base64.
+  std::string brokenWake = protocol::format(wake);
+  const auto at = brokenWake.find("SET-PurchAmt:");
+  ASSERT_NE(at, std::string::npos);
+  brokenWake.replace(at, 13, "SET-PurchAmx:");
+  std::string broken = good;
+  const std::string oldB64 = protocol::base64Encode(protocol::toBytes(protocol::format(wake)));
+  const auto b = broken.find(oldB64);
+  ASSERT_NE(b, std::string::npos);
+  broken.replace(b, oldB64.size(), protocol::base64Encode(protocol::toBytes(brokenWake)));
+  const auto badWake = s.postC(broken);
+  EXPECT_EQ(badWake.status, 422u) << badWake.body;
+  EXPECT_TRUE(contains(badWake.body, "wakeUpInvalid")) << badWake.body;
+
+  const auto otherSender = s.postC(s.signedC(wake, WalletScene::kMsisdn, "someone-else"));
+  EXPECT_EQ(otherSender.status, 403u) << otherSender.body;
+
+  const auto wrongType = s.postC(good);  // the good one, once: accepted
+  EXPECT_EQ(wrongType.status, 202u) << wrongType.body;
+  const auto replay = s.postC(good);
+  EXPECT_EQ(replay.status, 409u) << replay.body;
+  EXPECT_TRUE(contains(replay.body, "replayed")) << replay.body;
+
+  std::this_thread::sleep_for(500ms);
+  EXPECT_EQ(s.merchant().received("PInitReq"), 1);  // only the accepted c reached the merchant
+}
+
+}  // namespace
+}  // namespace setpay::services_test
