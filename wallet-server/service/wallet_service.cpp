@@ -42,7 +42,7 @@ const char* name(Stage s) {
     case Stage::awaitingPInitRes: return "awaiting-pinitres";
     case Stage::awaitingE: return "awaiting-e";
     case Stage::awaitingPRes: return "awaiting-pres";
-    case Stage::ended: return "ended";
+    case Stage::ended: return "ending";  // "ended" is reported once the outcome is recorded
   }
   return "?";
 }
