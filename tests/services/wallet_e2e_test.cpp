@@ -146,3 +146,51 @@ TEST(WalletC, RefusedVariantsStartNothing) {
 
 }  // namespace
 }  // namespace setpay::services_test
+
+namespace setpay::services_test {
+namespace {
+
+// Issue 9 "must show" 4: 1000 purchases waiting on a terminal at once in one wallet process (d pushed,
+// the terminal shows the first and waits for a PIN that never comes). Reports RSS per pending purchase
+// and the thread count (fixed: io threads + work pool, whatever the number of purchases).
+TEST(WalletLoad, ThousandPendingPurchasesMemoryAndThreads) {
+  constexpr int kPurchases = 1000;
+  WalletOptions o;
+  o.config.eTimeoutS = 600;
+  o.config.maxConnections = 2048;
+  WalletScene s(protocol::ProfileId::modern, o);
+  int pipeFds[2];
+  ASSERT_EQ(::pipe2(pipeFds, O_CLOEXEC), 0);
+  s.startTerminal(pipeFds[0]);
+  ::close(pipeFds[0]);
+  s.waitTerminalConnected();
+  // Warm up (TLS sessions, first allocations), then the baseline.
+  const std::string warm = s.startPurchase(100);
+  const auto warmDeadline = std::chrono::steady_clock::now() + 20s;
+  while (s.status().at("awaiting_e").as_int64() < 1 && std::chrono::steady_clock::now() < warmDeadline) std::this_thread::sleep_for(20ms);
+  const long rssBefore = s.walletRssKb();
+  const long threadsBefore = s.walletThreads();
+  const auto started = std::chrono::steady_clock::now();
+  for (int i = 0; i < kPurchases; ++i) s.startPurchase(100 + i);
+  const auto deadline = std::chrono::steady_clock::now() + 50s;
+  std::int64_t waiting = 0;
+  while ((waiting = s.status().at("awaiting_e").as_int64()) < kPurchases + 1 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(50ms);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  ASSERT_EQ(waiting, kPurchases + 1) << "not every purchase reached d within the time";
+  const long rssAfter = s.walletRssKb();
+  const long threadsAfter = s.walletThreads();
+  const double perPurchaseKb = static_cast<double>(rssAfter - rssBefore) / kPurchases;
+  std::printf("wallet: %d purchases awaiting e in %.1f s; RSS %ld kB → %ld kB (%.1f kB per pending purchase); threads %ld → %ld\n",
+              kPurchases, seconds, rssBefore, rssAfter, perPurchaseKb, threadsBefore, threadsAfter);
+  RecordProperty("rss_kb_before", static_cast<int>(rssBefore));
+  RecordProperty("rss_kb_after", static_cast<int>(rssAfter));
+  RecordProperty("threads", static_cast<int>(threadsAfter));
+  EXPECT_LT(rssAfter, 256 * 1024) << "issue 9 goal: under 256 MB";
+  EXPECT_EQ(threadsAfter, threadsBefore) << "no thread per purchase";
+  EXPECT_EQ(s.merchant().received("PReq"), 0);
+  ::close(pipeFds[1]);
+}
+
+}  // namespace
+}  // namespace setpay::services_test

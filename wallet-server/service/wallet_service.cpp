@@ -89,6 +89,18 @@ struct Finished {
   protocol::CurrencyAmount amount;
 };
 
+namespace {
+
+std::chrono::microseconds latency(const Purchase& p) {
+  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - p.started);
+}
+
+std::string xidOf(const Purchase& p) {
+  return p.holder.offer() ? protocol::hex(p.holder.offer()->verified.data.transIDs.xid) : std::string();
+}
+
+}  // namespace
+
 struct WalletService::Impl : std::enable_shared_from_this<WalletService::Impl> {
   explicit Impl(WalletServiceConfig c);
   ~Impl();
@@ -278,8 +290,10 @@ void WalletService::Impl::receivePInitRes(const std::shared_ptr<Purchase>& p, co
   try {
     p->merchantName = p->holder.acceptPInitRes(protocol::view(r.response.body)).merchantName;
   } catch (const ProtocolError& e) {
+    log.setMessage({"PInitRes", "", "", "error:" + std::string(protocol::name(e.code())), latency(*p), p->merchantUrl});
     return end(*p, "failed", std::string("PInitRes: ") + e.what());
   }
+  log.setMessage({"PInitRes", xidOf(*p), "", "accepted", latency(*p), p->merchantUrl});
   if (const auto refusal = checkCeilings(*p)) {
     // FT11: refused before the terminal is asked; the reason is shown in f.
     sendF(*p, p->holder.refusalConfirmation(refusal->first, refusal->second));
@@ -383,6 +397,8 @@ void WalletService::Impl::receivePRes(const std::shared_ptr<Purchase>& p, const 
     outcome.detail = "merchant did not answer the PReq: " + (r.ok() ? "HTTP " + std::to_string(r.response.status) : r.error);
   } else {
     outcome = p->holder.acceptPRes(protocol::view(r.response.body));
+    log.setMessage({"PRes", xidOf(*p), "", outcome.approved() ? "approved" : outcome.error ? "error" : "declined", latency(*p),
+                    p->merchantUrl});
   }
   sendF(*p, p->holder.confirmation(outcome));
   const std::string result = outcome.approved() ? "approved" : outcome.error ? "failed" : "declined";
