@@ -100,6 +100,55 @@ TEST_P(WalletE2E, NoEInTimeAbandonsAndTheMerchantReceivesNothing) {
   EXPECT_EQ(s.status().at("pending").as_int64(), 0);
 }
 
+// A wrong PIN first (tries left shown on the terminal), then the right one: approved.
+TEST_P(WalletE2E, WrongPinThenRightPinApproves) {
+  WalletScene s(GetParam());
+  s.startTerminalWithPins("0000\n" + std::string(WalletScene::kPin) + "\n", 1);
+  s.waitTerminalConnected();
+  const auto ended = s.waitEnded(s.startPurchase(990));
+  EXPECT_EQ(ended.at("outcome").as_string(), "approved") << ended.at("reason").as_string();
+  std::this_thread::sleep_for(300ms);
+  const std::string out = s.terminalOutput();
+  EXPECT_TRUE(contains(out, "PIN (3 tries left)")) << out;
+  EXPECT_TRUE(contains(out, "PIN (2 tries left, wrong PIN)")) << out;
+  EXPECT_TRUE(contains(out, "f: approved")) << out;
+}
+
+// Seed-literal mode: the card data goes to the wallet, which seals the PI itself.
+TEST_P(WalletE2E, CardDataModeApproves) {
+  WalletOptions o;
+  o.config.cardMode = "card-data";
+  WalletScene s(GetParam(), o);
+  s.allowCardDataOnTerminal();
+  s.startTerminalWithPins(std::string(WalletScene::kPin) + "\n", 1);
+  s.waitTerminalConnected();
+  const auto ended = s.waitEnded(s.startPurchase(2000));
+  EXPECT_EQ(ended.at("outcome").as_string(), "approved") << ended.at("reason").as_string();
+  EXPECT_EQ(s.merchant().received("PReq"), 1);
+}
+
+// The terminal goes away after d was pushed; a new connection of the same terminal gets the pending d
+// again and the purchase completes.
+TEST_P(WalletE2E, TerminalReconnectsAndGetsThePendingD) {
+  WalletScene s(GetParam());
+  int pipeFds[2];
+  ASSERT_EQ(::pipe2(pipeFds, O_CLOEXEC), 0);
+  s.startTerminal(pipeFds[0]);
+  ::close(pipeFds[0]);
+  s.waitTerminalConnected();
+  const std::string id = s.startPurchase(3100);
+  const auto deadline = std::chrono::steady_clock::now() + 20s;
+  while (!contains(s.terminalOutput(), "PIN (") && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(20ms);
+  ASSERT_TRUE(contains(s.terminalOutput(), "PIN (")) << s.terminalOutput();
+  s.stopTerminal();
+  ::close(pipeFds[1]);
+  EXPECT_EQ(s.status(id).at("state").as_string(), "awaiting-e");
+  s.startTerminalWithPins(std::string(WalletScene::kPin) + "\n", 1);
+  const auto ended = s.waitEnded(id);
+  EXPECT_EQ(ended.at("outcome").as_string(), "approved") << ended.at("reason").as_string();
+  EXPECT_EQ(s.merchant().received("PReq"), 1);
+}
+
 INSTANTIATE_TEST_SUITE_P(Profiles, WalletE2E, ::testing::Values(protocol::ProfileId::modern, protocol::ProfileId::set1),
                          profileParamName);
 

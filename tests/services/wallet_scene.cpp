@@ -247,6 +247,15 @@ void WalletScene::waitTerminalConnected() {
   }
 }
 
+void WalletScene::stopTerminal() {
+  if (terminal_) terminal_->stop();
+  terminal_.reset();
+}
+
+void WalletScene::allowCardDataOnTerminal() {
+  cli::writeTerminalConfig(home.dir, cli::TerminalConfigOptions{0, *options_.config.mobilePortFile, env("VPCD_READER0"), true, "terminal"});
+}
+
 std::string WalletScene::terminalOutput() const { return test_support::readFile(terminalLog); }
 
 std::string WalletScene::signedC(const protocol::WakeUp& wake, const std::string& msisdn, const std::string& senderId) {

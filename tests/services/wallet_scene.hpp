@@ -85,6 +85,8 @@ class WalletScene {
   void startTerminal(int pinFd, unsigned purchases = 0);
   void startTerminalWithPins(const std::string& pinLines, unsigned purchases = 0);
   void waitTerminalConnected();
+  void stopTerminal();
+  void allowCardDataOnTerminal();  // rewrites terminal.toml with allow_card_data = true
   std::string terminalOutput() const;
 
   // Message c for a fresh wake-up of `cents`, signed with the terminal's enrolled key.
