@@ -149,6 +149,21 @@ TEST_P(WalletE2E, TerminalReconnectsAndGetsThePendingD) {
   EXPECT_EQ(s.merchant().received("PReq"), 1);
 }
 
+// The issuer declines (over the balance): f says declined, history records it, no points.
+TEST_P(WalletE2E, IssuerDeclineIsRecordedWithoutPoints) {
+  WalletScene s(GetParam());
+  s.startTerminalWithPins(std::string(WalletScene::kPin) + "\n", 1);
+  s.waitTerminalConnected();
+  const auto ended = s.waitEnded(s.startPurchase(20'000'000));  // balance: 10 000 000 cents
+  EXPECT_EQ(ended.at("outcome").as_string(), "declined") << ended.at("reason").as_string();
+  std::this_thread::sleep_for(300ms);
+  EXPECT_TRUE(contains(s.terminalOutput(), "f: declined")) << s.terminalOutput();
+  const auto show = s.walletCli("show --msisdn " + std::string(WalletScene::kMsisdn));
+  EXPECT_TRUE(contains(show.output, "loyalty points 0")) << show.output;
+  const auto history = s.walletCli("history --msisdn " + std::string(WalletScene::kMsisdn));
+  EXPECT_TRUE(contains(history.output, "200000.00 EUR  declined")) << history.output;
+}
+
 INSTANTIATE_TEST_SUITE_P(Profiles, WalletE2E, ::testing::Values(protocol::ProfileId::modern, protocol::ProfileId::set1),
                          profileParamName);
 
