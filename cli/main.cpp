@@ -46,6 +46,8 @@ int main(int argc, char** argv) {
   addInspectCommand(app, exitCode);
   addCardCommand(app, exitCode);
   addGatewayCommand(app, exitCode);
+  addInteropCommand(app, exitCode);
+  addMerchantCommand(app, exitCode);
   addWalletCommand(app, exitCode);
   addTerminalCommand(app, exitCode);
 
