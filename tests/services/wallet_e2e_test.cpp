@@ -170,7 +170,7 @@ INSTANTIATE_TEST_SUITE_P(Profiles, WalletE2E, ::testing::Values(protocol::Profil
 // Message c refused with a clear 4xx, and nothing else happens: no purchase, no merchant message.
 TEST(WalletC, RefusedVariantsStartNothing) {
   WalletScene s(protocol::ProfileId::modern);
-  const auto wake = s.merchant().offer(700);
+  const auto wake = s.merchant().offer(700, "1 x croissant");
   const std::string good = s.signedC(wake, WalletScene::kMsisdn);
 
   const auto unknown = s.postC(s.signedC(wake, "+33699999999"));
@@ -222,6 +222,7 @@ TEST(WalletLoad, ThousandPendingPurchasesMemoryAndThreads) {
   WalletOptions o;
   o.config.eTimeoutS = 600;
   o.config.maxConnections = 2048;
+  o.merchantFixture = true;  // the in-process merchant keeps 1000 PInitRes within the test's time
   WalletScene s(protocol::ProfileId::modern, o);
   int pipeFds[2];
   ASSERT_EQ(::pipe2(pipeFds, O_CLOEXEC), 0);

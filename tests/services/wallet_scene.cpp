@@ -116,6 +116,28 @@ int ChildProcess::stop() {
   return -1;
 }
 
+// ---- MerchantService
+
+MerchantService::MerchantService(const GatewayHome& g, const std::string& gatewayUrl)
+    : home_(g, gatewayUrl), client_(home_.clientOptions()) {
+  process_.start();
+}
+
+protocol::WakeUp MerchantService::offer(std::int64_t cents, const std::string& description) {
+  boost::json::object order{{"amount", cents}, {"currency", 978}, {"description", description}};
+  const auto r = client_.postSync(process_.url("/orders"), "application/json", boost::json::serialize(order));
+  if (r.status != 200) throw std::runtime_error("POST /orders: HTTP " + std::to_string(r.status) + ": " + r.body);
+  return protocol::parseWakeUp(r.body);
+}
+
+int MerchantService::received(const std::string& type) const {
+  const std::string log = test_support::readFile(home_.logFile);
+  const std::string needle = "set-message type=" + type + " ";
+  int n = 0;
+  for (auto at = log.find(needle); at != std::string::npos; at = log.find(needle, at + 1)) ++n;
+  return n;
+}
+
 // ---- MerchantFixture (TEST FIXTURE, see the header)
 
 MerchantFixture::MerchantFixture(const GatewayHome& home, std::function<Bytes(ByteView)> toGateway)
@@ -177,8 +199,12 @@ WalletScene::WalletScene(protocol::ProfileId id, WalletOptions options) : home(i
   gateway.start();
   pan = services_test::pan(11);
   home.addAccount(pan, 10'000'000);
-  link_ = std::make_unique<GatewayLink>(home, [this] { return gateway.url(); }, false);
-  merchant_ = std::make_unique<MerchantFixture>(home, [this](ByteView b) { return (*link_)(b); });
+  if (options_.merchantFixture) {
+    link_ = std::make_unique<GatewayLink>(home, [this] { return gateway.url(); }, false);
+    merchant_ = std::make_unique<MerchantFixture>(home, [this](ByteView b) { return (*link_)(b); });
+  } else {
+    merchant_ = std::make_unique<MerchantService>(home, gateway.url());
+  }
 
   // The card: a SET cardholder under the CCA, personalised for `setpay card` in vpcd slot 0.
   const auto today = std::chrono::year_month_day(std::chrono::floor<std::chrono::days>(clock_.now()));
@@ -271,7 +297,7 @@ std::string WalletScene::signedC(const protocol::WakeUp& wake, const std::string
 }
 
 std::string WalletScene::messageC(std::int64_t cents, const std::string& msisdn) {
-  return signedC(merchant_->offer(cents), msisdn);
+  return signedC(merchant_->offer(cents, "2 x espresso; table 4"), msisdn);
 }
 
 runtime::HttpResponse WalletScene::postC(const std::string& xml) {

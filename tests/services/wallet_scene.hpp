@@ -42,14 +42,36 @@ class ChildProcess {
   int status_ = -1;
 };
 
+// The merchant the wallet talks to: the real `setpay merchant` process, or the in-process fixture.
+class MerchantEndpoint {
+ public:
+  virtual ~MerchantEndpoint() = default;
+  virtual protocol::WakeUp offer(std::int64_t cents, const std::string& description = "2 x espresso; table 4") = 0;
+  virtual int received(const std::string& messageType) const = 0;  // "PInitReq", "PReq"
+};
+
+// `setpay merchant --config F` beside the gateway home: orders through POST /orders (the wake-up comes
+// back as text), SET messages counted from its set-message log lines.
+class MerchantService final : public MerchantEndpoint {
+ public:
+  MerchantService(const GatewayHome&, const std::string& gatewayUrl);
+  protocol::WakeUp offer(std::int64_t cents, const std::string& description) override;
+  int received(const std::string& messageType) const override;
+
+ private:
+  MerchantHome home_;
+  MerchantProcess process_{home_};
+  runtime::HttpClient client_;
+};
+
 // TEST FIXTURE — not the merchant service. merchant::Merchant (in memory) on runtime's HTTPS server
 // (tls/merchant.pem), its AuthReqs sent to the real gateway process through GatewayLink.
-class MerchantFixture {
+class MerchantFixture final : public MerchantEndpoint {
  public:
   MerchantFixture(const GatewayHome&, std::function<Bytes(ByteView)> toGateway);
-  ~MerchantFixture();
-  protocol::WakeUp offer(std::int64_t cents, const std::string& description = "2 x espresso; table 4");
-  int received(const std::string& messageType) const;  // "PInitReq", "PReq"
+  ~MerchantFixture() override;
+  protocol::WakeUp offer(std::int64_t cents, const std::string& description) override;
+  int received(const std::string& messageType) const override;
   const std::string& url() const { return url_; }
 
  private:
@@ -71,6 +93,7 @@ class MerchantFixture {
 struct WalletOptions {
   cli::WalletConfigOptions config;
   std::string enrollArgs;  // e.g. "--ceiling-purchase 1000"
+  bool merchantFixture = false;  // true: the in-process MerchantFixture instead of `setpay merchant`
 };
 
 class WalletScene {
@@ -108,7 +131,7 @@ class WalletScene {
  private:
   WalletOptions options_;
   std::unique_ptr<GatewayLink> link_;
-  std::unique_ptr<MerchantFixture> merchant_;
+  std::unique_ptr<MerchantEndpoint> merchant_;
   test_support::TempDir cardDir_{"setpay-wallet-card"};
   std::unique_ptr<ChildProcess> card_, wallet_, terminal_;
   std::unique_ptr<runtime::HttpClient> client_;
@@ -117,7 +140,7 @@ class WalletScene {
   protocol::SystemRandom random_;
 
  public:
-  MerchantFixture& merchant() { return *merchant_; }
+  MerchantEndpoint& merchant() { return *merchant_; }
 };
 
 }  // namespace setpay::services_test
