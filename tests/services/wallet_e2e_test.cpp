@@ -45,7 +45,13 @@ TEST_P(WalletE2E, ApprovedPurchaseUpdatesHistoryAndLoyalty) {
   EXPECT_TRUE(contains(out, "\"2 x espresso; table 4\"")) << out;
   EXPECT_TRUE(contains(out, "f: approved")) << out;
   EXPECT_FALSE(contains(out, s.pan)) << "the terminal printed the PAN";
-  EXPECT_FALSE(contains(test_support::readFile(s.walletLog), s.pan));
+  // Default mode: neither the wallet's log nor its database (with its WAL) holds the PAN or the PAN secret.
+  for (const fs::path& f : {s.walletLog, s.home.dir / "wallet" / "wallet.db", s.home.dir / "wallet" / "wallet.db-wal"}) {
+    const std::string bytes = fs::exists(f) ? test_support::readFile(f) : std::string();
+    EXPECT_FALSE(contains(bytes, s.pan)) << f << " holds the PAN";
+    EXPECT_FALSE(contains(bytes, protocol::toString(s.panSecret))) << f << " holds the PAN secret";
+    EXPECT_FALSE(contains(bytes, protocol::hex(s.panSecret))) << f << " holds the PAN secret (hex)";
+  }
 }
 
 // FT11: above the per-purchase ceiling the terminal is never asked; f says why; the merchant gets no PReq.
@@ -162,6 +168,20 @@ TEST_P(WalletE2E, IssuerDeclineIsRecordedWithoutPoints) {
   EXPECT_TRUE(contains(show.output, "loyalty points 0")) << show.output;
   const auto history = s.walletCli("history --msisdn " + std::string(WalletScene::kMsisdn));
   EXPECT_TRUE(contains(history.output, "200000.00 EUR  declined")) << history.output;
+}
+
+// Three wrong PINs block the card: e is a typed refusal, the wallet ends the purchase (refused), the
+// merchant gets no PReq.
+TEST_P(WalletE2E, BlockedCardIsATypedRefusal) {
+  WalletScene s(GetParam());
+  s.startTerminalWithPins("0000\n1111\n2222\n" + std::string(WalletScene::kPin) + "\n", 1);
+  s.waitTerminalConnected();
+  const auto ended = s.waitEnded(s.startPurchase(1200));
+  EXPECT_EQ(ended.at("outcome").as_string(), "refused");
+  EXPECT_TRUE(contains(std::string(ended.at("reason").as_string()), "terminal: ")) << ended.at("reason").as_string();
+  EXPECT_EQ(s.merchant().received("PReq"), 0);
+  std::this_thread::sleep_for(300ms);
+  EXPECT_TRUE(contains(s.terminalOutput(), "wallet terminalRefused")) << s.terminalOutput();
 }
 
 INSTANTIATE_TEST_SUITE_P(Profiles, WalletE2E, ::testing::Values(protocol::ProfileId::modern, protocol::ProfileId::set1),

@@ -211,6 +211,7 @@ WalletScene::WalletScene(protocol::ProfileId id, WalletOptions options) : home(i
   const auto expiry = today.year() / today.month() + std::chrono::years(2);
   auto holder = pki::issueCardholder(home.w.h.cca, {pan, expiry, std::nullopt}, home.w.profile, random_, clock_);
   const std::string exp = pki::formatCardExpiry(expiry);
+  panSecret = holder.panSecret;
   test_support::writeFile(cardDir_.file("cert.pem"), protocol::ossl::toPem(holder.credential.cert.get()));
   test_support::writeFile(cardDir_.file("key.pem"), pki::privateKeyToPem(holder.credential.key.get()));
   test_support::writeFile(cardDir_.file("card.conf"), "pan=" + pan + "\nexpiry=" + exp + "\nname=ALICE MOBILE\npan-secret=" +

@@ -126,6 +126,7 @@ class WalletScene {
   GatewayHome home;
   GatewayProcess gateway{home};
   std::string pan;
+  Bytes panSecret;
   fs::path walletLog, terminalLog, cardLog;
 
  private:
