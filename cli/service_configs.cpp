@@ -201,6 +201,7 @@ void writeWalletConfig(const fs::path& dir, const protocol::AlgorithmProfile& pr
   if (o.portFile) t += "port_file = " + tomlString(*o.portFile) + "\n";
   t += "threads = 2\nmax_connections = " + std::to_string(o.maxConnections) + "\n";
   t += "\n[server.tls]\ncertificate = \"tls/wallet.pem\"\nprivate_key = \"tls/wallet-key.pem\"\n";
+  t += "client_certificates = \"optional\"   # the operator's, for GET /accounts ([api])\nclient_ca = \"tls/ca.pem\"\n";
   t += "\n[log]\nformat = " + tomlString(o.logFormat) + "\nlevel = \"info\"\n";
   if (o.logFile) t += "file = " + tomlString(*o.logFile) + "\n";
   t += "\n[storage]\ndatabase = \"wallet/wallet.db\"\n";
@@ -221,6 +222,8 @@ void writeWalletConfig(const fs::path& dir, const protocol::AlgorithmProfile& pr
   t += "\n[loyalty]\npoints_per_unit = " + std::to_string(o.pointsPerUnit) + "\n";
   t += "\n[c]\nwindow_s = 300\nreplay_capacity = 100000\n";
   t += "\n[work]\nthreads = 2\n";
+  t += "\n[api]   # GET /accounts: the operator's client certificate (tls/operator-client.pem)\n";
+  t += "operator_subject = \"/O=setpay loopback TLS/CN=operator\"\n";
   writeFile(dir / "wallet.toml", t, 0644);
 }
 
@@ -243,7 +246,7 @@ void writeTerminalConfig(const fs::path& dir, const TerminalConfigOptions& o) {
 }
 
 void writeServiceConfigs(const fs::path& dir, const protocol::AlgorithmProfile& profile) {
-  mintLoopbackTls(dir / "tls", {"gateway", "merchant", "wallet"}, {"merchant", "terminal"});
+  mintLoopbackTls(dir / "tls", {"gateway", "merchant", "wallet"}, {"merchant", "terminal", "operator"});
   writeGatewayConfig(dir, profile);
   writeMerchantConfig(dir, profile);
   writeWalletConfig(dir, profile);

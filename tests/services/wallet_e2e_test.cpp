@@ -187,6 +187,30 @@ TEST_P(WalletE2E, BlockedCardIsATypedRefusal) {
 INSTANTIATE_TEST_SUITE_P(Profiles, WalletE2E, ::testing::Values(protocol::ProfileId::modern, protocol::ProfileId::set1),
                          profileParamName);
 
+// The operator's read API: only the operator's TLS client certificate; the account, ceilings, points
+// and history as the CLI shows them.
+TEST(WalletApi, AccountsOnlyForTheOperatorsCertificate) {
+  WalletScene s(protocol::ProfileId::modern, WalletOptions{{}, "--ceiling-purchase 1000"});
+  s.startTerminalWithPins("", 1);
+  s.waitTerminalConnected();
+  EXPECT_EQ(s.waitEnded(s.startPurchase(5000)).at("outcome").as_string(), "refused");
+  EXPECT_EQ(s.getAccount("").status, 401u);
+  EXPECT_EQ(s.getAccount("stranger").status, 403u);
+  EXPECT_EQ(s.getAccount("operator", "+33699999999").status, 404u);
+  EXPECT_EQ(s.getAccount("operator", "0612").status, 400u);
+  const auto r = s.getAccount("operator");
+  ASSERT_EQ(r.status, 200u) << r.body;
+  const auto a = boost::json::parse(r.body).as_object();
+  EXPECT_EQ(a.at("msisdn").as_string(), WalletScene::kMsisdn);
+  EXPECT_EQ(a.at("ceiling_purchase").as_int64(), 1000);
+  EXPECT_TRUE(a.at("ceiling_day").is_null());
+  EXPECT_EQ(a.at("loyalty_points").as_int64(), 0);
+  const auto& history = a.at("history").as_array();
+  ASSERT_EQ(history.size(), 1u);
+  EXPECT_EQ(history[0].as_object().at("outcome").as_string(), "refused");
+  EXPECT_EQ(history[0].as_object().at("minor_units").as_int64(), 5000);
+}
+
 // Message c refused with a clear 4xx, and nothing else happens: no purchase, no merchant message.
 TEST(WalletC, RefusedVariantsStartNothing) {
   WalletScene s(protocol::ProfileId::modern);

@@ -317,6 +317,18 @@ boost::json::object WalletScene::status(const std::string& id) {
   return boost::json::parse(r.body).as_object();
 }
 
+runtime::HttpResponse WalletScene::getAccount(const std::string& client, const std::string& msisdn) {
+  runtime::ClientOptions o = home.clientOptions(false);
+  if (!client.empty()) {
+    o.clientCertificate = home.dir / "tls" / (client + "-client.pem");
+    o.clientKey = home.dir / "tls" / (client + "-client-key.pem");
+  }
+  runtime::HttpClient c(o);
+  std::string encoded = msisdn;
+  if (!encoded.empty() && encoded[0] == '+') encoded = "%2B" + encoded.substr(1);
+  return c.getSync("https://127.0.0.1:" + std::to_string(walletPort_) + "/accounts?msisdn=" + encoded);
+}
+
 boost::json::object WalletScene::waitEnded(const std::string& id, std::chrono::seconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   for (;;) {

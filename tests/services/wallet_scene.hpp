@@ -118,6 +118,8 @@ class WalletScene {
   runtime::HttpResponse postC(const std::string& xml);
   std::string startPurchase(std::int64_t cents);  // POST /c, 202 expected; the purchase id
   boost::json::object status(const std::string& id = "");
+  // GET /accounts?msisdn=… with tls/<client>-client.pem (empty: no client certificate).
+  runtime::HttpResponse getAccount(const std::string& client, const std::string& msisdn = kMsisdn);
   boost::json::object waitEnded(const std::string& id, std::chrono::seconds = std::chrono::seconds(40));
   test_support::CommandResult walletCli(const std::string& args) const;  // `setpay wallet ARGS --config …`
   long walletRssKb() const;

@@ -41,7 +41,7 @@ WalletServiceConfig loadWalletServiceConfig(const fs::path& path) {
   runtime::ServiceSettings settings = runtime::readServiceSettings(file, "wallet", runtime::Durability::normal);
   const ConfigTable set = file.root().table("set");
   const auto profile = protocol::AlgorithmProfile::make(*protocol::AlgorithmProfile::parse(set.choice("profile", {"set1", "modern"})));
-  WalletServiceConfig c{path, std::move(settings), profile, {}, "en", {}, {}, {}, 1, std::chrono::seconds(300), 100000, 2};
+  WalletServiceConfig c{path, std::move(settings), profile, {}, "en", {}, {}, {}, 1, std::chrono::seconds(300), 100000, 2, std::nullopt};
   c.trust.root = cert(set, "root", set.existingFile("root"));
   for (const auto& f : set.existingFiles("ca_certificates", true)) c.trust.caCertificates.push_back(cert(set, "ca_certificates", f));
   for (const auto& f : set.existingFiles("crls", false))
@@ -75,6 +75,7 @@ WalletServiceConfig loadWalletServiceConfig(const fs::path& path) {
     c.replayCapacity = static_cast<std::size_t>(cTable->integer("replay_capacity", 16, 10'000'000, 100000));
   }
   if (auto work = file.root().optionalTable("work")) c.workThreads = static_cast<unsigned>(work->integer("threads", 1, 64, 2));
+  if (auto api = file.root().optionalTable("api")) c.operatorSubject = api->string("operator_subject");
   file.finish();
   return c;
 }

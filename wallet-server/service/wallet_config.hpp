@@ -13,6 +13,9 @@
 //   [loyalty]   points_per_unit (points per whole currency unit of an approved purchase)
 //   [c]         window_s (message c freshness), replay_capacity
 //   [work]      threads (CPU work: SET opening and signing, SQLite)
+//   [api]       operator_subject: the TLS client certificate subject (X509_NAME_oneline form,
+//               "/O=…/CN=…") allowed to read accounts on GET /accounts; needs [server.tls]
+//               client_certificates = "optional" and client_ca. Absent: the API answers 403.
 #pragma once
 
 #include <chrono>
@@ -49,6 +52,7 @@ struct WalletServiceConfig {
   std::chrono::seconds cWindow{300};
   std::size_t replayCapacity = 100000;
   unsigned workThreads = 2;
+  std::optional<std::string> operatorSubject;
 };
 
 WalletServiceConfig loadWalletServiceConfig(const std::filesystem::path&);  // runtime::ConfigError

@@ -120,8 +120,9 @@ struct WalletService::Impl : std::enable_shared_from_this<WalletService::Impl> {
   // ---- the terminal's channel
   bool admit(const Bytes& terminalID);
   void terminalConnected(const Bytes& terminalID);
-  // ---- GET /purchases
+  // ---- GET /purchases, GET /accounts
   runtime::HttpResponse status(const runtime::HttpRequest&);
+  runtime::HttpResponse account(const runtime::HttpRequest&);
 
   void post(std::function<void()> job);
   void toMerchant(const std::shared_ptr<Purchase>&, Bytes message,
@@ -201,6 +202,9 @@ WalletService::Impl::Impl(WalletServiceConfig c)
     post([this, r = std::move(r), respond = std::move(respond)] { receiveC(r, respond); });
   });
   server.route("GET", "/purchases", {}, [this](runtime::HttpRequest r, runtime::Respond respond) { respond(status(r)); });
+  server.route("GET", "/accounts", {}, [this](runtime::HttpRequest r, runtime::Respond respond) {
+    post([this, r = std::move(r), respond = std::move(respond)] { respond(account(r)); });
+  });
   server.setReadiness([this] { return ready.load(); });
 }
 
@@ -504,6 +508,42 @@ runtime::HttpResponse WalletService::Impl::status(const runtime::HttpRequest& r)
             jsonText({{"purchase", id}, {"state", "ended"}, {"outcome", f->second.outcome}, {"reason", f->second.reason},
                       {"merchant", f->second.merchant}, {"amount", protocol::describe(f->second.amount)}})};
   return {404, "text/plain", "no such purchase\n"};
+}
+
+// The operator's read API: the same data as `setpay wallet show` and `history`.
+runtime::HttpResponse WalletService::Impl::account(const runtime::HttpRequest& r) {
+  if (!r.clientCertificateSubject) return {401, "text/plain", "a TLS client certificate is required\n"};
+  if (!config.operatorSubject || *r.clientCertificateSubject != *config.operatorSubject) {
+    log.warn("api-refused", {{"subject", *r.clientCertificateSubject}, {"remote", r.remote}});
+    return {403, "text/plain", "this certificate may not read accounts\n"};
+  }
+  auto url = boost::urls::parse_origin_form(r.target);
+  if (!url) return {400, "text/plain", "bad request target\n"};
+  const auto params = url->params();
+  const auto it = params.find("msisdn");
+  if (it == params.end() || !(*it).has_value) return {400, "text/plain", "msisdn is required\n"};
+  const auto msisdn = protocol::Msisdn::parse((*it).value);
+  if (!msisdn) return {400, "text/plain", "msisdn is not E.164\n"};
+  const std::lock_guard lock(dbMutex);
+  const auto a = store.find(*msisdn);
+  if (!a) return {404, "text/plain", "no account for this MSISDN\n"};
+  const auto ceiling = [](const std::optional<std::int64_t>& v) { return v ? boost::json::value(*v) : boost::json::value(nullptr); };
+  boost::json::array brands;
+  for (const auto& b : a->brands) brands.emplace_back(b);
+  boost::json::array history;
+  for (const auto& h : store.history(*msisdn, 50)) {
+    boost::json::object o{{"merchant", h.merchant}, {"amount", protocol::describe(h.amount)}, {"minor_units", h.amount.amount},
+                          {"outcome", h.outcome}, {"points", h.points},
+                          {"at_ms", std::chrono::duration_cast<std::chrono::milliseconds>(h.at.time_since_epoch()).count()}};
+    o["reason"] = h.reason ? boost::json::value(*h.reason) : boost::json::value(nullptr);
+    o["approval_code"] = h.approvalCode ? boost::json::value(*h.approvalCode) : boost::json::value(nullptr);
+    history.push_back(std::move(o));
+  }
+  return {200, "application/json",
+          jsonText({{"msisdn", a->msisdn.e164()}, {"brands", std::move(brands)}, {"bin", a->bin}, {"currency", a->currency},
+                    {"exp10", a->exp10}, {"ceiling_purchase", ceiling(a->ceilings.perPurchase)},
+                    {"ceiling_day", ceiling(a->ceilings.rollingDay)}, {"ceiling_month", ceiling(a->ceilings.rollingMonth)},
+                    {"loyalty_points", a->loyaltyPoints}, {"history", std::move(history)}})};
 }
 
 WalletService::WalletService(WalletServiceConfig config) : impl_(std::make_shared<Impl>(std::move(config))) {}

@@ -5,6 +5,8 @@
 //                    REDIRECT-ENVELOPE.md "Errors" and nothing else happens. Accepted → 202 with the
 //                    purchase id ({"purchase":"…"}), and the purchase runs on its own.
 //   GET /purchases?id=HEX   one purchase's state and outcome (JSON); without id: pending count, terminals.
+//   GET /accounts?msisdn=E164  the account (brands, BIN, ceilings, loyalty points) and its last 50
+//                    purchases, JSON; only for the operator's TLS client certificate ([api]).
 // Each purchase is an asynchronous state machine (purchase steps in wallet_service.cpp, in the order of
 // DESIGN §1): PInitReq → merchant (HTTPS, runtime's async client) → PInitRes → ceilings (a refusal goes
 // to the terminal in f; it is never asked to sign) → d pushed on the terminal's WebSocket
