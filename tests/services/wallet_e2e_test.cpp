@@ -211,6 +211,29 @@ TEST(WalletApi, AccountsOnlyForTheOperatorsCertificate) {
   EXPECT_EQ(history[0].as_object().at("minor_units").as_int64(), 5000);
 }
 
+// Rolling ceilings count purchases still under way: two at once cannot together pass the day's ceiling.
+TEST(WalletCeilings, PendingPurchasesCountAgainstTheRollingDay) {
+  WalletScene s(protocol::ProfileId::modern, WalletOptions{{}, "--ceiling-day 5000"});
+  int pipeFds[2];
+  ASSERT_EQ(::pipe2(pipeFds, O_CLOEXEC), 0);
+  s.startTerminal(pipeFds[0]);  // shows d, never gets a PIN
+  ::close(pipeFds[0]);
+  s.waitTerminalConnected();
+  const std::string first = s.startPurchase(3000);
+  const auto deadline = std::chrono::steady_clock::now() + 20s;
+  while (s.status(first).at("state").as_string() != "awaiting-e" && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(20ms);
+  ASSERT_EQ(s.status(first).at("state").as_string(), "awaiting-e");
+  const auto second = s.waitEnded(s.startPurchase(3000));
+  EXPECT_EQ(second.at("outcome").as_string(), "refused");
+  EXPECT_TRUE(contains(std::string(second.at("reason").as_string()), "dailyCeiling")) << second.at("reason").as_string();
+  const auto third = s.startPurchase(2000);  // 3000 + 2000 = 5000: within the ceiling
+  while (s.status(third).at("state").as_string() != "awaiting-e" && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(20ms);
+  EXPECT_EQ(s.status(third).at("state").as_string(), "awaiting-e");
+  ::close(pipeFds[1]);
+}
+
 // Message c refused with a clear 4xx, and nothing else happens: no purchase, no merchant message.
 TEST(WalletC, RefusedVariantsStartNothing) {
   WalletScene s(protocol::ProfileId::modern);

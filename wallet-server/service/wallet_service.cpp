@@ -82,6 +82,7 @@ struct Purchase {
   Bytes d, purchaseNonce;
   std::unique_ptr<MobileChannel::Timer> timer;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+  std::int64_t reservedAmount = 0;  // counted against the rolling ceilings until the purchase ends
 };
 
 struct Finished {
@@ -110,7 +111,7 @@ struct WalletService::Impl : std::enable_shared_from_this<WalletService::Impl> {
   // ---- the purchase, in the order of DESIGN §1
   void sendPInitReq(const std::shared_ptr<Purchase>&, Bytes pInitReq);
   void receivePInitRes(const std::shared_ptr<Purchase>&, const runtime::ClientResult&);
-  std::optional<std::pair<mobile::WalletReason, std::string>> checkCeilings(const Purchase&);
+  std::optional<std::pair<mobile::WalletReason, std::string>> checkCeilings(Purchase&);
   void pushD(const std::shared_ptr<Purchase>&);
   void receiveE(const Bytes& terminalID, const Bytes& e);
   void receivePRes(const std::shared_ptr<Purchase>&, const runtime::ClientResult&);
@@ -173,11 +174,13 @@ struct WalletService::Impl : std::enable_shared_from_this<WalletService::Impl> {
   std::map<Bytes, std::set<std::string>> awaitingByTerminal;      // ids awaiting e, per terminal
   std::map<std::string, Finished> finished;
   std::deque<std::string> finishedOrder;
+  std::map<std::string, std::int64_t> reserved;                   // amounts past the ceilings, not yet ended, per MSISDN
+  // Before the channel and the client: their threads call post() until they are destroyed.
+  std::mutex postMutex;
+  bool stopping = false;
   MobileChannel channel;
   runtime::HttpClient merchants;
   runtime::HttpServer server;
-  std::mutex postMutex;
-  bool stopping = false;
   std::unique_ptr<runtime::WorkQueue> work;
   std::atomic<bool> ready{false};
 };
@@ -307,7 +310,7 @@ void WalletService::Impl::receivePInitRes(const std::shared_ptr<Purchase>& p, co
 }
 
 // FT11 ceilings, in the account's currency: per purchase, approved total over the last 24 h and 30 days.
-std::optional<std::pair<mobile::WalletReason, std::string>> WalletService::Impl::checkCeilings(const Purchase& p) {
+std::optional<std::pair<mobile::WalletReason, std::string>> WalletService::Impl::checkCeilings(Purchase& p) {
   const Ceilings& c = p.account.ceilings;
   const protocol::CurrencyAmount& a = p.wakeUp.purchAmt;
   const bool any = c.perPurchase || c.rollingDay || c.rollingMonth;
@@ -324,10 +327,22 @@ std::optional<std::pair<mobile::WalletReason, std::string>> WalletService::Impl:
     if (c.rollingDay) day = store.approvedSince(p.account.msisdn, now - std::chrono::hours(24));
     if (c.rollingMonth) month = store.approvedSince(p.account.msisdn, now - std::chrono::days(30));
   }
+  {
+    // Purchases of this account already past their ceiling check and not ended count too, so that
+    // concurrent purchases cannot together exceed a rolling ceiling.
+    const std::lock_guard lock(mapsMutex);
+    const auto it = reserved.find(p.account.msisdn.e164());
+    const std::int64_t pending = it == reserved.end() ? 0 : it->second;
+    day += pending;
+    month += pending;
+  }
   if (c.rollingDay && day + a.amount > *c.rollingDay)
     return std::pair{mobile::WalletReason::dailyCeiling, "the last 24 h would exceed " + limit(*c.rollingDay)};
   if (c.rollingMonth && month + a.amount > *c.rollingMonth)
     return std::pair{mobile::WalletReason::monthlyCeiling, "the last 30 days would exceed " + limit(*c.rollingMonth)};
+  const std::lock_guard lock(mapsMutex);
+  reserved[p.account.msisdn.e164()] += a.amount;
+  p.reservedAmount = a.amount;
   return std::nullopt;
 }
 
@@ -454,6 +469,12 @@ void WalletService::Impl::end(Purchase& p, const std::string& outcome, std::opti
     if (auto it = awaitingByTerminal.find(p.account.terminalID); it != awaitingByTerminal.end()) {
       it->second.erase(p.id);
       if (it->second.empty()) awaitingByTerminal.erase(it);
+    }
+    if (p.reservedAmount != 0) {
+      // Released just after the history row commits (a check in between counts the amount twice: refuses, never allows).
+      auto r = reserved.find(p.account.msisdn.e164());
+      if (r != reserved.end() && (r->second -= p.reservedAmount) <= 0) reserved.erase(r);
+      p.reservedAmount = 0;
     }
     live.erase(p.id);
     finished[p.id] = Finished{outcome, reason.value_or(""), h.merchant, h.amount};
