@@ -5,6 +5,7 @@
 #include "protocol/messages/reply.hpp"
 #include "protocol/messages/sealed.hpp"
 #include "protocol/messages/types.hpp"
+#include "protocol/purchase/derivations.hpp"
 
 namespace setpay::interop {
 
@@ -81,9 +82,8 @@ std::string tamperedOIData(MerchantPlayer& p) {
 
 std::string dualSignatureMismatch(MerchantPlayer& p) {
   const MerchantSession s = p.initiate(p.approvedCents);
-  // The test card's certificate, another key: the dual signature does not verify with the certificate.
-  pki::Credential wrongKey{pki::share(p.pki.card.credential.cert.get()), pki::share(p.impostors().mistypedCardholder.key.get())};
-  return refusedWithError(p, "PReq", p.pReq(s, {}, &wrongKey));
+  // The last byte of the PI signature's value flipped: well-formed, but it does not verify.
+  return refusedWithError(p, "PReq", p.pReq(s, {}, nullptr, {}, [](PReqDualSigned& d) { d.piDualSigned.piSignature.back() ^= 0x01; }));
 }
 
 std::string replayedPReq(MerchantPlayer& p) {
@@ -134,19 +134,63 @@ std::string cardholderOf(MerchantPlayer& p, const pki::Credential& card, const C
 
 std::string cardholderExpired(MerchantPlayer& p) { return cardholderOf(p, p.impostors().expiredCardholder, {}); }
 std::string cardholderWrongType(MerchantPlayer& p) { return cardholderOf(p, p.impostors().mistypedCardholder, {}); }
+// Refused by the merchant (Error), or declined by its gateway (cardMerchBrandMismatch): never approved.
 std::string cardholderOtherBrand(MerchantPlayer& p) {
   const Impostors& i = p.impostors();
   CarriedCertificates theirs;
   theirs.certificates = {i.otherBrand.cert.get(), i.otherBrandCca.cert.get()};
   for (const auto& crl : i.otherBrandCcaCrls) theirs.crls.push_back(crl.get());
-  return cardholderOf(p, i.otherBrandCardholder, theirs);
+  const MerchantSession s = p.initiate(p.approvedCents);
+  const MerchantAnswer a = p.exchange("PReq", p.pReq(s, {}, &i.otherBrandCardholder, theirs));
+  if (approvedPRes(a)) throw CaseFailure("APPROVED a card of another brand: " + a.describe());
+  if (!a.error && !a.pRes) throw CaseFailure("expected an Error or a PRes, got " + a.describe());
+  return "not approved: " + a.describe();
 }
 
-std::string unknownCriticalExtension(MerchantPlayer& p) {
+std::string wrongBrandID(MerchantPlayer& p) {
   const MerchantSession s = p.initiate(p.approvedCents);
-  return refusedWithError(p, "PReq", p.pReq(s, [](PReqParts& parts) {
-    parts.oi.oiExtensions.push_back(MsgExtension{"1.3.6.1.4.1.99999.1", true, {0x05, 0x00}});
+  return refusedWithError(p, "PReq", p.pReq(s, [](PReqParts& parts) { parts.oi.brandID = "OTHERPAY"; }));
+}
+
+// The cardholder agreed to another order description (HOD over it, same amount): the merchant must
+// not charge for its own order.
+std::string orderDescriptionMismatch(MerchantPlayer& p) {
+  const MerchantSession s = p.initiate(p.approvedCents);
+  return refusedWithError(p, "PReq", p.pReq(s, [&](PReqParts& parts) {
+    parts.oi.hod = hod(p.pki.profile, HODInput{toBytes("another order"), s.wakeUp.purchAmt, parts.oi.odSalt, std::nullopt, {}});
+    parts.head.hod = parts.oi.hod;
   }));
+}
+
+std::string inquiryByAnotherCardholder(MerchantPlayer& p) {
+  const MerchantSession s = p.initiate(p.approvedCents);
+  const MerchantAnswer paid = p.exchange("PReq", p.pReq(s));
+  if (!approvedPRes(paid)) throw CaseFailure("the purchase to inquire about was not approved: " + paid.describe());
+  return refusedWithError(p, "InqReq", p.inqReq(s, &p.impostors().anotherCardholder));
+}
+
+// OIData and PIHead carry another LID-C than the one PInitRes answered (same XID).
+std::string transIDsOfAnotherSession(MerchantPlayer& p) {
+  MerchantSession s = p.initiate(p.approvedCents);
+  s.lidC = s.pInitRes.transIDs.lidC = p.random.bytes(8);
+  return refusedWithError(p, "PReq", p.pReq(s));
+}
+
+// Two PInitReq for one order (two tabs): the first transaction is superseded and its PReq refused.
+std::string supersededTransaction(MerchantPlayer& p) {
+  const MerchantSession first = p.initiate(p.approvedCents);
+  MerchantSession second;
+  second.wakeUp = first.wakeUp;
+  p.acceptPInitRes(second, p.exchange("PInitReq", p.pInitReq(second)));
+  return refusedWithError(p, "PReq", p.pReq(first));
+}
+
+std::string inquiryFromAnotherSession(MerchantPlayer& p) {
+  MerchantSession s = p.initiate(p.approvedCents);
+  const MerchantAnswer paid = p.exchange("PReq", p.pReq(s));
+  if (!approvedPRes(paid)) throw CaseFailure("the purchase to inquire about was not approved: " + paid.describe());
+  s.lidC = s.pInitRes.transIDs.lidC = p.random.bytes(8);  // the right XID, another LID-C
+  return refusedWithError(p, "InqReq", p.inqReq(s));
 }
 
 // A valid PReq with its outermost length rewritten in a longer form than DER allows.
@@ -220,6 +264,16 @@ const std::vector<Case<MerchantPlayer>>& merchantCases() {
       {"dual-signature-mismatch", "a dual signature the cardholder certificate does not verify gets an Error",
        dualSignatureMismatch},
       {"replayed-preq", "the same PReq again gets the same PRes or an Error, never a second authorization", replayedPReq},
+      {"wrong-brand-id", "OIData naming another brand than PInitReq gets an Error", wrongBrandID},
+      {"order-description-mismatch", "a HOD over another order description than the one offered gets an Error",
+       orderDescriptionMismatch},
+      {"inquiry-by-another-cardholder", "an InqReq signed by another cardholder than the PReq gets an Error",
+       inquiryByAnotherCardholder},
+      {"transids-of-another-session", "a PReq whose TransIDs differ from those PInitRes gave gets an Error",
+       transIDsOfAnotherSession},
+      {"superseded-transaction", "after a second PInitReq for the same order, a PReq for the first transaction gets an Error",
+       supersededTransaction},
+      {"inquiry-from-another-session", "an InqReq whose LID-C is not the purchase's gets an Error", inquiryFromAnotherSession},
       {"wrong-chall-m", "OIData whose Chall-M is not the one PInitRes sent gets an Error", wrongChallM},
       {"unknown-xid", "a PReq for an XID the merchant never issued gets an Error", unknownXID},
       {"order-already-paid", "a second payment of a paid order (new PInitReq, same LID-M) is not approved", orderAlreadyPaid},
@@ -227,9 +281,8 @@ const std::vector<Case<MerchantPlayer>>& merchantCases() {
        cardholderExpired},
       {"cardholder-certificate-wrong-type", "a PReq signed under a non-cardholder certificate type gets an Error",
        cardholderWrongType},
-      {"cardholder-certificate-other-brand", "a cardholder certificate of another brand than OIData's gets an Error",
+      {"cardholder-certificate-other-brand", "a cardholder certificate of another brand than OIData's is not approved",
        cardholderOtherBrand},
-      {"unknown-critical-extension", "an unknown critical extension in OIData gets an Error", unknownCriticalExtension},
       {"ber-instead-of-der", "a length in a non-minimal (BER) form gets an Error", berInsteadOfDer},
       {"trailing-bytes", "a message followed by a well-formed element gets an Error", trailingBytes},
       {"truncated-message", "a truncated message gets an Error", truncatedMessage},

@@ -156,10 +156,11 @@ Bytes MerchantPlayer::pReq(const MerchantSession& s, const std::function<void(PR
   return wrap(std::move(preq), s, lastPReqRRPID, true);
 }
 
-Bytes MerchantPlayer::inqReq(const MerchantSession& s) {
+Bytes MerchantPlayer::inqReq(const MerchantSession& s, const pki::Credential* card) {
   lastPReqRRPID = random.bytes(limits::nonce);
   const InqReqData d{s.pInitRes.transIDs, lastPReqRRPID, random.bytes(limits::nonce), {}};
-  SoftwareSigner cardholder(pki::share(pki.card.credential.cert.get()), pki::share(pki.card.credential.key.get()));
+  const pki::Credential& signer = card ? *card : pki.card.credential;
+  SoftwareSigner cardholder(pki::share(signer.cert.get()), pki::share(signer.key.get()));
   return wrap(buildInqReqSigned(pki.profile, cardholder, clock, d), s, lastPReqRRPID, true);
 }
 

@@ -67,7 +67,7 @@ class MerchantPlayer {
   protocol::Bytes pReq(const MerchantSession&, const std::function<void(PReqParts&)>& edit = {},
                        const protocol::pki::Credential* card = nullptr, const protocol::CarriedCertificates& extra = {},
                        const std::function<void(protocol::PReqDualSigned&)>& afterSigning = {});
-  protocol::Bytes inqReq(const MerchantSession&);
+  protocol::Bytes inqReq(const MerchantSession&, const protocol::pki::Credential* card = nullptr);
 
   MerchantAnswer exchange(const std::string& label, protocol::ByteView request,
                           const std::string& contentType = setPaymentType);

@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "protocol/pki/cardholder.hpp"
 #include "protocol/pki/crl.hpp"
 #include "protocol/pki/extensions.hpp"
 #include "protocol/pki/hierarchy.hpp"
@@ -102,6 +103,10 @@ Impostors mintImpostors(const TestPki& p, RandomSource& random) {
                                p.cca, p, random, p.profile.endEntityRsaBits());
   out.mistypedCardholder = mint(cardholderSpec(pki::CertificateType::mer, now - std::chrono::hours(1), now + std::chrono::days(365)),
                                 p.cca, p, random, p.profile.endEntityRsaBits());
+  out.anotherCardholder =
+      pki::issueCardholder(p.cca, {"4000000000000002", std::chrono::year{2030} / std::chrono::month{12}, std::nullopt},
+                           p.profile, random, SystemClock())
+          .credential;
   return out;
 }
 

@@ -45,6 +45,7 @@ struct Impostors {
   std::vector<protocol::ossl::Crl> otherBrandCcaCrls;             // OTHERPAY Brand CA's and its CCA's
   protocol::pki::Credential expiredCardholder;   // our CCA, validity ended yesterday
   protocol::pki::Credential mistypedCardholder;  // our CCA, the card's subject, certificateType mer
+  protocol::pki::Credential anotherCardholder;   // a valid card of our brand, another account
 };
 Impostors mintImpostors(const TestPki&, protocol::RandomSource&);
 

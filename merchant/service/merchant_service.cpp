@@ -1,4 +1,5 @@
 #include "merchant/service/merchant_service.hpp"
+#include "protocol/seeded_fault.hpp"
 
 #include <boost/json.hpp>
 
@@ -199,7 +200,8 @@ struct MerchantService::Impl {
     server.route("POST", "/orders", {"application/json"}, [this](runtime::HttpRequest r, runtime::Respond respond) {
       work.post([this, r = std::move(r), respond = std::move(respond)]() mutable { order(std::move(r), respond); });
     });
-    server.route("POST", "/set", {kSetPayment}, [this](runtime::HttpRequest r, runtime::Respond respond) {
+    server.route("POST", "/set", protocol::checkRemoved("content-type") ? std::vector<std::string>{} : std::vector<std::string>{kSetPayment},  // interop tests only (protocol/seeded_fault.hpp)
+                 [this](runtime::HttpRequest r, runtime::Respond respond) {
       work.post([this, r = std::move(r), respond = std::move(respond)]() mutable { set(std::move(r), std::move(respond)); });
     });
     server.setReadiness([this] { return ready.load(); });

@@ -8,7 +8,7 @@
 
 #include "protocol/crypto/digest.hpp"
 #include "protocol/pki/carried_trust.hpp"
-#include "protocol/pki/thumbs.hpp"
+#include "protocol/purchase/thumbs.hpp"
 #include "tests/protocol/pki/pki_fixture.hpp"
 
 using namespace setpay::protocol;
