@@ -56,7 +56,7 @@ TEST_P(WalletE2E, ApprovedPurchaseUpdatesHistoryAndLoyalty) {
 
 // FT11: above the per-purchase ceiling the terminal is never asked; f says why; the merchant gets no PReq.
 TEST_P(WalletE2E, CeilingRefusalIsShownInFAndTheCardIsNeverAsked) {
-  WalletScene s(GetParam(), WalletOptions{{}, "--ceiling-purchase 1000 --ceiling-day 5000"});
+  WalletScene s(GetParam(), WalletOptions{{}, "--ceiling-purchase 1000 --ceiling-day 5000", false, {}});
   s.startTerminalWithPins("", 1);  // no PIN at all: the card must not be needed
   s.waitTerminalConnected();
   const std::string id = s.startPurchase(1001);
@@ -184,13 +184,28 @@ TEST_P(WalletE2E, BlockedCardIsATypedRefusal) {
   EXPECT_TRUE(contains(s.terminalOutput(), "wallet terminalRefused")) << s.terminalOutput();
 }
 
+// The card leaves the reader mid-purchase (after a few APDUs): e is a typed refusal, the wallet ends the
+// purchase, the merchant gets no PReq.
+TEST_P(WalletE2E, CardRemovedMidPurchaseIsATypedRefusal) {
+  WalletOptions o;
+  o.cardArgs = {"--remove-after", "3"};
+  WalletScene s(GetParam(), o);
+  s.startTerminalWithPins(std::string(WalletScene::kPin) + "\n", 1);
+  s.waitTerminalConnected();
+  const auto ended = s.waitEnded(s.startPurchase(1300));
+  EXPECT_EQ(ended.at("outcome").as_string(), "refused");
+  const std::string reason(ended.at("reason").as_string());
+  EXPECT_TRUE(contains(reason, "terminal: cardRemoved") || contains(reason, "terminal: noCard")) << reason;
+  EXPECT_EQ(s.merchant().received("PReq"), 0);
+}
+
 INSTANTIATE_TEST_SUITE_P(Profiles, WalletE2E, ::testing::Values(protocol::ProfileId::modern, protocol::ProfileId::set1),
                          profileParamName);
 
 // The operator's read API: only the operator's TLS client certificate; the account, ceilings, points
 // and history as the CLI shows them.
 TEST(WalletApi, AccountsOnlyForTheOperatorsCertificate) {
-  WalletScene s(protocol::ProfileId::modern, WalletOptions{{}, "--ceiling-purchase 1000"});
+  WalletScene s(protocol::ProfileId::modern, WalletOptions{{}, "--ceiling-purchase 1000", false, {}});
   s.startTerminalWithPins("", 1);
   s.waitTerminalConnected();
   EXPECT_EQ(s.waitEnded(s.startPurchase(5000)).at("outcome").as_string(), "refused");
@@ -213,7 +228,7 @@ TEST(WalletApi, AccountsOnlyForTheOperatorsCertificate) {
 
 // Rolling ceilings count purchases still under way: two at once cannot together pass the day's ceiling.
 TEST(WalletCeilings, PendingPurchasesCountAgainstTheRollingDay) {
-  WalletScene s(protocol::ProfileId::modern, WalletOptions{{}, "--ceiling-day 5000"});
+  WalletScene s(protocol::ProfileId::modern, WalletOptions{{}, "--ceiling-day 5000", false, {}});
   int pipeFds[2];
   ASSERT_EQ(::pipe2(pipeFds, O_CLOEXEC), 0);
   s.startTerminal(pipeFds[0]);  // shows d, never gets a PIN

@@ -217,9 +217,9 @@ WalletScene::WalletScene(protocol::ProfileId id, WalletOptions options) : home(i
   test_support::writeFile(cardDir_.file("card.conf"), "pan=" + pan + "\nexpiry=" + exp + "\nname=ALICE MOBILE\npan-secret=" +
                                                           protocol::hex(holder.panSecret) + "\npin=" + kPin +
                                                           "\nprofile=" + std::string(home.w.profile.name()) + "\n");
-  card_ = std::make_unique<ChildProcess>(
-      std::vector<std::string>{test_support::setpayBinary(), "card", "--card-dir", cardDir_.path().string(), "--port", vpcdPort},
-      cardLog);
+  std::vector<std::string> cardArgv{test_support::setpayBinary(), "card", "--card-dir", cardDir_.path().string(), "--port", vpcdPort};
+  cardArgv.insert(cardArgv.end(), options_.cardArgs.begin(), options_.cardArgs.end());
+  card_ = std::make_unique<ChildProcess>(cardArgv, cardLog);
 
   // The wallet: its config, the account, the process.
   cli::WalletConfigOptions& c = options_.config;

@@ -93,7 +93,8 @@ class MerchantFixture final : public MerchantEndpoint {
 struct WalletOptions {
   cli::WalletConfigOptions config;
   std::string enrollArgs;  // e.g. "--ceiling-purchase 1000"
-  bool merchantFixture = false;  // true: the in-process MerchantFixture instead of `setpay merchant`
+  bool merchantFixture = false;
+  std::vector<std::string> cardArgs;  // extra `setpay card` flags, e.g. {"--remove-after", "3"}  // true: the in-process MerchantFixture instead of `setpay merchant`
 };
 
 class WalletScene {
