@@ -26,5 +26,7 @@ inline CLI::IsMember profileNames() { return CLI::IsMember(std::vector<std::stri
 void addGatewayCommand(CLI::App& root, int& exitCode);  // cli/gateway_command.cpp — service + accounts
 void addInteropCommand(CLI::App& root, int& exitCode);  // cli/interop_command.cpp — SET conformance cases
 void addMerchantCommand(CLI::App& root, int& exitCode);  // cli/merchant_command.cpp — service + capture
+void addWalletCommand(CLI::App& root, int& exitCode);    // cli/wallet_command.cpp  — wallet service + accounts
+void addTerminalCommand(CLI::App& root, int& exitCode);  // cli/terminal_command.cpp — the mobile terminal
 
 }  // namespace setpay::cli

@@ -1,6 +1,7 @@
 #include "cli/service_configs.hpp"
 
 #include <openssl/evp.h>
+#include <openssl/pem.h>
 #include <openssl/rand.h>
 #include <openssl/x509v3.h>
 #include <sys/stat.h>
@@ -65,6 +66,14 @@ Cert makeCert(const std::string& cn, EVP_PKEY* subjectKey, X509* issuerCert, EVP
   for (const auto& [nid, value] : extensions) addExtension(cert.get(), issuer, nid, value);
   ok(X509_sign(cert.get(), issuerKey, EVP_sha256()) > 0, "signature");
   return cert;
+}
+
+std::string publicKeyPem(EVP_PKEY* key) {
+  protocol::ossl::Bio bio(BIO_new(BIO_s_mem()));
+  ok(bio != nullptr && PEM_write_bio_PUBKEY(bio.get(), key) == 1, "public key PEM");
+  char* data = nullptr;
+  const long n = BIO_get_mem_data(bio.get(), &data);
+  return std::string(data, static_cast<std::size_t>(n));
 }
 
 std::string tomlString(const std::string& s) {
@@ -176,10 +185,72 @@ void writeMerchantConfig(const fs::path& dir, const protocol::AlgorithmProfile& 
   writeFile(dir / "merchant.toml", t, 0644);
 }
 
+void writeWalletConfig(const fs::path& dir, const protocol::AlgorithmProfile& profile, const WalletConfigOptions& o) {
+  fs::create_directories(dir / "wallet");
+  const fs::path channelKey = dir / "wallet" / "channel-key.pem";
+  if (!fs::exists(channelKey)) {
+    const PKey key = p256();
+    writeFile(channelKey, protocol::pki::privateKeyToPem(key.get()), 0600);
+    writeFile(dir / "wallet" / "channel-pub.pem", publicKeyPem(key.get()), 0644);
+  }
+  std::string t;
+  t += "# setpay wallet --config " + (dir / "wallet.toml").string() + "\n";
+  t += "# Written by `setpay pki init`. Relative paths are relative to this file's directory.\n";
+  t += "# Accounts: setpay wallet enroll --config <this file> --msisdn +33612345678 --terminal-cert T.pem --brand SETPAY --bin 497010\n\n";
+  t += "[server]   # POST /c (message c), GET /purchases\naddress = \"127.0.0.1\"\nport = " + std::to_string(o.port) + "\n";
+  if (o.portFile) t += "port_file = " + tomlString(*o.portFile) + "\n";
+  t += "threads = 2\nmax_connections = " + std::to_string(o.maxConnections) + "\n";
+  t += "\n[server.tls]\ncertificate = \"tls/wallet.pem\"\nprivate_key = \"tls/wallet-key.pem\"\n";
+  t += "client_certificates = \"optional\"   # the operator's, for GET /accounts ([api])\nclient_ca = \"tls/ca.pem\"\n";
+  t += "\n[log]\nformat = " + tomlString(o.logFormat) + "\nlevel = \"info\"\n";
+  if (o.logFile) t += "file = " + tomlString(*o.logFile) + "\n";
+  t += "\n[storage]\ndatabase = \"wallet/wallet.db\"\n";
+  t += "\n[set]\nprofile = " + tomlString(std::string(profile.name())) + "\nroot = \"root/cert.pem\"\n";
+  t += "ca_certificates = [\"brand/cert.pem\", \"cca/cert.pem\", \"mca/cert.pem\", \"pca/cert.pem\"]\n";
+  t += "crls = [\"root/crl.pem\", \"brand/crl.pem\", \"cca/crl.pem\", \"mca/crl.pem\", \"pca/crl.pem\"]\n";
+  t += "\n[mobile]   # the terminals' TLS WebSocket (client certificate required, key enrolled per MSISDN)\n";
+  t += "address = \"127.0.0.1\"\nport = " + std::to_string(o.mobilePort) + "\n";
+  if (o.mobilePortFile) t += "port_file = " + tomlString(*o.mobilePortFile) + "\n";
+  t += "certificate = \"tls/wallet.pem\"\nprivate_key = \"tls/wallet-key.pem\"\nclient_ca = \"tls/ca.pem\"\n";
+  t += "channel_key = \"wallet/channel-key.pem\"   # signs d and f; terminals pin wallet/channel-pub.pem\n";
+  t += "e_timeout_s = " + std::to_string(o.eTimeoutS) + "   # a purchase waits this long for e, then is abandoned\n";
+  t += "# sealed-pi (default): the terminal seals the PI, the wallet never sees PAN or PAN secret.\n";
+  t += "# card-data: the card data comes to the wallet, which seals the PI (seed-literal; for terminals\n";
+  t += "# that cannot validate the gateway's certificate or run its key transport; puts the wallet in PCI scope).\n";
+  t += "card_mode = " + tomlString(o.cardMode) + "\n";
+  t += "\n[merchant]\nca_file = \"tls/ca.pem\"   # merchants' HTTPS roots\nrequest_timeout_ms = 30000\n";
+  t += "\n[loyalty]\npoints_per_unit = " + std::to_string(o.pointsPerUnit) + "\n";
+  t += "\n[c]\nwindow_s = 300\nreplay_capacity = 100000\n";
+  t += "\n[work]\nthreads = 2\n";
+  t += "\n[api]   # GET /accounts: the operator's client certificate (tls/operator-client.pem)\n";
+  t += "operator_subject = \"/O=setpay loopback TLS/CN=operator\"\n";
+  writeFile(dir / "wallet.toml", t, 0644);
+}
+
+void writeTerminalConfig(const fs::path& dir, const TerminalConfigOptions& o) {
+  std::string t;
+  t += "# setpay terminal --config " + (dir / (o.name + ".toml")).string() + "\n";
+  t += "# Relative paths are relative to this file's directory.\n\n";
+  t += "[wallet]\nhost = \"127.0.0.1\"\n";
+  if (o.walletPortFile)
+    t += "port_file = " + tomlString(*o.walletPortFile) + "\n";
+  else
+    t += "port = " + std::to_string(o.walletPort) + "\n";
+  t += "ca_file = \"tls/ca.pem\"\nchannel_key = \"wallet/channel-pub.pem\"   # the wallet's key for d and f, pinned\n";
+  t += "\n[terminal]\ncertificate = " + tomlString("tls/" + o.name + "-client.pem") + "\n";
+  t += "private_key = " + tomlString("tls/" + o.name + "-client-key.pem") + "\n";
+  t += "root = \"root/cert.pem\"   # SET Root: the merchant's and the gateway's certificates are validated to it\n";
+  if (o.reader) t += "reader = " + tomlString(*o.reader) + "\n";
+  t += "card_wait_ms = 5000\nallow_card_data = " + std::string(o.allowCardData ? "true" : "false") + "\nreconnect_ms = 500\n";
+  writeFile(dir / (o.name + ".toml"), t, 0644);
+}
+
 void writeServiceConfigs(const fs::path& dir, const protocol::AlgorithmProfile& profile) {
-  mintLoopbackTls(dir / "tls", {"gateway", "merchant"}, {"merchant"});
+  mintLoopbackTls(dir / "tls", {"gateway", "merchant", "wallet"}, {"merchant", "terminal", "operator"});
   writeGatewayConfig(dir, profile);
   writeMerchantConfig(dir, profile);
+  writeWalletConfig(dir, profile);
+  writeTerminalConfig(dir);
 }
 
 }  // namespace setpay::cli

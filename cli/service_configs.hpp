@@ -52,6 +52,35 @@ struct MerchantConfigOptions {
 void writeMerchantConfig(const std::filesystem::path& dir, const protocol::AlgorithmProfile&,
                          const MerchantConfigOptions& = {});
 
+struct WalletConfigOptions {
+  std::uint16_t port = 8446, mobilePort = 8447;
+  std::optional<std::string> portFile, mobilePortFile;  // tests: ports 0
+  std::optional<std::string> logFile;
+  std::string logFormat = "human";
+  unsigned eTimeoutS = 120;
+  std::string cardMode = "sealed-pi";
+  unsigned maxConnections = 256;
+  std::int64_t pointsPerUnit = 1;
+};
+
+// DIR/wallet.toml and DIR/wallet/ (database directory). Needs DIR/tls/wallet.pem (+ key), the
+// terminals' client CA DIR/tls/ca.pem, and the SET Root, CA certificates and CRLs of DIR. The wallet's
+// channel key (signs d and f; terminals pin its public half) is DIR/wallet/channel-key.pem, made if
+// absent, with DIR/wallet/channel-pub.pem beside it.
+void writeWalletConfig(const std::filesystem::path& dir, const protocol::AlgorithmProfile&, const WalletConfigOptions& = {});
+
+// DIR/terminal.toml for `setpay terminal`: the wallet's mobile channel (port, or the wallet's port
+// file), the loopback TLS CA, the wallet's channel public key, the terminal's client certificate
+// (DIR/tls/terminal-client.pem: enroll it with `setpay wallet enroll --terminal-cert`) and the SET Root.
+struct TerminalConfigOptions {
+  std::uint16_t walletPort = 8447;
+  std::optional<std::string> walletPortFile;
+  std::optional<std::string> reader;
+  bool allowCardData = false;
+  std::string name = "terminal";  // DIR/<name>.toml and DIR/tls/<name>-client.pem
+};
+void writeTerminalConfig(const std::filesystem::path& dir, const TerminalConfigOptions& = {});
+
 // Everything `setpay pki init DIR` adds beside the SET hierarchy.
 void writeServiceConfigs(const std::filesystem::path& dir, const protocol::AlgorithmProfile&);
 

@@ -38,6 +38,13 @@ const std::vector<Command>& commands() {
       {"pki revoke", {"DIR", "--cert"}, "d --cert c"},
       {"pki crl", {"DIR", "--ca"}, "d --ca root"},
       {"pki verify", {"DIR", "--cert", "--role", "--at", "--card-expiry"}, "d --cert c --role cardholder"},
+      {"wallet enroll",
+       {"--config", "--msisdn", "--terminal-cert", "--sender-id", "--brand", "--bin", "--ceiling-purchase", "--ceiling-day",
+        "--ceiling-month"},
+       "--config c --msisdn +33612345678 --terminal-cert /dev/null --brand B --bin 497010"},
+      {"wallet show", {"--config", "--msisdn"}, "--config c --msisdn +33612345678"},
+      {"wallet history", {"--config", "--msisdn", "--limit"}, "--config c --msisdn +33612345678"},
+      {"terminal", {"--config", "--pin-fd", "--purchases"}, "--config /dev/null"},
   };
   return all;
 }

@@ -118,7 +118,7 @@ GatewayHome::GatewayHome(protocol::ProfileId id, cli::GatewayConfigOptions optio
   options.portFile = portFile.string();
   options.logFile = logFile.string();
   if (options.port == 8443) options.port = 0;
-  cli::mintLoopbackTls(dir / "tls", {"gateway", "merchant"}, {"merchant", "stranger"});
+  cli::mintLoopbackTls(dir / "tls", {"gateway", "merchant", "wallet"}, {"merchant", "stranger", "terminal", "operator"});
   cli::writeGatewayConfig(dir, w.profile, options);
   config = dir / "gateway.toml";
 }

@@ -1,0 +1,184 @@
+// `setpay wallet --config F` runs the remote wallet service (wallet-server/service/); `setpay wallet
+// enroll|show|history --config F` manage its accounts (keyed by MSISDN) in the same database.
+// Exit codes: 0 ok (the service: drained after SIGTERM), 1 failed, 2 bad usage or configuration.
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+
+#include <fmt/chrono.h>
+
+#include "cli/commands.hpp"
+#include "cli/files.hpp"
+#include "cli/output.hpp"
+#include "protocol/text/scrub.hpp"
+#include "wallet-server/service/wallet_config.hpp"
+#include "wallet-server/service/wallet_schema.hpp"
+#include "wallet-server/service/wallet_service.hpp"
+#include "wallet-server/service/wallet_store.hpp"
+
+namespace setpay::cli {
+namespace {
+
+struct WalletArgs {
+  std::string config, msisdn, terminalCert, senderId = "handset", bin;
+  std::vector<std::string> brands;
+  int currency = 978, exponent = -2;
+  std::optional<std::int64_t> perPurchase, day, month;
+  std::size_t limit = 50;
+};
+
+std::optional<wallet::WalletServiceConfig> loadConfig(const std::string& path) {
+  try {
+    return wallet::loadWalletServiceConfig(path);
+  } catch (const runtime::ConfigError& e) {
+    printErr("setpay wallet: {}\n", e.what());
+    return std::nullopt;
+  }
+}
+
+std::optional<protocol::Msisdn> msisdnArg(const std::string& text) {
+  auto m = protocol::Msisdn::parse(text);
+  if (!m) printErr("setpay wallet: --msisdn {} is not an E.164 number (+ then 7..15 digits)\n", protocol::safeText(text));
+  return m;
+}
+
+// Runs `job` in one write transaction on the wallet's database.
+int withStore(const std::string& configPath, const std::function<void(wallet::WalletStore&)>& job) {
+  const auto config = loadConfig(configPath);
+  if (!config) return 2;
+  const auto db = wallet::openWalletDatabase(config->settings.storage);
+  wallet::WalletStore store(*db);
+  runtime::WriteTransaction tx(*db);
+  try {
+    job(store);
+  } catch (const std::invalid_argument& e) {
+    printErr("setpay wallet: {}\n", protocol::safeText(e.what()));
+    return 1;
+  }
+  tx.commit();
+  return 0;
+}
+
+std::string ceiling(const std::optional<std::int64_t>& v, const wallet::Account& a) {
+  return v ? protocol::describe(protocol::CurrencyAmount{a.currency, *v, a.exp10}) : std::string("none");
+}
+
+void print(const wallet::Account& a) {
+  std::string brands;
+  for (const auto& b : a.brands) brands += (brands.empty() ? "" : ",") + protocol::safeText(b);
+  printOut("{}  sender {}  terminal {}  brands {}  bin {}\n", a.msisdn.e164(), protocol::safeText(a.senderId),
+           protocol::hex(a.terminalID).substr(0, 16), brands, a.bin);
+  printOut("  ceilings: purchase {}  day {}  month {}\n", ceiling(a.ceilings.perPurchase, a), ceiling(a.ceilings.rollingDay, a),
+           ceiling(a.ceilings.rollingMonth, a));
+  printOut("  loyalty points {}\n", a.loyaltyPoints);
+}
+
+std::string utc(protocol::TimePoint t) {
+  return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", std::chrono::floor<std::chrono::seconds>(t));
+}
+
+void addAccountCommands(CLI::App& walletApp, int& exitCode) {
+  auto args = std::make_shared<WalletArgs>();
+  auto leaf = [&](const char* name, const char* summary) {
+    CLI::App* c = walletApp.add_subcommand(name, summary);
+    c->add_option("--config", args->config, "the wallet's TOML file")->required();
+    c->add_option("--msisdn", args->msisdn, "the account's mobile number, E.164 (+33612345678)")->required();
+    return c;
+  };
+
+  CLI::App* enroll = leaf("enroll", "create or update an account: terminal certificate, brands, BIN, ceilings");
+  enroll->add_option("--terminal-cert", args->terminalCert,
+                     "PEM certificate of the terminal: its key authenticates the TLS channel, e, and message c")
+      ->required()
+      ->check(CLI::ExistingFile);
+  enroll->add_option("--sender-id", args->senderId, "message c Sender id allowed to sign for this MSISDN")->capture_default_str();
+  enroll->add_option("--brand", args->brands, "BrandID the client holds (repeat; preferred first)")->required();
+  enroll->add_option("--bin", args->bin, "the card's 6-digit BIN (sent in PInitReq)")->required();
+  enroll->add_option("--currency", args->currency, "ISO 4217 numeric currency of the ceilings")->capture_default_str()->check(CLI::Range(1, 999));
+  enroll->add_option("--exponent", args->exponent, "power of ten of the minor unit")->capture_default_str()->check(CLI::Range(-12, 12));
+  enroll->add_option("--ceiling-purchase", args->perPurchase, "largest single purchase, minor units")->check(CLI::NonNegativeNumber);
+  enroll->add_option("--ceiling-day", args->day, "approved total over the last 24 h, minor units")->check(CLI::NonNegativeNumber);
+  enroll->add_option("--ceiling-month", args->month, "approved total over the last 30 days, minor units")->check(CLI::NonNegativeNumber);
+  enroll->callback([args, &exitCode] {
+    const auto msisdn = msisdnArg(args->msisdn);
+    if (!msisdn) {
+      exitCode = 2;
+      return;
+    }
+    std::string pem;
+    try {
+      pem = readFile(args->terminalCert);
+    } catch (const std::exception& e) {
+      printErr("setpay wallet enroll: {}\n", protocol::safeText(e.what()));
+      exitCode = 1;
+      return;
+    }
+    exitCode = withStore(args->config, [&](wallet::WalletStore& store) {
+      wallet::Account a{*msisdn, args->senderId, pem, {}, args->brands, args->bin, args->currency, args->exponent,
+                        wallet::Ceilings{args->perPurchase, args->day, args->month}, 0,
+                        std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now())};
+      store.enroll(a);
+      print(*store.find(*msisdn));
+    });
+  });
+
+  CLI::App* show = leaf("show", "one account: terminal, brands, ceilings, loyalty points");
+  show->callback([args, &exitCode] {
+    const auto msisdn = msisdnArg(args->msisdn);
+    if (!msisdn) {
+      exitCode = 2;
+      return;
+    }
+    exitCode = withStore(args->config, [&](wallet::WalletStore& store) {
+      const auto a = store.find(*msisdn);
+      if (!a) throw std::invalid_argument("no account for " + msisdn->e164());
+      print(*a);
+    });
+  });
+
+  CLI::App* history = leaf("history", "an account's purchases, newest first");
+  history->add_option("--limit", args->limit, "at most this many")->capture_default_str()->check(CLI::Range(1, 100000));
+  history->callback([args, &exitCode] {
+    const auto msisdn = msisdnArg(args->msisdn);
+    if (!msisdn) {
+      exitCode = 2;
+      return;
+    }
+    exitCode = withStore(args->config, [&](wallet::WalletStore& store) {
+      if (!store.find(*msisdn)) throw std::invalid_argument("no account for " + msisdn->e164());
+      for (const auto& h : store.history(*msisdn, args->limit))
+        printOut("{}  {}  {}  {}  approval {}  points {}{}\n", utc(h.at), protocol::safeText(h.merchant),
+                 protocol::describe(h.amount), h.outcome, h.approvalCode ? protocol::safeText(*h.approvalCode) : "-", h.points,
+                 h.reason ? "  (" + protocol::safeText(*h.reason) + ")" : "");
+    });
+  });
+}
+
+int runService(const std::string& configPath) {
+  auto config = loadConfig(configPath);
+  if (!config) return 2;
+  wallet::WalletService service(std::move(*config));
+  service.start();
+  return service.run() ? 0 : 1;
+}
+
+}  // namespace
+
+void addWalletCommand(CLI::App& root, int& exitCode) {
+  CLI::App* w = root.add_subcommand("wallet", "the remote wallet service (message c, the terminals' channel); accounts");
+  auto config = std::make_shared<std::string>();
+  w->add_option("--config", *config, "the wallet's TOML file");
+  addAccountCommands(*w, exitCode);
+  w->callback([w, config, &exitCode] {
+    if (!w->get_subcommands().empty()) return;  // enroll / show / history
+    if (config->empty()) {
+      printErr("setpay wallet: --config FILE is required (see setpay wallet --help)\n");
+      exitCode = 2;
+      return;
+    }
+    exitCode = runService(*config);
+  });
+}
+
+}  // namespace setpay::cli

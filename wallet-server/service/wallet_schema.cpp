@@ -1,0 +1,51 @@
+#include "wallet-server/service/wallet_schema.hpp"
+
+namespace setpay::wallet {
+
+namespace {
+
+// Version 1. Times are Unix milliseconds. Amounts are minor units in the account's currency (ISO 4217
+// numeric) with its power of ten, as SET's CurrencyAmount. terminal_id = SHA-256 of the terminal
+// certificate's SubjectPublicKeyInfo (protocol/mobile/channel.hpp terminalIdOf): the key the mobile
+// channel's TLS client certificate, e's signature and message c's signature must all carry.
+// Ceilings are inclusive limits; NULL = none. Rolling day / month = the last 24 h / 30 days of
+// approved purchases. history.outcome: approved | declined | failed | refused | timeout.
+constexpr const char* kV1 = R"sql(
+CREATE TABLE account (
+  msisdn TEXT PRIMARY KEY,
+  sender_id TEXT NOT NULL,
+  terminal_cert TEXT NOT NULL,
+  terminal_id BLOB NOT NULL UNIQUE,
+  brands TEXT NOT NULL,
+  bin TEXT NOT NULL,
+  currency INTEGER NOT NULL, exp10 INTEGER NOT NULL,
+  ceiling_purchase INTEGER, ceiling_day INTEGER, ceiling_month INTEGER,
+  loyalty_points INTEGER NOT NULL DEFAULT 0,
+  enrolled_ms INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE history (
+  id INTEGER PRIMARY KEY,
+  msisdn TEXT NOT NULL REFERENCES account (msisdn),
+  xid BLOB,
+  merchant TEXT NOT NULL,
+  currency INTEGER NOT NULL, amount INTEGER NOT NULL, exp10 INTEGER NOT NULL,
+  outcome TEXT NOT NULL CHECK (outcome IN ('approved', 'declined', 'failed', 'refused', 'timeout')),
+  reason TEXT,
+  approval_code TEXT,
+  points INTEGER NOT NULL DEFAULT 0,
+  at_ms INTEGER NOT NULL);
+CREATE INDEX history_msisdn_at ON history (msisdn, at_ms);
+)sql";
+
+constexpr runtime::Migration kMigrations[] = {{1, kV1}};
+
+}  // namespace
+
+std::span<const runtime::Migration> walletSchema() { return kMigrations; }
+
+std::unique_ptr<runtime::Database> openWalletDatabase(const runtime::DatabaseOptions& options) {
+  auto db = std::make_unique<runtime::Database>(options);
+  db->migrate(walletSchema());
+  return db;
+}
+
+}  // namespace setpay::wallet

@@ -1,0 +1,594 @@
+#include "wallet-server/service/wallet_service.hpp"
+
+#include <boost/json.hpp>
+#include <boost/url/parse.hpp>
+#include <atomic>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <set>
+
+#include "protocol/mobile/channel.hpp"
+#include "protocol/mobile/codec.hpp"
+#include "protocol/redirect/redirect_error.hpp"
+#include "protocol/redirect/replay.hpp"
+#include "protocol/redirect/schema.hpp"
+#include "protocol/redirect/sign.hpp"
+#include "runtime/http_client.hpp"
+#include "runtime/http_server.hpp"
+#include "runtime/metrics.hpp"
+#include "runtime/work_queue.hpp"
+#include "wallet-server/mobile_cardholder.hpp"
+#include "wallet-server/service/mobile_channel.hpp"
+#include "wallet-server/service/wallet_schema.hpp"
+#include "wallet-server/service/wallet_store.hpp"
+
+namespace setpay::wallet {
+
+namespace {
+
+namespace mobile = protocol::mobile;
+namespace pki = protocol::pki;
+using protocol::Bytes;
+using protocol::ErrorCode;
+using protocol::ProtocolError;
+
+constexpr const char* kSetPayment = "application/set-payment";
+constexpr std::size_t kFinishedKept = 10000;  // ended purchases GET /purchases still answers for
+
+enum class Stage { awaitingPInitRes, awaitingE, awaitingPRes, ended };
+const char* name(Stage s) {
+  switch (s) {
+    case Stage::awaitingPInitRes: return "awaiting-pinitres";
+    case Stage::awaitingE: return "awaiting-e";
+    case Stage::awaitingPRes: return "awaiting-pres";
+    case Stage::ended: return "ending";  // "ended" is reported once the outcome is recorded
+  }
+  return "?";
+}
+
+pki::TrustAnchors copyOf(const pki::TrustAnchors& t) {
+  pki::TrustAnchors out{pki::share(t.root.get()), {}, {}, t.brandCRLIdentifiers};
+  for (const auto& c : t.caCertificates) out.caCertificates.push_back(pki::share(c.get()));
+  for (const auto& c : t.crls) out.crls.push_back(pki::share(c.get()));
+  return out;
+}
+
+std::string jsonText(const boost::json::object& o) { return boost::json::serialize(o) + "\n"; }
+
+// Points for an approved amount: points_per_unit per whole currency unit, rounded down.
+std::int64_t loyaltyPoints(const protocol::CurrencyAmount& a, std::int64_t perUnit) {
+  std::int64_t units = a.amount;
+  for (int e = a.amtExp10; e < 0; ++e) units /= 10;
+  for (int e = a.amtExp10; e > 0; --e) units *= 10;
+  return units * perUnit;
+}
+
+}  // namespace
+
+// One purchase: what the wallet knows of it and its cardholder role. Every step runs on the work pool
+// with `mutex` held; the stage says which answer it awaits, and anything else is ignored.
+struct Purchase {
+  Purchase(std::string i, Account a, protocol::WakeUp w, std::string url, MobileCardholder h)
+      : id(std::move(i)), account(std::move(a)), wakeUp(std::move(w)), merchantUrl(std::move(url)), holder(std::move(h)) {}
+  const std::string id;  // hex, GET /purchases?id=
+  const Account account;
+  const protocol::WakeUp wakeUp;
+  const std::string merchantUrl;
+  std::mutex mutex;
+  MobileCardholder holder;
+  std::atomic<Stage> stage{Stage::awaitingPInitRes};  // read unlocked by GET /purchases
+  std::string merchantName;
+  Bytes d, purchaseNonce;
+  std::unique_ptr<MobileChannel::Timer> timer;
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+  std::int64_t reservedAmount = 0;  // counted against the rolling ceilings until the purchase ends
+};
+
+struct Finished {
+  std::string outcome, reason, merchant;
+  protocol::CurrencyAmount amount;
+};
+
+namespace {
+
+std::chrono::microseconds latency(const Purchase& p) {
+  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - p.started);
+}
+
+std::string xidOf(const Purchase& p) {
+  return p.holder.offer() ? protocol::hex(p.holder.offer()->verified.data.transIDs.xid) : std::string();
+}
+
+}  // namespace
+
+struct WalletService::Impl : std::enable_shared_from_this<WalletService::Impl> {
+  explicit Impl(WalletServiceConfig c);
+  ~Impl();
+
+  // ---- message c
+  void receiveC(const runtime::HttpRequest&, const runtime::Respond&);
+  // ---- the purchase, in the order of DESIGN §1
+  void sendPInitReq(const std::shared_ptr<Purchase>&, Bytes pInitReq);
+  void receivePInitRes(const std::shared_ptr<Purchase>&, const runtime::ClientResult&);
+  std::optional<std::pair<mobile::WalletReason, std::string>> checkCeilings(Purchase&);
+  void pushD(const std::shared_ptr<Purchase>&);
+  void receiveE(const Bytes& terminalID, const Bytes& e);
+  void receivePRes(const std::shared_ptr<Purchase>&, const runtime::ClientResult&);
+  void expire(const std::shared_ptr<Purchase>&);
+  void sendF(const Purchase&, Bytes f);
+  void end(Purchase&, const std::string& outcome, std::optional<std::string> reason);
+  // ---- the terminal's channel
+  bool admit(const Bytes& terminalID);
+  void terminalConnected(const Bytes& terminalID);
+  // ---- GET /purchases, GET /accounts
+  runtime::HttpResponse status(const runtime::HttpRequest&);
+  runtime::HttpResponse account(const runtime::HttpRequest&);
+
+  void post(std::function<void()> job);
+  void toMerchant(const std::shared_ptr<Purchase>&, Bytes message,
+                  void (Impl::*step)(const std::shared_ptr<Purchase>&, const runtime::ClientResult&));
+
+  class Keys final : public protocol::EnrolledKeys {
+   public:
+    explicit Keys(Impl& i) : i_(i) {}
+    Result lookup(const protocol::Msisdn& msisdn, const protocol::Sender& sender) const override {
+      const std::lock_guard lock(i_.dbMutex);
+      const auto account = i_.store.find(msisdn);
+      if (!account) return {Status::unknownMsisdn, {}};
+      if (sender.id != account->senderId) return {Status::notEnrolled, {}};
+      return {Status::found, protocol::Enrollment{terminalKeyOf(account->terminalCertPem), std::nullopt}};
+    }
+
+   private:
+    Impl& i_;
+  };
+  class Nonces final : public protocol::NonceRegistry {
+   public:
+    explicit Nonces(std::size_t capacity) : memory_(capacity) {}
+    protocol::NonceCheck remember(const protocol::Sender& s, protocol::ByteView n, protocol::TimePoint now,
+                                  protocol::TimePoint forgetAfter) override {
+      const std::lock_guard lock(mutex_);
+      return memory_.remember(s, n, now, forgetAfter);
+    }
+
+   private:
+    std::mutex mutex_;
+    protocol::MemoryNonceRegistry memory_;
+  };
+
+  WalletServiceConfig config;
+  runtime::Logger log;
+  runtime::Metrics metrics;
+  std::unique_ptr<runtime::Database> db;
+  mutable std::mutex dbMutex;  // one connection: the store is used under this lock only
+  WalletStore store;
+  protocol::RedirectSchema schema;
+  Keys keys{*this};
+  Nonces nonces;
+  protocol::SystemClock clock;
+  protocol::SystemRandom random;
+  std::mutex mapsMutex;
+  std::map<std::string, std::shared_ptr<Purchase>> live;          // by id
+  std::map<Bytes, std::shared_ptr<Purchase>> byNonce;             // awaiting e, by purchase nonce
+  std::map<Bytes, std::set<std::string>> awaitingByTerminal;      // ids awaiting e, per terminal
+  std::map<std::string, Finished> finished;
+  std::deque<std::string> finishedOrder;
+  std::map<std::string, std::int64_t> reserved;                   // amounts past the ceilings, not yet ended, per MSISDN
+  // Before the channel and the client: their threads call post() until they are destroyed.
+  std::mutex postMutex;
+  bool stopping = false;
+  MobileChannel channel;
+  runtime::HttpClient merchants;
+  runtime::HttpServer server;
+  std::unique_ptr<runtime::WorkQueue> work;
+  std::atomic<bool> ready{false};
+};
+
+WalletService::Impl::Impl(WalletServiceConfig c)
+    : config(std::move(c)),
+      log(config.settings.log),
+      metrics("wallet"),
+      db(openWalletDatabase(config.settings.storage)),
+      store(*db),
+      nonces(config.replayCapacity),
+      channel(config.mobile, log,
+              MobileChannel::Handlers{[this](const Bytes& id) { return admit(id); },
+                                      [this](const Bytes& id) { post([this, id] { terminalConnected(id); }); },
+                                      [this](const Bytes& id, Bytes m) {
+                                        post([this, id, m = std::move(m)] { receiveE(id, m); });
+                                      }}),
+      merchants(config.merchantClient),
+      server(config.settings.server, log, metrics),
+      work(std::make_unique<runtime::WorkQueue>(config.workThreads)) {
+  server.route("POST", "/c", {std::string(protocol::redirectMediaType)}, [this](runtime::HttpRequest r, runtime::Respond respond) {
+    post([this, r = std::move(r), respond = std::move(respond)] { receiveC(r, respond); });
+  });
+  server.route("GET", "/purchases", {}, [this](runtime::HttpRequest r, runtime::Respond respond) { respond(status(r)); });
+  server.route("GET", "/accounts", {}, [this](runtime::HttpRequest r, runtime::Respond respond) {
+    post([this, r = std::move(r), respond = std::move(respond)] { respond(account(r)); });
+  });
+  server.setReadiness([this] { return ready.load(); });
+}
+
+WalletService::Impl::~Impl() {
+  channel.stop();  // no more e, connections or timers
+  {
+    const std::lock_guard lock(postMutex);
+    stopping = true;  // merchant answers still in flight are dropped
+  }
+  work.reset();  // runs what is queued (it posts nothing more), joins
+}
+
+void WalletService::Impl::post(std::function<void()> job) {
+  const std::lock_guard lock(postMutex);
+  if (!stopping) work->post(std::move(job));
+}
+
+void WalletService::Impl::toMerchant(const std::shared_ptr<Purchase>& p, Bytes message,
+                                     void (Impl::*step)(const std::shared_ptr<Purchase>&, const runtime::ClientResult&)) {
+  merchants.post(p->merchantUrl, kSetPayment, protocol::toString(message), [this, p, step](runtime::ClientResult r) {
+    post([this, p, step, r = std::move(r)] { (this->*step)(p, r); });
+  });
+}
+
+// ---- message c: XSD, signature by the enrolled key, freshness and nonce (protocol/redirect/sign.hpp).
+void WalletService::Impl::receiveC(const runtime::HttpRequest& request, const runtime::Respond& respond) {
+  std::optional<protocol::VerifiedRedirect> verified;
+  try {
+    verified = protocol::acceptEnvelope(request.body, schema, keys, nonces, clock, protocol::VerifyPolicy{config.cWindow});
+  } catch (const protocol::RedirectError& e) {
+    const auto reason = std::string(protocol::name(e.reason()));
+    log.warn("c-refused", {{"reason", reason}, {"detail", e.what()}, {"remote", request.remote}});
+    metrics.setMessage("c", "refused:" + reason, 0);
+    return respond({static_cast<unsigned>(protocol::suggestedHttpStatus(e.reason())), "text/plain",
+                    "refused: " + std::string(e.what()) + "\n"});
+  } catch (const std::exception& e) {
+    log.warn("c-refused", {{"reason", "invalid"}, {"detail", e.what()}, {"remote", request.remote}});
+    return respond({400, "text/plain", std::string("message c refused: ") + e.what() + "\n"});
+  }
+  const protocol::VerifiedRedirect& c = *verified;
+  std::optional<Account> account;
+  {
+    const std::lock_guard lock(dbMutex);
+    account = store.find(c.envelope.msisdn);
+  }
+  if (!account) return respond({404, "text/plain", "message c refused: unknownMsisdn\n"});  // removed since verification
+  // The account's first brand that the merchant accepts.
+  std::optional<std::string> brand;
+  for (const auto& b : account->brands)
+    if (std::find(c.wakeUp.brands.begin(), c.wakeUp.brands.end(), b) != c.wakeUp.brands.end()) {
+      brand = b;
+      break;
+    }
+  if (!brand) return respond({409, "text/plain", "message c refused: the merchant accepts none of the account's brands\n"});
+
+  MobileWalletConfig mc{config.profile, copyOf(config.trust), pki::share(config.channelKey.get()), config.language,
+                        "setpay-wallet/0.1", brand, config.mobile.maxAge};
+  const std::string id = protocol::hex(random.bytes(16));
+  auto p = std::make_shared<Purchase>(id, *account, c.wakeUp, c.envelope.merchantUrl,
+                                      MobileCardholder(std::move(mc), terminalKeyOf(account->terminalCertPem), clock, random));
+  Bytes pInitReq;
+  try {
+    pInitReq = p->holder.pInitReq(c.wakeUp, account->bin);
+  } catch (const ProtocolError& e) {
+    return respond({422, "text/plain", std::string("message c refused: ") + e.what() + "\n"});
+  }
+  {
+    const std::lock_guard lock(mapsMutex);
+    live.emplace(id, p);
+  }
+  log.info("purchase-started", {{"purchase", id}, {"msisdn", account->msisdn.e164()}, {"merchant_url", p->merchantUrl},
+                                {"amount", protocol::describe(c.wakeUp.purchAmt)}});
+  respond({202, "application/json", jsonText({{"purchase", id}, {"status", "/purchases?id=" + id}})});
+  sendPInitReq(p, std::move(pInitReq));
+}
+
+void WalletService::Impl::sendPInitReq(const std::shared_ptr<Purchase>& p, Bytes pInitReq) {
+  toMerchant(p, std::move(pInitReq), &Impl::receivePInitRes);
+}
+
+// ---- PInitRes: the cardholder's checks (MobileCardholder::acceptPInitRes), then the ceilings, then d.
+void WalletService::Impl::receivePInitRes(const std::shared_ptr<Purchase>& p, const runtime::ClientResult& r) {
+  const std::lock_guard lock(p->mutex);
+  if (p->stage != Stage::awaitingPInitRes) return;
+  if (!r.ok() || r.response.status != 200)
+    return end(*p, "failed", "merchant: " + (r.ok() ? "HTTP " + std::to_string(r.response.status) : r.error));
+  try {
+    p->merchantName = p->holder.acceptPInitRes(protocol::view(r.response.body)).merchantName;
+  } catch (const ProtocolError& e) {
+    log.setMessage({"PInitRes", "", "", "error:" + std::string(protocol::name(e.code())), latency(*p), p->merchantUrl});
+    return end(*p, "failed", std::string("PInitRes: ") + e.what());
+  }
+  log.setMessage({"PInitRes", xidOf(*p), "", "accepted", latency(*p), p->merchantUrl});
+  if (const auto refusal = checkCeilings(*p)) {
+    // FT11: refused before the terminal is asked; the reason is shown in f.
+    sendF(*p, p->holder.refusalConfirmation(refusal->first, refusal->second));
+    return end(*p, "refused", std::string(mobile::name(refusal->first)) + ": " + refusal->second);
+  }
+  pushD(p);
+}
+
+// FT11 ceilings, in the account's currency: per purchase, approved total over the last 24 h and 30 days.
+std::optional<std::pair<mobile::WalletReason, std::string>> WalletService::Impl::checkCeilings(Purchase& p) {
+  const Ceilings& c = p.account.ceilings;
+  const protocol::CurrencyAmount& a = p.wakeUp.purchAmt;
+  const bool any = c.perPurchase || c.rollingDay || c.rollingMonth;
+  if (!any) return std::nullopt;
+  if (a.currency != p.account.currency || a.amtExp10 != p.account.exp10)
+    return std::pair{mobile::WalletReason::perPurchaseCeiling, std::string("the ceilings are in another currency")};
+  const auto limit = [&](std::int64_t v) { return protocol::describe({a.currency, v, a.amtExp10}); };
+  if (c.perPurchase && a.amount > *c.perPurchase)
+    return std::pair{mobile::WalletReason::perPurchaseCeiling, "above the per-purchase ceiling of " + limit(*c.perPurchase)};
+  const auto now = clock.now();
+  std::int64_t day = 0, month = 0;
+  {
+    const std::lock_guard lock(dbMutex);
+    if (c.rollingDay) day = store.approvedSince(p.account.msisdn, now - std::chrono::hours(24));
+    if (c.rollingMonth) month = store.approvedSince(p.account.msisdn, now - std::chrono::days(30));
+  }
+  {
+    // Purchases of this account already past their ceiling check and not ended count too, so that
+    // concurrent purchases cannot together exceed a rolling ceiling.
+    const std::lock_guard lock(mapsMutex);
+    const auto it = reserved.find(p.account.msisdn.e164());
+    const std::int64_t pending = it == reserved.end() ? 0 : it->second;
+    day += pending;
+    month += pending;
+  }
+  if (c.rollingDay && day + a.amount > *c.rollingDay)
+    return std::pair{mobile::WalletReason::dailyCeiling, "the last 24 h would exceed " + limit(*c.rollingDay)};
+  if (c.rollingMonth && month + a.amount > *c.rollingMonth)
+    return std::pair{mobile::WalletReason::monthlyCeiling, "the last 30 days would exceed " + limit(*c.rollingMonth)};
+  const std::lock_guard lock(mapsMutex);
+  reserved[p.account.msisdn.e164()] += a.amount;
+  p.reservedAmount = a.amount;
+  return std::nullopt;
+}
+
+// ---- d: to the terminal's WebSocket now, or when it (re)connects; e awaited for e_timeout_s.
+void WalletService::Impl::pushD(const std::shared_ptr<Purchase>& p) {
+  p->d = p->holder.signatureRequest(config.mobile.cardMode);
+  p->purchaseNonce = p->holder.offer()->purchaseNonce;
+  p->stage = Stage::awaitingE;
+  {
+    const std::lock_guard lock(mapsMutex);
+    byNonce.emplace(p->purchaseNonce, p);
+    awaitingByTerminal[p->account.terminalID].insert(p->id);
+  }
+  p->timer = channel.after(std::chrono::duration_cast<std::chrono::milliseconds>(config.mobile.eTimeout),
+                           [this, p] { post([this, p] { expire(p); }); });
+  const bool sent = channel.send(p->account.terminalID, p->d);
+  log.info("d-sent", {{"purchase", p->id}, {"terminal_connected", sent ? "yes" : "no"}, {"size", std::to_string(p->d.size())}});
+}
+
+// ---- e: routed by its purchase nonce, from the terminal the purchase belongs to; MobileCardholder::pReq
+// authenticates it (the enrolled key, bound to the d sent) and assembles the PReq.
+void WalletService::Impl::receiveE(const Bytes& terminalID, const Bytes& e) {
+  std::shared_ptr<Purchase> p;
+  try {
+    const auto decoded = mobile::decodeMessage(e);
+    const auto* response = std::get_if<mobile::SignatureResponse>(&decoded.content);
+    if (!response) throw ProtocolError(ErrorCode::wrapperMsgMismatch, "the terminal sent something else than e");
+    const std::lock_guard lock(mapsMutex);
+    const auto it = byNonce.find(response->binding.purchaseNonce);
+    if (it != byNonce.end() && it->second->account.terminalID == terminalID) p = it->second;
+  } catch (const std::exception& ex) {
+    log.warn("e-refused", {{"terminal", protocol::hex(terminalID).substr(0, 16)}, {"what", ex.what()}});
+    return;
+  }
+  if (!p) return log.warn("e-unmatched", {{"terminal", protocol::hex(terminalID).substr(0, 16)}});
+  const std::lock_guard lock(p->mutex);
+  if (p->stage != Stage::awaitingE) return;
+  p->timer.reset();
+  std::variant<Bytes, mobile::Refusal> answer;
+  try {
+    answer = p->holder.pReq(e);
+  } catch (const ProtocolError& ex) {
+    PurchaseOutcome failed;
+    failed.error = ex.code();
+    failed.detail = ex.what();
+    sendF(*p, p->holder.confirmation(failed));
+    return end(*p, "failed", std::string("e: ") + ex.what());
+  }
+  if (const auto* refusal = std::get_if<mobile::Refusal>(&answer)) {
+    std::string why(mobile::name(refusal->reason));
+    if (refusal->pinTriesLeft) why += " (" + std::to_string(*refusal->pinTriesLeft) + " tries left)";
+    sendF(*p, p->holder.refusalConfirmation(mobile::WalletReason::terminalRefused, why));
+    return end(*p, "refused", "terminal: " + why);
+  }
+  p->stage = Stage::awaitingPRes;
+  {
+    const std::lock_guard lock2(mapsMutex);
+    byNonce.erase(p->purchaseNonce);
+    awaitingByTerminal[p->account.terminalID].erase(p->id);
+  }
+  toMerchant(p, std::get<Bytes>(std::move(answer)), &Impl::receivePRes);
+}
+
+// ---- PRes → f.
+void WalletService::Impl::receivePRes(const std::shared_ptr<Purchase>& p, const runtime::ClientResult& r) {
+  const std::lock_guard lock(p->mutex);
+  if (p->stage != Stage::awaitingPRes) return;
+  PurchaseOutcome outcome;
+  if (!r.ok() || r.response.status != 200) {
+    outcome.error = ErrorCode::unspecifiedFailure;
+    outcome.detail = "merchant did not answer the PReq: " + (r.ok() ? "HTTP " + std::to_string(r.response.status) : r.error);
+  } else {
+    outcome = p->holder.acceptPRes(protocol::view(r.response.body));
+    log.setMessage({"PRes", xidOf(*p), "", outcome.approved() ? "approved" : outcome.error ? "error" : "declined", latency(*p),
+                    p->merchantUrl});
+  }
+  sendF(*p, p->holder.confirmation(outcome));
+  const std::string result = outcome.approved() ? "approved" : outcome.error ? "failed" : "declined";
+  // SET's PRes carries no approval code (AuthValCodes go to the merchant only): the AuthCode is kept.
+  std::optional<std::string> reason;
+  if (outcome.authStatus) reason = std::string(protocol::name(outcome.authStatus->authCode));
+  if (outcome.error) reason = outcome.detail;
+  end(*p, result, reason);
+}
+
+// ---- no e in time: abandoned; the merchant gets no PReq.
+void WalletService::Impl::expire(const std::shared_ptr<Purchase>& p) {
+  const std::lock_guard lock(p->mutex);
+  if (p->stage != Stage::awaitingE) return;
+  sendF(*p, p->holder.refusalConfirmation(mobile::WalletReason::terminalTimeout,
+                                          "no answer within " + std::to_string(config.mobile.eTimeout.count()) + " s"));
+  end(*p, "timeout", "no e within " + std::to_string(config.mobile.eTimeout.count()) + " s");
+}
+
+void WalletService::Impl::sendF(const Purchase& p, Bytes f) {
+  if (!channel.send(p.account.terminalID, std::move(f)))
+    log.info("f-undelivered", {{"purchase", p.id}, {"why", "terminal not connected"}});
+}
+
+// The outcome, its history row and the loyalty points: one transaction (caller holds p.mutex).
+void WalletService::Impl::end(Purchase& p, const std::string& outcome, std::optional<std::string> reason) {
+  p.stage = Stage::ended;
+  p.timer.reset();
+  HistoryEntry h;
+  h.msisdn = p.account.msisdn.e164();
+  if (p.holder.offer()) h.xid = p.holder.offer()->verified.data.transIDs.xid;
+  h.merchant = p.merchantName.empty() ? p.merchantUrl : p.merchantName;
+  h.amount = p.wakeUp.purchAmt;
+  h.outcome = outcome;
+  h.reason = reason;
+  h.points = outcome == "approved" ? loyaltyPoints(h.amount, config.pointsPerUnit) : 0;
+  h.at = clock.now();
+  try {
+    const std::lock_guard lock(dbMutex);
+    runtime::WriteTransaction tx(*db);
+    store.recordOutcome(h);
+    tx.commit();
+  } catch (const std::exception& e) {
+    log.error("history-failed", {{"purchase", p.id}, {"what", e.what()}});
+  }
+  {
+    const std::lock_guard lock(mapsMutex);
+    if (!p.purchaseNonce.empty()) byNonce.erase(p.purchaseNonce);
+    if (auto it = awaitingByTerminal.find(p.account.terminalID); it != awaitingByTerminal.end()) {
+      it->second.erase(p.id);
+      if (it->second.empty()) awaitingByTerminal.erase(it);
+    }
+    if (p.reservedAmount != 0) {
+      // Released just after the history row commits (a check in between counts the amount twice: refuses, never allows).
+      auto r = reserved.find(p.account.msisdn.e164());
+      if (r != reserved.end() && (r->second -= p.reservedAmount) <= 0) reserved.erase(r);
+      p.reservedAmount = 0;
+    }
+    live.erase(p.id);
+    finished[p.id] = Finished{outcome, reason.value_or(""), h.merchant, h.amount};
+    finishedOrder.push_back(p.id);
+    if (finishedOrder.size() > kFinishedKept) {
+      finished.erase(finishedOrder.front());
+      finishedOrder.pop_front();
+    }
+  }
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - p.started).count();
+  metrics.setMessage("purchase", outcome, seconds);
+  log.info("purchase-ended", {{"purchase", p.id}, {"outcome", outcome}, {"reason", reason.value_or("-")},
+                              {"merchant", h.merchant}, {"amount", protocol::describe(h.amount)},
+                              {"points", std::to_string(h.points)}});
+}
+
+bool WalletService::Impl::admit(const Bytes& terminalID) {
+  const std::lock_guard lock(dbMutex);
+  return store.findByTerminal(terminalID).has_value();
+}
+
+// A terminal (re)connected: the d's it has not answered yet, again (the terminal answers a d it has
+// already answered with the same e, never a second signature: terminal.hpp).
+void WalletService::Impl::terminalConnected(const Bytes& terminalID) {
+  std::vector<std::shared_ptr<Purchase>> waiting;
+  {
+    const std::lock_guard lock(mapsMutex);
+    if (auto it = awaitingByTerminal.find(terminalID); it != awaitingByTerminal.end())
+      for (const auto& id : it->second)
+        if (auto p = live.find(id); p != live.end()) waiting.push_back(p->second);
+  }
+  for (const auto& p : waiting) {
+    const std::lock_guard lock(p->mutex);
+    if (p->stage == Stage::awaitingE) channel.send(terminalID, p->d);
+  }
+}
+
+runtime::HttpResponse WalletService::Impl::status(const runtime::HttpRequest& r) {
+  auto url = boost::urls::parse_origin_form(r.target);
+  if (!url) return {400, "text/plain", "bad request target\n"};
+  const auto params = url->params();
+  const auto it = params.find("id");
+  const std::lock_guard lock(mapsMutex);
+  if (it == params.end() || !(*it).has_value)
+    return {200, "application/json",
+            jsonText({{"pending", live.size()}, {"awaiting_e", byNonce.size()}, {"terminals", channel.connections()}})};
+  const std::string id((*it).value);
+  if (auto p = live.find(id); p != live.end())
+    return {200, "application/json", jsonText({{"purchase", id}, {"state", name(p->second->stage.load())}})};
+  if (auto f = finished.find(id); f != finished.end())
+    return {200, "application/json",
+            jsonText({{"purchase", id}, {"state", "ended"}, {"outcome", f->second.outcome}, {"reason", f->second.reason},
+                      {"merchant", f->second.merchant}, {"amount", protocol::describe(f->second.amount)}})};
+  return {404, "text/plain", "no such purchase\n"};
+}
+
+// The operator's read API: the same data as `setpay wallet show` and `history`.
+runtime::HttpResponse WalletService::Impl::account(const runtime::HttpRequest& r) {
+  if (!r.clientCertificateSubject) return {401, "text/plain", "a TLS client certificate is required\n"};
+  if (!config.operatorSubject || *r.clientCertificateSubject != *config.operatorSubject) {
+    log.warn("api-refused", {{"subject", *r.clientCertificateSubject}, {"remote", r.remote}});
+    return {403, "text/plain", "this certificate may not read accounts\n"};
+  }
+  auto url = boost::urls::parse_origin_form(r.target);
+  if (!url) return {400, "text/plain", "bad request target\n"};
+  const auto params = url->params();
+  const auto it = params.find("msisdn");
+  if (it == params.end() || !(*it).has_value) return {400, "text/plain", "msisdn is required\n"};
+  const auto msisdn = protocol::Msisdn::parse((*it).value);
+  if (!msisdn) return {400, "text/plain", "msisdn is not E.164\n"};
+  const std::lock_guard lock(dbMutex);
+  const auto a = store.find(*msisdn);
+  if (!a) return {404, "text/plain", "no account for this MSISDN\n"};
+  const auto ceiling = [](const std::optional<std::int64_t>& v) { return v ? boost::json::value(*v) : boost::json::value(nullptr); };
+  boost::json::array brands;
+  for (const auto& b : a->brands) brands.emplace_back(b);
+  boost::json::array history;
+  for (const auto& h : store.history(*msisdn, 50)) {
+    boost::json::object o{{"merchant", h.merchant}, {"amount", protocol::describe(h.amount)}, {"minor_units", h.amount.amount},
+                          {"outcome", h.outcome}, {"points", h.points},
+                          {"at_ms", std::chrono::duration_cast<std::chrono::milliseconds>(h.at.time_since_epoch()).count()}};
+    o["reason"] = h.reason ? boost::json::value(*h.reason) : boost::json::value(nullptr);
+    o["approval_code"] = h.approvalCode ? boost::json::value(*h.approvalCode) : boost::json::value(nullptr);
+    history.push_back(std::move(o));
+  }
+  return {200, "application/json",
+          jsonText({{"msisdn", a->msisdn.e164()}, {"brands", std::move(brands)}, {"bin", a->bin}, {"currency", a->currency},
+                    {"exp10", a->exp10}, {"ceiling_purchase", ceiling(a->ceilings.perPurchase)},
+                    {"ceiling_day", ceiling(a->ceilings.rollingDay)}, {"ceiling_month", ceiling(a->ceilings.rollingMonth)},
+                    {"loyalty_points", a->loyaltyPoints}, {"history", std::move(history)}})};
+}
+
+WalletService::WalletService(WalletServiceConfig config) : impl_(std::make_shared<Impl>(std::move(config))) {}
+
+WalletService::~WalletService() = default;
+
+std::uint16_t WalletService::start(bool handleSignals) {
+  const auto mobilePort = impl_->channel.start();
+  const auto port = impl_->server.start(handleSignals);
+  impl_->ready.store(true);
+  std::size_t accounts = 0;
+  {
+    const std::lock_guard lock(impl_->dbMutex);
+    accounts = impl_->store.accounts();
+  }
+  impl_->log.info("wallet-ready", {{"profile", std::string(impl_->config.profile.name())},
+                                   {"mobile_port", std::to_string(mobilePort)},
+                                   {"accounts", std::to_string(accounts)},
+                                   {"card_mode", impl_->config.mobile.cardMode == mobile::CardMode::sealedPI ? "sealed-pi" : "card-data"}});
+  return port;
+}
+
+bool WalletService::run() { return impl_->server.run(); }
+
+void WalletService::stop() { impl_->server.stop(); }
+
+}  // namespace setpay::wallet

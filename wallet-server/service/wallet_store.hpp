@@ -1,0 +1,73 @@
+// Wallet accounts on SQLite (wallet_schema.cpp), keyed by MSISDN (E.164, protocol::Msisdn). Statements
+// run on the caller's connection; the caller serialises access (one connection, one mutex in the
+// service) and opens the transactions: recordOutcome() writes the history row and the loyalty points
+// inside the caller's WriteTransaction, so the two commit together.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "protocol/bytes.hpp"
+#include "protocol/clock.hpp"
+#include "protocol/messages/types.hpp"
+#include "protocol/openssl.hpp"
+#include "protocol/redirect/msisdn.hpp"
+#include "runtime/sqlite.hpp"
+
+namespace setpay::wallet {
+
+struct Ceilings {  // minor units of the account's currency; nullopt = no ceiling
+  std::optional<std::int64_t> perPurchase, rollingDay, rollingMonth;
+};
+
+struct Account {
+  protocol::Msisdn msisdn;
+  std::string senderId;         // message c's Sender id enrolled for this MSISDN
+  std::string terminalCertPem;  // the terminal's certificate: its key authenticates TLS, e and c
+  protocol::Bytes terminalID;   // terminalIdOf(the certificate's key)
+  std::vector<std::string> brands;  // BrandIDs the client holds, preferred first
+  std::string bin;                  // 6 digits, sent in PInitReq
+  int currency = 978, exp10 = -2;
+  Ceilings ceilings;
+  std::int64_t loyaltyPoints = 0;
+  protocol::TimePoint enrolled;
+};
+
+struct HistoryEntry {
+  std::string msisdn;
+  protocol::Bytes xid;
+  std::string merchant;
+  protocol::CurrencyAmount amount;
+  std::string outcome;  // approved | declined | failed | refused | timeout
+  std::optional<std::string> reason, approvalCode;
+  std::int64_t points = 0;
+  protocol::TimePoint at;
+};
+
+class WalletStore {
+ public:
+  explicit WalletStore(runtime::Database& db) : db_(db) {}
+
+  // Inserts or replaces the account's enrollment (keeps its history and points). Throws
+  // std::invalid_argument for a certificate without a usable key or a BIN that is not 6 digits.
+  void enroll(const Account&);
+  std::optional<Account> find(const protocol::Msisdn&) const;
+  std::optional<Account> findByTerminal(protocol::ByteView terminalID) const;
+  // Sum of approved purchases at or after `since` in the account's currency and exponent.
+  std::int64_t approvedSince(const protocol::Msisdn&, protocol::TimePoint since) const;
+  // The history row and the account's new points: inside the caller's WriteTransaction.
+  void recordOutcome(const HistoryEntry&);
+  std::vector<HistoryEntry> history(const protocol::Msisdn&, std::size_t limit = 100) const;
+  std::size_t accounts() const;
+
+ private:
+  Account load(runtime::Statement&) const;
+  runtime::Database& db_;
+};
+
+// The key of a PEM certificate and its terminal ID; throws std::invalid_argument.
+protocol::ossl::PKey terminalKeyOf(const std::string& certPem);
+
+}  // namespace setpay::wallet
