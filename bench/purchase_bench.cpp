@@ -139,9 +139,14 @@ struct Roles {
   merchant::Merchant merchant;
   std::unique_ptr<wallet::SoftwareCard> card;
   const World& world;
+  std::shared_ptr<const pki::TrustCache> walletCache;  // the wallet's one validator, shared by its Cardholders
   // A wallet makes a Cardholder per purchase from its configuration (configs hold owning handles).
-  wallet::CardholderConfig cardholderConfig() const {
-    return {world.profile, world.profile.hardeningByDefault(), world.trust(), "en", "bench", std::nullopt};
+  wallet::CardholderConfig cardholderConfig() {
+    wallet::CardholderConfig c{world.profile, world.profile.hardeningByDefault(), world.trust(), "en", "bench", std::nullopt};
+    pki::attachTrustCache(c.trust, world.profile);
+    if (!walletCache) walletCache = c.trust.cache;
+    c.trust.cache = walletCache;
+    return c;
   }
 
   static Bytes panKey() { return Bytes(32, 0x42); }

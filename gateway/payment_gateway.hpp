@@ -12,7 +12,7 @@
 #include "gateway/issuer.hpp"
 #include "protocol/crypto/signer.hpp"
 #include "protocol/messages/sealed.hpp"
-#include "protocol/pki/validator.hpp"
+#include "protocol/pki/trust_cache.hpp"
 
 namespace setpay::gateway {
 
@@ -74,7 +74,7 @@ class PaymentGateway {
   Issuer& issuer_;
   const protocol::Clock& clock_;
   protocol::RandomSource& random_;
-  protocol::pki::ChainValidator validator_;
+  protocol::pki::TrustCache validator_;    // the gateway's one validator: chains and CRLs kept (issue 13)
   protocol::SoftwareSigner signer_;          // the gateway's signature credential
   protocol::Bytes keyExchangeThumb_;         // DD(our Cert-PE): what a hardened PI must name
   std::mutex mutex_;

@@ -11,4 +11,5 @@ target_sources(setpay_protocol PRIVATE
   ${CMAKE_CURRENT_SOURCE_DIR}/pki/carried_trust.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/pki/brand_crl_identifier.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/pki/thumbs.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/pki/trust_cache.cpp
 )
