@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <mutex>
 
 #include "gateway/payment_gateway.hpp"
 #include "gateway/service/gateway_schema.hpp"
@@ -67,8 +68,10 @@ struct GatewayService::Impl {
         profile(config.gateway.profile.name()),
         gateway(std::move(config.gateway), store, issuer, clock, random),
         server(config.settings.server, log, metrics),
-        // One worker: handle() is serialized (one write transaction at a time on one connection).
-        work(1) {
+        // As many workers as configured threads (issue 13): each opens its requests (prepare: the
+        // decryptions, signatures and chains) in parallel; the write transactions, one connection's,
+        // take turns under `writer`.
+        work(std::max(1u, config.settings.server.threads)) {
     server.route("POST", "/set", {kSetPayment}, [this](runtime::HttpRequest r, runtime::Respond respond) {
       work.post([this, r = std::move(r), respond = std::move(respond)]() mutable { answer(std::move(r), respond); });
     });
@@ -81,12 +84,14 @@ struct GatewayService::Impl {
     protocol::Bytes reply;
     std::string result;
     try {
+      // Outside the write transaction, in parallel with other workers: the opening crypto.
+      PaymentGateway::Prepared prepared = gateway.prepare(in);
+      // Serialized: replay/PI-used checks, the issuer, the AuthRes and the records that settle them,
+      // atomically (one BEGIN IMMEDIATE per request, as before; exactly-once is the transaction's).
+      const std::lock_guard lock(writer);
       runtime::WriteTransaction tx(*db);
       store.beginRequest();
-      // PERF: handle() decrypts and verifies (RSA) inside the write transaction. For several cores the
-      // opening steps (openAuthReq, validateMerchantChain, openPI…) could run before BEGIN IMMEDIATE,
-      // leaving only the replay/PI-used checks, the issuer and the records inside it.
-      reply = gateway.handle(in);
+      reply = gateway.complete(std::move(prepared));
       if (isError(reply))
         tx.rollback();  // a refused request leaves no trace (the Error itself is not replay-cached)
       else
@@ -112,6 +117,7 @@ struct GatewayService::Impl {
   runtime::Logger log;
   runtime::Metrics metrics;
   std::unique_ptr<runtime::Database> db;
+  std::mutex writer;  // the one connection's write transactions, one at a time (with store.notes())
   SqliteGatewayStore store;
   SqliteIssuer issuer;
   protocol::SystemClock clock;
