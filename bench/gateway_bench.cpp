@@ -21,6 +21,7 @@
 #include "cli/service_configs.hpp"
 #include "gateway/payment_gateway.hpp"
 #include "gateway/service/gateway_schema.hpp"
+#include "gateway/service/group_commit.hpp"
 #include "gateway/service/sqlite_gateway_store.hpp"
 #include "gateway/service/sqlite_issuer.hpp"
 #include "merchant/merchant.hpp"
@@ -131,9 +132,8 @@ Bytes panHashKey(const Home& home) {
   return protocol::unhex(hex);
 }
 
-// The service's path minus HTTP and TLS: one write transaction per message, FULL durability, on
-// `threads` workers as the service runs them (issue 13): prepare() in parallel, then the write
-// transaction and complete() one at a time.
+// The service's path minus HTTP and TLS: FULL durability, on `threads` workers as the service runs
+// them (issue 13): prepare() in parallel, complete() in group commits (gateway/service/group_commit.hpp).
 double inProcess(const Home& home, const std::vector<Bytes>& requests, int threads, int& approved) {
   const fs::path dbFile = home.dir / ("inprocess-" + std::to_string(threads) + ".db");
   openAccount(dbFile, panHashKey(home));
@@ -149,34 +149,18 @@ double inProcess(const Home& home, const std::vector<Bytes>& requests, int threa
   for (const auto& c : home.crls) g.crls.push_back(pki::share(c.get()));
   g.merchantKeyExchangeCertificates.push_back(pki::share(home.h.merchantKeyExchange.cert.get()));
   gateway::PaymentGateway gw(std::move(g), store, issuer, clock, random);
-  std::mutex writer;
+  gateway::GroupCommit commits(gw, *db, store);
   std::atomic<std::size_t> next{0};
   std::atomic<int> ok{0};
-  std::atomic<long long> preparingNs{0}, serializedNs{0};
   const auto start = Clock::now();
   std::vector<std::thread> workers;
   for (int t = 0; t < threads; ++t)
     workers.emplace_back([&] {
-      for (std::size_t i = next++; i < requests.size(); i = next++) {
-        const auto t0 = Clock::now();
-        auto prepared = gw.prepare(requests[i]);
-        const auto t1 = Clock::now();
-        const std::lock_guard lock(writer);
-        const auto t2 = Clock::now();
-        runtime::WriteTransaction tx(*db);
-        store.beginRequest();
-        const Bytes out = gw.complete(std::move(prepared));
-        tx.commit();
-        ok += store.notes().authorized;
-        preparingNs += std::chrono::duration_cast<std::chrono::nanoseconds>(t1 - t0).count();
-        serializedNs += std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - t2).count();
-      }
+      for (std::size_t i = next++; i < requests.size(); i = next++) ok += commits.handle(requests[i]).notes.authorized;
     });
   for (auto& w : workers) w.join();
   approved = ok.load();
-  const double n = static_cast<double>(requests.size());
-  std::printf("  %d thread(s): prepare (parallel) %.2f ms/req, write transaction + complete (serialized) %.2f ms/req\n", threads,
-              static_cast<double>(preparingNs.load()) / 1e6 / n, static_cast<double>(serializedNs.load()) / 1e6 / n);
+
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
