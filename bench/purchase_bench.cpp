@@ -143,8 +143,10 @@ struct Roles {
   // A wallet makes a Cardholder per purchase from its configuration (configs hold owning handles).
   wallet::CardholderConfig cardholderConfig() {
     wallet::CardholderConfig c{world.profile, world.profile.hardeningByDefault(), world.trust(), "en", "bench", std::nullopt};
-    pki::attachTrustCache(c.trust, world.profile);
-    if (!walletCache) walletCache = c.trust.cache;
+    if (!walletCache) {
+      pki::attachTrustCache(c.trust, world.profile);  // the first Cardholder's; every later one shares it
+      walletCache = c.trust.cache;
+    }
     c.trust.cache = walletCache;
     return c;
   }

@@ -48,6 +48,17 @@ TrustCache::Stats TrustCache::stats() const {
   return stats_;
 }
 
+bool TrustCache::verifiedBefore(const Bytes& key) const {
+  const std::lock_guard lock(mutex_);
+  return verifiedObjects_.count(key) > 0;
+}
+
+void TrustCache::rememberVerified(Bytes key) const {
+  const std::lock_guard lock(mutex_);
+  if (verifiedObjects_.size() >= kMaxChains) verifiedObjects_.clear();
+  verifiedObjects_.insert(std::move(key));
+}
+
 void TrustCache::invalidate() const {
   chains_.clear();
   ++generation_;

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <map>
 #include <mutex>
+#include <set>
 #include <utility>
 
 #include "protocol/pki/validator.hpp"
@@ -28,6 +29,11 @@ class TrustCache final : public PathValidator {
                           std::span<X509_CRL* const> crls, Role role, const Clock& clock,
                           std::optional<std::chrono::year_month> cardExpiry = std::nullopt) const override;
   const X509* root() const override { return validator_.root(); }
+
+  // Other signed objects verified once, e.g. a BrandCRLIdentifier under its Brand CA; key: DD(object)
+  // ∥ DD(signer certificate). What is signed never changes, so a signature that verified stays verified.
+  bool verifiedBefore(const Bytes& key) const;
+  void rememberVerified(Bytes key) const;
 
   struct Stats {
     std::uint64_t hits = 0, misses = 0, invalidations = 0;
@@ -53,6 +59,7 @@ class TrustCache final : public PathValidator {
   mutable std::map<Bytes, Entry> chains_;       // key: DD(end entity) ∥ role ∥ card expiry
   mutable std::map<Bytes, ossl::Crl> crls_;     // DD(CRL DER) → verified CRL
   mutable std::map<Bytes, ossl::Cert> issuers_;  // DD(cert) → Root or CA of a validated path: may sign CRLs
+  mutable std::set<Bytes> verifiedObjects_;     // at most kMaxChains
   mutable std::uint64_t generation_ = 0;        // bumped by every invalidation
   mutable Stats stats_;
 };
