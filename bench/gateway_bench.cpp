@@ -134,10 +134,11 @@ Bytes panHashKey(const Home& home) {
 
 // The service's path minus HTTP and TLS: FULL durability, on `threads` workers as the service runs
 // them (issue 13): prepare() in parallel, complete() in group commits (gateway/service/group_commit.hpp).
-double inProcess(const Home& home, const std::vector<Bytes>& requests, int threads, int& approved) {
+double inProcess(const Home& home, const std::vector<Bytes>& requests, int threads, runtime::Durability durability,
+                 int& approved) {
   const fs::path dbFile = home.dir / ("inprocess-" + std::to_string(threads) + ".db");
   openAccount(dbFile, panHashKey(home));
-  auto db = gateway::openGatewayDatabase({dbFile, runtime::Durability::full});
+  auto db = gateway::openGatewayDatabase({dbFile, durability});
   gateway::SqliteGatewayStore store(*db);
   gateway::SqliteIssuer issuer(*db, panHashKey(home));
   protocol::SystemClock clock;
@@ -178,6 +179,7 @@ Percentiles percentiles(std::vector<double> v) {
 int main(int argc, char** argv) {
   std::string profile = "modern", setpay = SETPAY_BUILT_BINARY;
   bool inProcessOnly = false;
+  runtime::Durability durability = runtime::Durability::full;  // normal: no fsync per commit (CPU-bound)
   int clients = 8, requests = 400, threads = 2;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string k = argv[i], v = argv[i + 1];
@@ -186,8 +188,9 @@ int main(int argc, char** argv) {
     else if (k == "--requests") requests = std::stoi(v);
     else if (k == "--setpay") setpay = v;
     else if (k == "--threads") threads = std::stoi(v);
+    else if (k == "--durability") durability = v == "normal" ? runtime::Durability::normal : runtime::Durability::full;
     else if (k == "--in-process-only") inProcessOnly = v == "yes";
-    else return std::fprintf(stderr, "usage: setpay-bench-gateway [--profile modern|set1] [--clients N] [--requests M] [--threads T] [--in-process-only yes] [--setpay PATH]\n"), 2;
+    else return std::fprintf(stderr, "usage: setpay-bench-gateway [--profile modern|set1] [--clients N] [--requests M] [--threads T] [--durability full|normal] [--in-process-only yes] [--setpay PATH]\n"), 2;
   }
   const auto id = protocol::AlgorithmProfile::parse(profile);
   if (!id || clients < 1 || requests < clients) return std::fprintf(stderr, "bad arguments\n"), 2;
@@ -204,9 +207,9 @@ int main(int argc, char** argv) {
 
   // In process on 1 thread, then on `threads` (each run on AuthReqs its database has never seen).
   int approvedInProcess = 0, approvedParallel = 0;
-  const double inProcessSeconds = inProcess(home, forInProcess, 1, approvedInProcess);
+  const double inProcessSeconds = inProcess(home, forInProcess, 1, durability, approvedInProcess);
   const double inProcessRate = requests / inProcessSeconds;
-  const double parallelSeconds = inProcess(home, forInProcess, threads, approvedParallel);
+  const double parallelSeconds = inProcess(home, forInProcess, threads, durability, approvedParallel);
   const double parallelRate = requests / parallelSeconds;
 
   if (inProcessOnly) {
