@@ -24,5 +24,7 @@ void addCardCommand(CLI::App& root, int& exitCode);     // cli/card_command.cpp 
 inline CLI::IsMember profileNames() { return CLI::IsMember(std::vector<std::string>{"set1", "modern"}); }
 
 void addGatewayCommand(CLI::App& root, int& exitCode);  // cli/gateway_command.cpp — service + accounts
+void addInteropCommand(CLI::App& root, int& exitCode);  // cli/interop_command.cpp — SET conformance cases
+void addMerchantCommand(CLI::App& root, int& exitCode);  // cli/merchant_command.cpp — service + capture
 
 }  // namespace setpay::cli

@@ -1,4 +1,4 @@
-// `setpay demo`: the whole purchase of DESIGN.md §1 in one process. Mints a SET hierarchy as
+// `setpay demo`: the whole purchase (README.md) in one process. Mints a SET hierarchy as
 // `setpay pki init` does (into a temp dir or --dir), starts the three roles — wallet (wallet-server/),
 // merchant (merchant/), payment gateway (gateway/) — wired by in-process transports, and prints every
 // message on the way: name, size, who signed it, what was encrypted for whom, and its key facts.

@@ -46,6 +46,8 @@ int main(int argc, char** argv) {
   addInspectCommand(app, exitCode);
   addCardCommand(app, exitCode);
   addGatewayCommand(app, exitCode);
+  addInteropCommand(app, exitCode);
+  addMerchantCommand(app, exitCode);
 
   if (argc > 1 && argv[1][0] != '-') {
     const auto known = app.get_subcommands([&](const CLI::App* c) { return c->get_name() == argv[1]; });

@@ -90,9 +90,10 @@ int initCommand(const InitArgs& a) {
       mintHierarchyInto({a.dir, *protocol::AlgorithmProfile::parse(a.profile), a.brand});
   // The services' configuration files and loopback TLS material (cli/service_configs.cpp).
   writeServiceConfigs(minted.dir, protocol::AlgorithmProfile::make(minted.profile));
-  printOut("  services: {} (TLS under {})\n  run: setpay gateway --config {}\n",
-           protocol::safeText((minted.dir / "gateway.toml").string()), protocol::safeText((minted.dir / "tls").string()),
-           protocol::safeText((minted.dir / "gateway.toml").string()));
+  const std::string gatewayToml = protocol::safeText((minted.dir / "gateway.toml").string());
+  const std::string merchantToml = protocol::safeText((minted.dir / "merchant.toml").string());
+  printOut("  services: {} and {} (TLS under {})\n  run: setpay gateway --config {}\n       setpay merchant --config {}\n",
+           gatewayToml, merchantToml, protocol::safeText((minted.dir / "tls").string()), gatewayToml, merchantToml);
   printOut("done: see {}\n", protocol::safeText((minted.dir / "README.txt").string()));
   return 0;
 }

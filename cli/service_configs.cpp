@@ -141,9 +141,45 @@ void writeGatewayConfig(const fs::path& dir, const protocol::AlgorithmProfile& p
   writeFile(dir / "gateway.toml", t, 0644);
 }
 
+void writeMerchantConfig(const fs::path& dir, const protocol::AlgorithmProfile& profile, const MerchantConfigOptions& o) {
+  fs::create_directories(dir / "merchant");
+  std::string t;
+  t += "# setpay merchant --config " + (dir / "merchant.toml").string() + "\n";
+  t += "# Written by `setpay pki init`. Relative paths are relative to this file's directory.\n";
+  t += "# The shop page: https://127.0.0.1:" + std::to_string(o.port) + "/ (trust tls/ca.pem); capture: setpay merchant capture --config <this file>\n\n";
+  t += "[server]\naddress = \"127.0.0.1\"\nport = " + std::to_string(o.port) + "\n";
+  if (o.portFile) t += "port_file = " + tomlString(*o.portFile) + "\n";
+  t += "threads = 2\nmax_connections = " + std::to_string(o.maxConnections) + "\n";
+  t += "max_body_bytes = 65536   # SET messages: 64 KiB\n";
+  t += "read_timeout_ms = " + std::to_string(o.readTimeoutMs) + "   # a whole request, or an idle keep-alive\n";
+  t += "write_timeout_ms = 10000\nhandshake_timeout_ms = " + std::to_string(o.handshakeTimeoutMs) + "\n";
+  t += "drain_timeout_ms = " + std::to_string(o.drainTimeoutMs) + "   # SIGTERM: in-flight requests finish\n";
+  t += "\n[server.tls]   # loopback TLS material under tls/, separate from the SET hierarchy\n";
+  t += "certificate = \"tls/merchant.pem\"\nprivate_key = \"tls/merchant-key.pem\"\n";
+  t += "client_certificates = \"none\"   # cardholders' wallets have no TLS client certificate\n";
+  t += "\n[log]\nformat = " + tomlString(o.logFormat) + "   # or \"json\"\nlevel = \"info\"\n";
+  if (o.logFile) t += "file = " + tomlString(*o.logFile) + "\n";
+  t += "\n[storage]\ndatabase = \"merchant/merchant.db\"\n";
+  t += "\n[set]\nprofile = " + tomlString(std::string(profile.name())) + "\nbrand = \"SETPAY\"\nlanguage = \"en\"\n";
+  t += "# payment_url = \"https://shop.example/set\"   # absent: https://<address>:<bound port>/set\n";
+  t += "root = \"root/cert.pem\"\n";
+  t += "ca_certificates = [\"brand/cert.pem\", \"cca/cert.pem\", \"mca/cert.pem\", \"pca/cert.pem\"]\n";
+  t += "crls = [\"root/crl.pem\", \"brand/crl.pem\", \"cca/crl.pem\", \"mca/crl.pem\", \"pca/crl.pem\"]\n";
+  t += "signature_certificate = \"merchant-sign/cert.pem\"\nsignature_key = \"merchant-sign/key.pem\"\n";
+  t += "key_exchange_certificate = \"merchant-kex/cert.pem\"\nkey_exchange_key = \"merchant-kex/key.pem\"\n";
+  t += "gateway_key_exchange_certificate = \"gateway-kex/cert.pem\"   # Cert-PE of the acquirer's gateway\n";
+  t += "capture_now = false\noffer_lifetime_s = 86400\ntransaction_lifetime_s = 1800\n";
+  t += "\n[gateway]\nurl = " + tomlString(o.gatewayUrl) + "\nca = \"tls/ca.pem\"\n";
+  t += "client_certificate = \"tls/merchant-client.pem\"\nclient_key = \"tls/merchant-client-key.pem\"\n";
+  t += "timeout_ms = " + std::to_string(o.gatewayTimeoutMs) + "\n";
+  t += "\n[capture]\ninterval_s = " + std::to_string(o.captureIntervalS) + "   # 0: capture only with `setpay merchant capture`\nbatch = 100\n";
+  writeFile(dir / "merchant.toml", t, 0644);
+}
+
 void writeServiceConfigs(const fs::path& dir, const protocol::AlgorithmProfile& profile) {
-  mintLoopbackTls(dir / "tls", {"gateway"}, {"merchant"});
+  mintLoopbackTls(dir / "tls", {"gateway", "merchant"}, {"merchant"});
   writeGatewayConfig(dir, profile);
+  writeMerchantConfig(dir, profile);
 }
 
 }  // namespace setpay::cli

@@ -1,8 +1,8 @@
 // Ready-to-run service configurations for a hierarchy directory minted by `setpay pki init`:
 // DIR/gateway.toml pointing at DIR's keys, a loopback TLS hierarchy under DIR/tls/ (separate from
 // SET's: a small CA, server certificates for 127.0.0.1/localhost, a merchant client certificate),
-// and the gateway's data directory with its PAN hash key. Later services add their writer to
-// writeServiceConfigs().
+// the gateway's data directory with its PAN hash key, and DIR/merchant.toml. Later services add their
+// writer to writeServiceConfigs().
 #pragma once
 
 #include <cstdint>
@@ -34,6 +34,23 @@ struct GatewayConfigOptions {
 // DIR/gateway.toml, DIR/gateway/ (database directory) and DIR/gateway/pan-hash.key (0600, kept if present).
 void writeGatewayConfig(const std::filesystem::path& dir, const protocol::AlgorithmProfile&,
                         const GatewayConfigOptions& = {});
+
+struct MerchantConfigOptions {
+  std::uint16_t port = 8444;
+  std::optional<std::string> portFile;   // [server] port_file (tests: port 0)
+  std::optional<std::string> logFile;    // [log] file (default: standard error)
+  std::string logFormat = "human";
+  std::string gatewayUrl = "https://127.0.0.1:8443/set";
+  unsigned gatewayTimeoutMs = 30000;
+  unsigned captureIntervalS = 0;         // [capture] interval_s (0: only `setpay merchant capture`)
+  unsigned maxConnections = 256;
+  unsigned readTimeoutMs = 10000, handshakeTimeoutMs = 5000, drainTimeoutMs = 10000;
+};
+
+// DIR/merchant.toml and DIR/merchant/ (database directory): the shop's TLS server certificate
+// (tls/merchant.pem), its client certificate for the gateway (tls/merchant-client.pem), its SET keys.
+void writeMerchantConfig(const std::filesystem::path& dir, const protocol::AlgorithmProfile&,
+                         const MerchantConfigOptions& = {});
 
 // Everything `setpay pki init DIR` adds beside the SET hierarchy.
 void writeServiceConfigs(const std::filesystem::path& dir, const protocol::AlgorithmProfile&);

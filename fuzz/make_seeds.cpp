@@ -186,7 +186,7 @@ int main(int argc, char** argv) try {
   c.auth = ClientAuth{Bytes(16, 0x5A), vectorEpoch(), std::string("pw"),
                       EnvelopeSignature{SignatureAlgorithm::ecdsaP256Sha256, Bytes(72, 0x30)}};
   write(dir, "RedirectEnvelope", "signed", view(formatEnvelope(c)));
-  // RADIUS: the Accounting-Request radclient sent (platform notes §7), and an Accounting-On.
+  // RADIUS: the Accounting-Request radclient sent (tests/redirector/radius_test.cpp), and an Accounting-On.
   write(dir, "RadiusAccounting", "start",
         unhex("04e5003ae248391061c14a9d9bc27f43a944f0f72806000000010806" "7f0000051f0d3333363132333435363738" "2c0d7365747061792d30303031"));
   write(dir, "RadiusAccounting", "accounting-on", unhex("0401001a00000000000000000000000000000000280600000007"));

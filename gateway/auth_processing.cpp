@@ -12,6 +12,7 @@
 #include "protocol/pki/carried_trust.hpp"
 #include "protocol/pki/cardholder.hpp"
 #include "protocol/purchase/derivations.hpp"
+#include "protocol/seeded_fault.hpp"
 
 namespace setpay::gateway {
 
@@ -142,6 +143,7 @@ void PaymentGateway::validateMerchantChain(AuthContext& r) {
 }
 
 std::optional<Bytes> PaymentGateway::checkReplay(const AuthContext& r) {
+  if (checkRemoved("replay-cache")) return std::nullopt;  // interop tests only (protocol/seeded_fault.hpp)
   return replayed(ReplayKey{"AuthReq", r.tags().transIDs.xid, r.tags().authRRTags.rrpid}, r.requestDigest);
 }
 
@@ -161,6 +163,7 @@ void PaymentGateway::checkPIAge(const AuthContext& r) const {
 }
 
 void PaymentGateway::compareTransIDs(const AuthContext& r) const {
+  if (checkRemoved("pi-linkage")) return;  // interop tests only (protocol/seeded_fault.hpp)
   // The merchant's TransIDs must be the ones the cardholder signed, field by field: a field the
   // AuthReq leaves out (LID-M) is a mismatch too, not a field to skip.
   const TransIDs& asked = r.tags().transIDs;
@@ -211,6 +214,7 @@ void PaymentGateway::requireCardholderSignature(const AuthContext& r) const {
 }
 
 void PaymentGateway::checkLinkage(const AuthContext& r) const {
+  if (checkRemoved("pi-linkage")) return;  // interop tests only (protocol/seeded_fault.hpp)
   const auto& digests = r.item().checkDigests;
   if (!digests) throw Decline(AuthCode::piAuthMismatch, "AuthReq without CheckDigests for a PI");
   if (!constantTimeEqual(r.pi.hOIData, digests->hOIData))
@@ -222,6 +226,7 @@ void PaymentGateway::checkLinkage(const AuthContext& r) const {
 }
 
 void PaymentGateway::checkAmount(const AuthContext& r) const {
+  if (checkRemoved("amount-within-pi")) return;  // interop tests only (protocol/seeded_fault.hpp)
   const CurrencyAmount& asked = r.item().authReqPayload.authReqAmt;
   const CurrencyAmount& agreed = r.piHead().purchAmt;
   if (asked.currency != agreed.currency) throw Decline(AuthCode::amountError, "AuthReqAmt currency is not PurchAmt's");

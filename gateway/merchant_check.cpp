@@ -8,6 +8,7 @@
 #include "protocol/crypto/digest.hpp"
 #include "protocol/pki/carried_trust.hpp"
 #include "protocol/pki/extensions.hpp"
+#include "protocol/seeded_fault.hpp"
 
 namespace setpay::gateway {
 
@@ -41,6 +42,7 @@ pki::ValidatedChain PaymentGateway::validateChain(const X509* cert, const Verifi
 }
 
 void PaymentGateway::requireOurBrand(const pki::ValidatedChain& chain, const X509* cert) const {
+  if (checkRemoved("merchant-brand")) return;  // interop tests only (protocol/seeded_fault.hpp)
   // A merchant certified under another brand of the same Root is not a merchant of this acquirer:
   // refused like any certificate we may not act on (SPEC-CHOICES "## gateway", merchant brand).
   const std::string brand = pki::brandOf(chain);

@@ -49,6 +49,29 @@ MerchantStep Merchant::requestAuthorization(PReqContext& r) {
   return {{}, AuthorizationRequest{r.tx.transIDs.xid, std::move(authReq)}};
 }
 
+// ---- the same PReq again while its AuthReq awaits an answer (a service whose gateway was unreachable)
+
+std::optional<AuthorizationRequest> Merchant::pendingAuthorization(ByteView in) {
+  const std::lock_guard lock(mutex_);
+  try {
+    const protocol::MessageWrapper w = protocol::decode<protocol::MessageWrapper>(in);
+    const auto* preq = std::get_if<protocol::PReq>(&w.message);
+    if (!preq) return std::nullopt;
+    const protocol::OIData& oi = std::visit([](const auto& x) -> const protocol::OIData& { return x.oiData; }, preq->value);
+    const auto tx = store_.findTransaction(oi.transIDs.xid);
+    if (!tx || tx->transIDs != oi.transIDs) return std::nullopt;
+    const auto* pending = std::get_if<Authorizing>(&tx->state);
+    if (!pending || !protocol::constantTimeEqual(oi.rrpid, pending->pReqRRPID) ||
+        !protocol::constantTimeEqual(oi.challC, pending->challC))
+      return std::nullopt;
+    // Sending the kept AuthReq again is idempotent at the gateway, so a copy of the PReq made by
+    // anyone gets no more than the original: the same answer.
+    return AuthorizationRequest{tx->transIDs.xid, pending->authReq};
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
 // ---- on AuthRes
 
 Bytes Merchant::processAuthRes(ByteView xid, ByteView answer) {
@@ -101,6 +124,7 @@ Authorization Merchant::openAuthRes(const Authorizing& pending, const protocol::
 
   const protocol::AuthHeader& h = opened.data.authResPayload.authHeader;
   Authorization a;
+  a.authRRPID = pending.authRRPID;
   a.authCode = h.authCode;
   if (h.responseData.authValCodes) a.approvalCode = h.responseData.authValCodes->approvalCode;
   a.respReason = h.responseData.respReason;

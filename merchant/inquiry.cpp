@@ -1,6 +1,7 @@
 // InqReq → InqRes (SET Book 2; same format as PRes): only the PReq's cardholder may ask, and the
 // answer follows the purchase's state (SPEC-CHOICES.md "## cardholder and merchant", InqReq).
 #include "merchant/merchant.hpp"
+#include "protocol/seeded_fault.hpp"
 #include "protocol/messages/sealed.hpp"
 
 namespace setpay::merchant {
@@ -17,7 +18,8 @@ Bytes Merchant::processInqReq(const protocol::MessageWrapper& w, const protocol:
   protocol::checkWrapperMatches(w.messageHeader, &d.rrpid, &d.transIDs);
   const auto tx = store_.findTransaction(d.transIDs.xid);
   if (!tx) throw ProtocolError(ErrorCode::unknownXID, "no transaction with this XID");
-  if (d.transIDs.lidC != tx->transIDs.lidC || d.transIDs.lidM != tx->transIDs.lidM)
+  if ((d.transIDs.lidC != tx->transIDs.lidC || d.transIDs.lidM != tx->transIDs.lidM) &&
+      !protocol::checkRemoved("inquiry-transids"))  // interop tests only (protocol/seeded_fault.hpp)
     throw ProtocolError(ErrorCode::unknownLID, "LID-C / LID-M differ");
   checkInquirer(*tx, opened.signature);
   return pRes(*tx, d.rrpid, d.challC2, inquiryResponse(*tx), true);
@@ -26,7 +28,8 @@ Bytes Merchant::processInqReq(const protocol::MessageWrapper& w, const protocol:
 void Merchant::checkInquirer(const Transaction& tx, const std::optional<protocol::VerifiedSignedData>& signature) const {
   if (!tx.cardholderThumb) return;  // no signed PReq: SET gives unsigned inquiries no protection
   if (!signature) throw ProtocolError(ErrorCode::signatureRequired, "the PReq was signed: so must InqReq be");
-  if (!protocol::constantTimeEqual(*tx.cardholderThumb, pki::certificateThumbprint(config_.profile, signature->signer.get())))
+  if (!protocol::checkRemoved("inquiry-cardholder") &&  // interop tests only (protocol/seeded_fault.hpp)
+      !protocol::constantTimeEqual(*tx.cardholderThumb, pki::certificateThumbprint(config_.profile, signature->signer.get())))
     throw ProtocolError(ErrorCode::invalidCertificate, "InqReq signed by another cardholder than the PReq");
 }
 

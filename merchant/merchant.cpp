@@ -10,7 +10,7 @@
 #include "protocol/messages/codec.hpp"
 #include "protocol/messages/sealed.hpp"
 #include "protocol/pki/extensions.hpp"
-#include "protocol/pki/thumbs.hpp"
+#include "protocol/purchase/thumbs.hpp"
 
 namespace setpay::merchant {
 
@@ -129,7 +129,7 @@ Bytes Merchant::pRes(const Transaction& tx, const Bytes& rrpid, const Bytes& cha
 // Our certificate, Cert-PE, our CA certificates and CRLs, minus what the peer's Thumbs say it holds.
 protocol::SignOptions Merchant::carriedChain(const std::optional<protocol::Thumbs>& peerHas) const {
   const X509* certPE = config_.gatewayKeyExchange.get();
-  return pki::carriedTo(config_.profile, peerHas, config_.signature.cert.get(), {&certPE, 1}, config_.trust);
+  return protocol::carriedTo(config_.profile, peerHas, config_.signature.cert.get(), {&certPE, 1}, config_.trust);
 }
 
 }  // namespace setpay::merchant

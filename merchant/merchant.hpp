@@ -55,6 +55,11 @@ struct AuthorizationRequest {
   protocol::Bytes authReq;  // MessageWrapper DER
 };
 
+// A CapReq for an approved authorization (SET Book 2 CapReq): its RRPID and MessageWrapper DER.
+struct CaptureRequest {
+  protocol::Bytes xid, capRRPID, capReq;
+};
+
 // What handle() decided: answer the cardholder now with `toCardholder` (empty only for an incoming
 // Error), or send `toGateway` and answer the cardholder with processAuthRes(xid, the gateway's answer).
 struct MerchantStep {
@@ -76,9 +81,22 @@ class Merchant {
   // the purchase authorizing (the AuthReq in the store may be sent again). Throws ProtocolError
   // unknownXID / unknownRRPID when no AuthReq of that transaction awaits an answer.
   protocol::Bytes processAuthRes(protocol::ByteView xid, protocol::ByteView gatewayAnswer);
+  // A PReq that repeats the one whose AuthReq still awaits the gateway's answer (same TransIDs, and the
+  // RRPID and Chall-C recorded when its Chall-M was consumed): the AuthReq kept with the purchase, to
+  // send again byte for byte (the gateway's replay cache answers it with the same AuthRes, so a retry
+  // never debits twice). nullopt for anything else — handle() then answers it as usual (a replayed
+  // PReq of a settled purchase is refused: challengeMismatch). Never throws.
+  std::optional<AuthorizationRequest> pendingAuthorization(protocol::ByteView wrapperDer);
   // handle(), then — when the PReq needs the gateway — toGateway and processAuthRes(). No lock is held
   // while toGateway runs; an exception from it counts as no answer. Never throws.
   protocol::Bytes handle(protocol::ByteView wrapperDer, const Transport& toGateway);
+
+  // Capture (capture.cpp): a CapReq for the whole authorized amount of `tx` (answered, approved, with
+  // its CapToken); throws ProtocolError when there is nothing to capture. processCapRes opens the
+  // gateway's answer to `request` (CapRes for its RRPID and XID) and returns its CapResPayload; an
+  // Error or anything else throws (the same CapReq may be sent again: the gateway replays its CapRes).
+  CaptureRequest captureRequest(const Transaction& tx);
+  protocol::CapResPayload processCapRes(const CaptureRequest& request, protocol::ByteView answer) const;
 
   // Removes the abandoned orders and transactions (MerchantStore::removeAbandoned with this config's
   // lifetimes). Returns how many records went.

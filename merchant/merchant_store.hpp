@@ -38,6 +38,7 @@ struct OfferedOrder {
 };
 
 struct Authorization {  // what the gateway answered
+  protocol::Bytes authRRPID;  // the AuthReq's RRPID it answers (CapReq names it beside the CapToken)
   protocol::AuthCode authCode = protocol::AuthCode::unspecifiedFailure;
   std::optional<std::string> approvalCode;
   std::optional<std::int64_t> respReason;  // ResponseData.RespReason (why a decline)

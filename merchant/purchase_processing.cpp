@@ -9,6 +9,7 @@
 #include "protocol/messages/codec.hpp"
 #include "protocol/messages/sealed.hpp"
 #include "protocol/pki/extensions.hpp"
+#include "protocol/seeded_fault.hpp"
 
 namespace setpay::merchant {
 
@@ -41,6 +42,7 @@ MerchantStep Merchant::processPReq(const protocol::MessageWrapper& w, const prot
 void Merchant::findTransaction(PReqContext& r) const {
   auto tx = store_.findTransaction(r.oi.transIDs.xid);
   if (!tx) throw ProtocolError(ErrorCode::unknownXID, "no transaction with this XID");
+  if (protocol::checkRemoved("transids-match")) return void(r.tx = std::move(*tx));  // interop tests only (protocol/seeded_fault.hpp)
   if (r.oi.transIDs.lidC != tx->transIDs.lidC || r.oi.transIDs.lidM != tx->transIDs.lidM)
     throw ProtocolError(ErrorCode::unknownLID, "LID-C / LID-M differ from PInitRes");
   if (r.oi.transIDs != tx->transIDs) throw ProtocolError(ErrorCode::unknownXID, "TransIDs differ from PInitRes");
@@ -66,11 +68,13 @@ void Merchant::checkLive(const PReqContext& r) const {
 }
 
 void Merchant::checkChallM(const PReqContext& r) const {
+  if (protocol::checkRemoved("challenge-m")) return;  // interop tests only (protocol/seeded_fault.hpp)
   if (!r.oi.challM || !protocol::constantTimeEqual(*r.oi.challM, r.tx.challM))
     throw ProtocolError(ErrorCode::challengeMismatch, "OIData does not carry our Chall-M");
 }
 
 void Merchant::checkOIBrandID(const PReqContext& r) const {
+  if (protocol::checkRemoved("brand-id")) return;  // interop tests only (protocol/seeded_fault.hpp)
   if (!r.oi.brandID.empty() && r.oi.brandID != r.tx.brandID)
     throw ProtocolError(ErrorCode::unspecifiedFailure, "OIData BrandID differs from PInitReq");
 }
@@ -105,6 +109,7 @@ void Merchant::checkHOD(PReqContext& r) const {
   // HOD recomputed from our own order and amount: the cardholder agreed to exactly this purchase.
   r.hod = protocol::hod(config_.profile, protocol::HODInput{protocol::toBytes(r.tx.order.orderDescription),
                                                             r.tx.order.amount, r.oi.odSalt, std::nullopt, {}});
+  if (protocol::checkRemoved("hod")) return;  // interop tests only (protocol/seeded_fault.hpp)
   if (!protocol::constantTimeEqual(r.hod, r.oi.hod))
     throw ProtocolError(ErrorCode::unspecifiedFailure, "HOD does not match the order and amount offered");
 }

@@ -1,5 +1,5 @@
-// The two algorithm profiles (DESIGN.md §3). A deployment picks one; every operator takes it, and the
-// algorithm identifiers it writes carry the choice so a receiver can tell which one a message used.
+// The two algorithm profiles (SPEC-CHOICES.md "## General", Profiles). A deployment picks one; every operator takes
+// it, and the algorithm identifiers it writes carry the choice so a receiver can tell which one a message used.
 //   set1   — SET 1.0 interop: SHA-1, DES-CBC (OpenSSL legacy provider), RSA-1024 end entities,
 //            RSA-2048 roots, RSA cardholder keys; setpay hardening extensions off.
 //   modern — default: SHA-256, AES-128-CBC, RSA-2048 everywhere, ECDSA P-256 cardholder keys;

@@ -1,4 +1,4 @@
-// What the wallet needs from the cardholder's card (DESIGN.md §4): identity (PAN, expiry, PAN secret)
+// What the wallet needs from the cardholder's card (pcsc/CARD-APPLICATION.md): identity (PAN, expiry, PAN secret)
 // and the cardholder signature certificate, plus a Signer that makes the dual signature. SoftwareCard
 // holds them in memory (tests, demo); the PC/SC card implements the same interface through pcsc/.
 #pragma once

@@ -12,7 +12,7 @@
 #include "protocol/messages/reply.hpp"
 #include "protocol/messages/sealed.hpp"
 #include "protocol/pki/extensions.hpp"
-#include "protocol/pki/thumbs.hpp"
+#include "protocol/purchase/thumbs.hpp"
 
 namespace setpay::wallet {
 
@@ -75,7 +75,7 @@ Bytes Cardholder::pInitReq(const protocol::WakeUp& wakeUp) {
   req.challC = session_.challC;
   req.brandID = brandID;
   req.bin = id.pan.substr(0, 6);
-  req.thumbs = pki::thumbsOf(config_.profile, config_.trust);  // so the merchant carries only what we lack
+  req.thumbs = protocol::thumbsOf(config_.profile, config_.trust);  // so the merchant carries only what we lack
   session_.stage = Stage::initiated;
   return wrap(std::move(req), session_.pInitRRPID);
 }

@@ -6,7 +6,7 @@
 #include "protocol/messages/hardening.hpp"
 #include "protocol/messages/sealed.hpp"
 #include "protocol/pki/extensions.hpp"
-#include "protocol/pki/thumbs.hpp"
+#include "protocol/purchase/thumbs.hpp"
 #include "protocol/purchase/derivations.hpp"
 #include "wallet-server/cardholder.hpp"
 
@@ -95,9 +95,9 @@ void Cardholder::checkBrands(const PInitResContext& r) const {
 
 void Cardholder::checkCurrency(const PInitResContext& r) const {
   const pki::ValidatedChain* chains[] = {&r.merchantChain, &r.gatewayChain};
-  pki::requireCurrentCrls(config_.profile, config_.trust, r.data().brandCRLIdentifier, r.opened.signature, chains,
-                          clock_);
-  pki::checkThumbsEcho(pki::thumbsOf(config_.profile, config_.trust), r.data().thumbs);
+  protocol::requireCurrentCrls(config_.profile, config_.trust, r.data().brandCRLIdentifier, r.opened.signature, chains,
+                               clock_);
+  protocol::checkThumbsEcho(protocol::thumbsOf(config_.profile, config_.trust), r.data().thumbs);
 }
 
 void Cardholder::keepTransaction(const PInitResContext& r) {

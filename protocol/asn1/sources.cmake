@@ -1,5 +1,5 @@
 # protocol/asn1: OpenSSL ASN.1 templates for the SET purchase messages + strict DER codec.
-target_sources(setpay_protocol PRIVATE
+target_sources(setpay_protocol_asn1 PRIVATE
   ${CMAKE_CURRENT_SOURCE_DIR}/asn1/purchase_templates.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/asn1/payment_templates.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/asn1/strict_der.cpp

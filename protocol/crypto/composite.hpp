@@ -1,6 +1,5 @@
-// Enc, EncB, EncX, EncBX (notes §3.1): sign with S/SO (signed_data.hpp), then envelope with E/EX
-// (enveloped_data.hpp). Layouts (EncX/EncBX are [R] in the notes; our choice in SPEC-CHOICES.md
-// "crypto: envelopes and OAEP"):
+// Enc, EncB, EncX, EncBX: sign with S/SO (signed_data.hpp), then envelope with E/EX (enveloped_data.hpp).
+// Layouts (EncX/EncBX are our reading of the spec, [R]: SPEC-CHOICES.md "## crypto: envelopes and OAEP", Composites):
 //   Enc(s,r,t)        = E(r, S(s,t))                                   S labelled tbsNid, E tbeNid
 //   EncB(s,r,t,b)     = SEQUENCE { E(r, S(s, L(t,b))), b }              DD(b) labelled setct-PI /
 //                                                                        -AuthResBaggage / -CapTokenSeq by tbsNid

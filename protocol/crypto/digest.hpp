@@ -1,7 +1,7 @@
-// SET digest operators (notes §3.1): H (raw hash, OAEP only), HMAC, DD (PKCS#7 DigestedData, content
-// omitted, labelled with the SET content type of what it digests), L (link {t1, DD(t2)}) and
-// thumbprints. The profile picks the hash and how its AlgorithmIdentifier is written
-// (SPEC-CHOICES "crypto: signing and digests").
+// SET digest operators (SPEC-CHOICES.md "## crypto: signing and digests"): H (raw hash, OAEP only), HMAC, DD (PKCS#7
+// DigestedData, content omitted, labelled with the SET content type of what it digests), L (link {t1, DD(t2)}) and
+// thumbprints. The profile picks the hash and how its AlgorithmIdentifier is written (SPEC-CHOICES "crypto: signing
+// and digests").
 #pragma once
 
 #include "protocol/bytes.hpp"
@@ -32,7 +32,7 @@ void checkDDShape(ByteView ddDer, int contentTypeNid, const char* what);
 // DER SEQUENCE { t1 (as is, must be one strict DER element), DD(t2) } with DD labelled t2ContentTypeNid.
 Bytes L(const AlgorithmProfile&, ByteView t1Der, int t2ContentTypeNid, ByteView t2Der);
 
-// Thumbprint of a certificate, CRL or BCI (notes §3.5) = DD(der) labelled id-data.
+// Thumbprint of a certificate, CRL or BCI (SPEC-CHOICES.md "### DD labels") = DD(der) labelled id-data.
 Bytes thumbprint(const AlgorithmProfile&, ByteView der);
 
 // The digest carried inside a DD of this profile, whatever its label (for display; strict otherwise).

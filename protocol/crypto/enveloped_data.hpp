@@ -1,6 +1,6 @@
-// E, EH, EX, EXH (notes §3.1): PKCS#7/CMS EnvelopedData for one recipient r. A fresh symmetric key
-// (profile cipher: DES-CBC set1, AES-128-CBC modern; PKCS#5 padding; IV as OCTET STRING parameter)
-// encrypts the content; the key travels in SET's OAEP block (oaep.hpp) under r's RSA key.
+// E, EH, EX, EXH (SPEC-CHOICES.md "## crypto: envelopes and OAEP"): PKCS#7/CMS EnvelopedData for one recipient r. A
+// fresh symmetric key (profile cipher: DES-CBC set1, AES-128-CBC modern; PKCS#5 padding; IV as OCTET STRING
+// parameter) encrypts the content; the key travels in SET's OAEP block (oaep.hpp) under r's RSA key.
 //   E(r,t)      symmetric: t          OAEP ADB: key
 //   EH(r,t)     symmetric: t          OAEP ADB: key ‖ H(t)
 //   EX(r,t,p)   symmetric: L(t,p)     OAEP ADB: key ‖ p

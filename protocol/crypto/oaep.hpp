@@ -1,4 +1,5 @@
-// SET's OAEP key-transport block (notes §3.2; Bellare–Rogaway, NOT PKCS#1 v2 OAEP) on raw RSA.
+// SET's OAEP key-transport block (SPEC-CHOICES.md "## crypto: envelopes and OAEP"; Bellare–Rogaway, NOT PKCS#1 v2
+// OAEP) on raw RSA.
 //   DB    = BT(0x03) ‖ BC ‖ V(7×0x00) ‖ ADB ‖ 0x00…   (zero tail pads DB to its fixed length)
 //   ADB   = key ‖ [H(data) for EH/EXH] ‖ [extra data p, one DER SEQUENCE, for EX/EXH]
 //   A     = DB ⊕ H1(E-Salt)      H1(x) = leading |DB| bytes of H(x‖0₃₂) ‖ H(x‖1₃₂) ‖ …

@@ -1,7 +1,7 @@
-// S(s,t) and SO(s,t) (notes §3.1): SignedData with content t (S) or detached (SO), labelled with a
-// setct-* content type, one SignerInfo with signed attributes {contentType, messageDigest, signingTime}.
-// set1 writes PKCS#7 1.5 (t itself as content), modern CMS (t in an OCTET STRING). Shape and
-// strictness: SPEC-CHOICES.md "crypto: signing and digests".
+// S(s,t) and SO(s,t) (SPEC-CHOICES.md "### S and SO"): SignedData with content t (S) or detached (SO), labelled with
+// a setct-* content type, one SignerInfo with signed attributes {contentType, messageDigest, signingTime}. set1
+// writes PKCS#7 1.5 (t itself as content), modern CMS (t in an OCTET STRING). Shape and strictness: SPEC-CHOICES.md
+// "crypto: signing and digests".
 #pragma once
 
 #include <openssl/x509.h>

@@ -76,7 +76,7 @@ void setNumeric(ASN1_STRING*& f, const std::string& v) { asn1::setText(f, V_ASN1
 
 std::string brandID(const ASN1_STRING* s) {
   std::string b = visible(s, 1, limits::brandIdMax, "BrandID");
-  // brand[:product] — neither part empty, at most one colon (initiation notes §2.3).
+  // brand[:product] — neither part empty, at most one colon (SPEC-CHOICES.md "## messages").
   const auto colon = b.find(':');
   if (colon == 0 || (colon != std::string::npos && (colon + 1 == b.size() || b.find(':', colon + 1) != std::string::npos)))
     bad("BrandID: must be brand[:product]");

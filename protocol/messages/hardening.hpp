@@ -1,7 +1,7 @@
-// setpay's hardening message extensions (DESIGN.md §3), under the arc 2.25.<UUID> minted for setpay
-// (UUID 551f3bf2-ad10-4869-874c-9bb3e9336aea). Both close agreement gaps found by the Isabelle
-// analysis of SET: the PI names the gateway key it was encrypted for; AuthRes names the merchant it
-// answers. On in the modern profile, off in set1 interop mode (AlgorithmProfile::hardeningByDefault).
+// setpay's hardening message extensions (SPEC-CHOICES.md "## messages", Hardening extensions), under the arc
+// 2.25.<UUID> minted for setpay (UUID 551f3bf2-ad10-4869-874c-9bb3e9336aea). Both close agreement gaps found by the
+// Isabelle analysis of SET: the PI names the gateway key it was encrypted for; AuthRes names the merchant it answers.
+// On in the modern profile, off in set1 interop mode (AlgorithmProfile::hardeningByDefault).
 #pragma once
 
 #include <optional>

@@ -1,7 +1,7 @@
-// build/open for the messages whose content is a cryptographic operator output (notes §3.1), with the
-// content types of SPEC-CHOICES.md "## messages". build: typed fields → DER through protocol/crypto;
-// open: DER → typed value + who signed it (chain validation is pki/'s job), or ProtocolError.
-// The hardening extensions (hardening.hpp) are added by build and required by open when the profile's
+// build/open for the messages whose content is a cryptographic operator output (SPEC-CHOICES.md "## crypto: signing
+// and digests"), with the content types of SPEC-CHOICES.md "## messages". build: typed fields → DER through
+// protocol/crypto; open: DER → typed value + who signed it (chain validation is pki/'s job), or ProtocolError. The
+// hardening extensions (hardening.hpp) are added by build and required by open when the profile's
 // hardeningByDefault() is on; a mismatch is thumbsMismatch.
 #pragma once
 

@@ -1,5 +1,5 @@
 # protocol/messages: typed SET purchase messages (plain codecs; crypto wiring in sealed*.cpp).
-target_sources(setpay_protocol PRIVATE
+target_sources(setpay_protocol_messages PRIVATE
   ${CMAKE_CURRENT_SOURCE_DIR}/messages/types.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/messages/hardening.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/messages/wrapper.cpp

@@ -1,4 +1,4 @@
-// MessageWrapper (notes §1.4): the DER envelope of every SET message — header, the message as one
+// MessageWrapper (SPEC-CHOICES.md "## messages"): the DER envelope of every SET message — header, the message as one
 // alternative of the Message CHOICE (tags in SPEC-CHOICES.md "## messages"), optional extensions.
 #pragma once
 

@@ -1,7 +1,7 @@
-// BrandCRLIdentifier (BCI, notes §4 "CRLs and BCI"): the Brand CA's signed list of the CRLs that are
-// current for the CAs under its brand. A party that holds a BCI knows which CRL numbers it must have;
-// a stale CRL (or one an attacker stripped from a SignedData, where CRLs are not signed) is detected.
-// Layout [R] and use: SPEC-CHOICES.md "Thumbs and BrandCRLIdentifier".
+// BrandCRLIdentifier (BCI, SPEC-CHOICES.md "### Thumbs and BrandCRLIdentifier"): the Brand CA's signed list of the
+// CRLs that are current for the CAs under its brand. A party that holds a BCI knows which CRL numbers it must have; a
+// stale CRL (or one an attacker stripped from a SignedData, where CRLs are not signed) is detected. Layout [R] and
+// use: SPEC-CHOICES.md "Thumbs and BrandCRLIdentifier".
 //   BrandCRLIdentifier ::= SIGNED { UnsignedBrandCRLIdentifier }  -- { tbs, algorithm, signature BIT STRING }
 //   UnsignedBrandCRLIdentifier ::= SEQUENCE { version INTEGER { bVer1(0) }, sequenceNum INTEGER (0..MAX),
 //     brandID BrandID, notBefore GeneralizedTime, notAfter GeneralizedTime,

@@ -1,6 +1,6 @@
-// Cardholder certificates (notes §3.4, §4): the certificate never holds the PAN, only the unique
-// cardholder ID = HMAC_profileDigest(key = PANSecret, PAN digits) in the subject CN, as lower-case hex.
-// The gateway recomputes it from PANData {PAN, …, PANSecret} to tie the PI to the certificate.
+// Cardholder certificates (SPEC-CHOICES.md "## pki", "## purchase"): the certificate never holds the PAN, only the
+// unique cardholder ID = HMAC_profileDigest(key = PANSecret, PAN digits) in the subject CN, as lower-case hex. The
+// gateway recomputes it from PANData {PAN, …, PANSecret} to tie the PI to the certificate.
 #pragma once
 
 #include <chrono>

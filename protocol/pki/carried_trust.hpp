@@ -1,8 +1,8 @@
-// Validating a peer's certificate the way every SET role must (notes §4): the path is built from the
-// CA certificates and CRLs we hold plus those carried in the SignedData that came with the message,
-// and ends at our configured Root (the only trust anchor; carried material never becomes trusted).
-// Also the brand of a validated path, and share(): a second owner of an OpenSSL object, for building
-// anchors and credentials from objects the caller keeps.
+// Validating a peer's certificate the way every SET role must (SPEC-CHOICES.md "## pki: carried trust"): the path is
+// built from the CA certificates and CRLs we hold plus those carried in the SignedData that came with the message,
+// and ends at our configured Root (the only trust anchor; carried material never becomes trusted). Also the brand of
+// a validated path, and share(): a second owner of an OpenSSL object, for building anchors and credentials from
+// objects the caller keeps.
 #pragma once
 
 #include <chrono>

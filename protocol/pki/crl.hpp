@@ -1,4 +1,4 @@
-// X.509 v2 CRLs, one per CA (notes §4 "CRLs and BCI"). A CA re-issues its whole CRL on every change:
+// X.509 v2 CRLs, one per CA (SPEC-CHOICES.md "## pki"). A CA re-issues its whole CRL on every change:
 // cRLNumber + 1, thisUpdate = now, nextUpdate = now + kCrlValidity, every earlier entry kept.
 #pragma once
 

@@ -1,4 +1,4 @@
-// The X.509v3 extensions a SET certificate carries (notes §4), built and read back here only.
+// The X.509v3 extensions a SET certificate carries (SPEC-CHOICES.md "## pki"), built and read back here only.
 // SET private extensions use OpenSSL's built-in OIDs (NID_setCext_*); their values are DER of
 // OpenSSL ASN.1 items (BIT STRING, OCTET STRING, BOOLEAN, the MerchantData template).
 #pragma once

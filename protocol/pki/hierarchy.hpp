@@ -1,4 +1,4 @@
-// A whole SET hierarchy (notes §4): Root (self-signed, hashedRootKey = H(next root key)) → Brand CA →
+// A whole SET hierarchy (SPEC-CHOICES.md "## pki"): Root (self-signed, hashedRootKey = H(next root key)) → Brand CA →
 // CCA / MCA / PCA → merchant and gateway signature + key-exchange certificates. Cardholders are
 // issued separately (cardholder.hpp). Lifetimes are nested; see SPEC-CHOICES `## pki`.
 #pragma once

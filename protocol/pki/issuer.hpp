@@ -25,7 +25,7 @@ struct Credential {
 enum class KeyType { rsa, ecP256 };
 ossl::PKey generateKey(KeyType type, int rsaBits = 2048);
 
-// SET DNs use exactly these four attributes (notes §4).
+// SET DNs use exactly these four attributes (SPEC-CHOICES.md "## pki").
 struct DistinguishedName {
   std::string country;  // 2 letters
   std::string organization;

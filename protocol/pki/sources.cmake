@@ -1,5 +1,5 @@
 # protocol/pki: SET certificates, CRLs and chain validation.
-target_sources(setpay_protocol PRIVATE
+target_sources(setpay_protocol_pki PRIVATE
   ${CMAKE_CURRENT_SOURCE_DIR}/pki/asn1_templates.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/pki/extensions.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/pki/issuer.cpp
@@ -10,6 +10,5 @@ target_sources(setpay_protocol PRIVATE
   ${CMAKE_CURRENT_SOURCE_DIR}/pki/validator.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/pki/carried_trust.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/pki/brand_crl_identifier.cpp
-  ${CMAKE_CURRENT_SOURCE_DIR}/pki/thumbs.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/pki/trust_cache.cpp
 )

@@ -107,7 +107,7 @@ bool hasSetPolicy(const X509* cert) {
   return false;
 }
 
-// The SET X.509v3 profile (notes §4 criticality table) for one certificate of a path.
+// The SET X.509v3 profile (SPEC-CHOICES.md "## pki", criticality per extension) for one certificate of a path.
 void checkExtensionProfile(const X509* cert, bool isRoot, std::size_t digestSize) {
   static constexpr int knownCritical[] = {NID_key_usage, NID_basic_constraints, NID_certificate_policies,
                                           NID_setCext_certType, NID_setCext_hashedRoot};

@@ -1,4 +1,4 @@
-// SET certificate chain validation (notes §4): OpenSSL builds and verifies the X.509 path (time from
+// SET certificate chain validation (SPEC-CHOICES.md "## pki"): OpenSSL builds and verifies the X.509 path (time from
 // the injected Clock, CRLs of every CA in the path), then the SET rules OpenSSL cannot know:
 // certificateType at every level, keyUsage for the role, the critical-extension profile,
 // hashedRootKey on the configured Root, nested validity, card expiry.
@@ -67,7 +67,7 @@ class ChainValidator final : public PathValidator {
   AlgorithmProfile profile_;
 };
 
-// DD-style thumbprint of a certificate (notes §3.5): crypto's thumbprint() over its DER.
+// DD-style thumbprint of a certificate (SPEC-CHOICES.md "## pki", Thumbprint): crypto's thumbprint() over its DER.
 Bytes certificateThumbprint(const AlgorithmProfile& profile, const X509* cert);
 
 }  // namespace setpay::protocol::pki

@@ -7,8 +7,8 @@
 
 namespace setpay::protocol {
 
-// PIHead.TransStain = HMAC(XID, CardSecret) (notes §3.4). setpay has no CCA registration exchange, so
-// there is no NonceCCA: CardSecret is the card's PAN secret, which the gateway learns from PANData.
+// PIHead.TransStain = HMAC(XID, CardSecret) (SPEC-CHOICES.md "## purchase"). setpay has no CCA registration exchange,
+// so there is no NonceCCA: CardSecret is the card's PAN secret, which the gateway learns from PANData.
 Bytes transStain(const AlgorithmProfile& profile, ByteView xid, ByteView panSecret);
 
 }  // namespace setpay::protocol

@@ -1,5 +1,5 @@
 # protocol/redirect: message c, the redirected wake-up (XML envelope, client authentication data).
-target_sources(setpay_protocol PRIVATE
+target_sources(setpay_protocol_redirect PRIVATE
   ${CMAKE_CURRENT_SOURCE_DIR}/redirect/msisdn.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/redirect/redirect_error.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/redirect/base64.cpp
@@ -18,6 +18,6 @@ file(READ ${setpay_redirect_xsd} SETPAY_REDIRECT_XSD)
 configure_file(${CMAKE_CURRENT_SOURCE_DIR}/redirect/schema_text.cpp.in
                ${CMAKE_CURRENT_BINARY_DIR}/redirect/schema_text.cpp @ONLY)
 set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${setpay_redirect_xsd})
-target_sources(setpay_protocol PRIVATE ${CMAKE_CURRENT_BINARY_DIR}/redirect/schema_text.cpp)
+target_sources(setpay_protocol_redirect PRIVATE ${CMAKE_CURRENT_BINARY_DIR}/redirect/schema_text.cpp)
 # libxml2 and Boost.URL stay out of the public headers.
-target_link_libraries(setpay_protocol PRIVATE LibXml2::LibXml2 Boost::url)
+target_link_libraries(setpay_protocol_redirect PRIVATE LibXml2::LibXml2 Boost::url)

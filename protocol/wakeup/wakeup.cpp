@@ -41,7 +41,7 @@ std::int64_t toInt(std::string_view s, std::int64_t lo, std::int64_t hi, const c
 }
 
 void checkBrand(std::string_view b) {
-  // brand[:product[:pcn]]: one to three non-empty parts (initiation notes §2.3: "VISA:" is invalid,
+  // brand[:product[:pcn]]: one to three non-empty parts (SPEC-CHOICES.md "## messages": "VISA:" is invalid,
   // "VISA::UC_VISA" is valid — an empty product between brand and PCN is allowed).
   if (b.empty() || b.size() > limits::brandIdMax) bad("SET-Brand: length");
   for (char c : b)

@@ -1,5 +1,6 @@
 // EMV ARQC known answers: the Visa CVN 10 / CVN 18 vectors of knovichikhin/pyemv
-// tests/test_cvn_hsm.py (re-computed independently, see notes/pcsc-and-virtual-cards.md §3.2).
+// tests/test_cvn_hsm.py, re-computed independently (pcsc/CARD-APPLICATION.md §11 "Cryptogram";
+// SPEC-CHOICES.md "## pcsc").
 #include <gtest/gtest.h>
 
 #include "pcsc/emv_cryptogram.hpp"

@@ -1,5 +1,6 @@
 // Interop: our PC/SC wrappers against a card we did not write — vsmartcard's vicc (iso7816 type)
-// in vpcd slot 0 of the private pcscd. vicc needs two workarounds on Debian 12 (notes §4).
+// in vpcd slot 0 of the private pcscd. vicc needs two workarounds on Debian 12 (ViccProcess: a Crypto → Cryptodome
+// shim, and vicc's package folder on PYTHONPATH).
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <fcntl.h>

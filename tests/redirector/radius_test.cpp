@@ -1,4 +1,4 @@
-// RFC 2866 accounting: the exact 58 octets radclient sent (platform notes §7, secret s3cr3t-setpay),
+// RFC 2866 accounting: the exact 58 octets radclient sent (secret s3cr3t-setpay; SPEC-CHOICES.md "## redirector"),
 // tampering, a wrong secret, and every way a packet can be cut or oversized.
 #include <gtest/gtest.h>
 

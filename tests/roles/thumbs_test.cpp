@@ -13,7 +13,7 @@
 #include "protocol/messages/sealed.hpp"
 #include "protocol/pki/brand_crl_identifier.hpp"
 #include "protocol/pki/carried_trust.hpp"
-#include "protocol/pki/thumbs.hpp"
+#include "protocol/purchase/thumbs.hpp"
 #include "tests/roles/roles_fixture.hpp"
 
 namespace setpay::roles_test {
@@ -126,7 +126,7 @@ TEST_P(Thumbs, ProvisionedWalletGetsOnlyCertPEAndAuthReqNoCaCertificates) {
   // PInitReq lists the 4 CA certificates, 5 CRLs and the BCI the wallet holds.
   const auto req = std::get<protocol::PInitReq>(unwrap(traffic.pInitReq).message);
   ASSERT_TRUE(req.thumbs.has_value());
-  EXPECT_EQ(req.thumbs, pki::thumbsOf(t.s.w.profile, walletTrust));
+  EXPECT_EQ(req.thumbs, protocol::thumbsOf(t.s.w.profile, walletTrust));
   EXPECT_EQ(req.thumbs->certThumbs.size(), 4u);
   EXPECT_EQ(req.thumbs->crlThumbs.size(), 5u);
   EXPECT_EQ(req.thumbs->brandCRLIdentifierThumbs.size(), 1u);

@@ -1,11 +1,13 @@
 // The SQLite wrapper: migrations once and in order, BEGIN IMMEDIATE with rollback unless committed,
 // a busy database waited for then refused, WAL and synchronous=FULL on every connection.
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <thread>
 
 #include "runtime/sqlite.hpp"
 #include "tests/support/scratch.hpp"
+#include "tests/support/thrown.hpp"
 
 namespace setpay::runtime {
 namespace {
@@ -33,7 +35,10 @@ TEST(Sqlite, MigrationsApplyOnceInOrderAndANewerSchemaIsRefused) {
     db.statement("INSERT INTO t (k, v, w) VALUES (1, 'one', ?)").bind(1, protocol::ByteView()).run();
   }
   Database db({dir.path() / "a.db"});
-  EXPECT_THROW(db.migrate(std::span(kSchema).first(1)), StorageError);  // written by a newer program
+  const auto newer = test_support::thrown<StorageError>([&] { db.migrate(std::span(kSchema).first(1)); });
+  ASSERT_TRUE(newer.has_value());  // written by a newer program
+  EXPECT_EQ(newer->code(), SQLITE_ERROR);
+  EXPECT_EQ(std::string(newer->what()), (dir.path() / "a.db").string() + ": schema version 2 is newer than this program's 1");
   auto s = db.statement("SELECT v, typeof(w) FROM t WHERE k = 1");
   ASSERT_TRUE(s.step());
   EXPECT_EQ(s.text(0), "one");
@@ -69,7 +74,13 @@ TEST(Sqlite, AWriteTransactionRollsBackUnlessCommitted) {
     db.statement("INSERT INTO t (k, v) VALUES (2, 'dropped')").run();
   }  // no commit: an exception path
   EXPECT_EQ(count(db), 1);
-  EXPECT_THROW(db.statement("INSERT INTO t (k, v) VALUES (1, 'again')").run(), StorageError);  // constraints hold
+  const auto duplicate =  // constraints hold
+      test_support::thrown<StorageError>([&] { db.statement("INSERT INTO t (k, v) VALUES (1, 'again')").run(); });
+  ASSERT_TRUE(duplicate.has_value());
+  EXPECT_EQ(duplicate->code(), SQLITE_CONSTRAINT_PRIMARYKEY);
+  EXPECT_FALSE(duplicate->busy());
+  EXPECT_EQ(std::string(duplicate->what()),
+            "SQLite: step: INSERT INTO t (k, v) VALUES (1, 'again'): UNIQUE constraint failed: t.k");
 }
 
 TEST(Sqlite, ABusyDatabaseIsWaitedForThenRefusedAsBusy) {
@@ -84,6 +95,8 @@ TEST(Sqlite, ABusyDatabaseIsWaitedForThenRefusedAsBusy) {
     FAIL() << "two write transactions at once";
   } catch (const StorageError& e) {
     EXPECT_TRUE(e.busy()) << e.what();
+    EXPECT_EQ(e.code(), SQLITE_BUSY);  // another writer, not a recovery or a stale snapshot
+    EXPECT_EQ(std::string(e.what()), "SQLite: database is locked (in: BEGIN IMMEDIATE)");
   }
   const auto waited = std::chrono::steady_clock::now() - start;
   EXPECT_GE(waited, 200ms);  // several attempts of 50 ms each, with back-off

@@ -1,4 +1,12 @@
-// Crash safety of `setpay gateway`: 200 purchases from two merchants while the gateway is killed with
+// Crash safety of the services. GatewayCrash: `setpay gateway` alone.
+// MerchantCrash: `setpay gateway` and `setpay merchant` both as processes, ≥ 200 purchases from
+// wallets posting to the merchant over HTTPS while the gateway, then the merchant, then the gateway …
+// is SIGKILLed at random moments (≥ 20 kills of each) and restarted on its port. The wallets resend
+// the same bytes until answered (the merchant resends the kept AuthReq for a retried PReq).
+// Afterwards: no XID authorized twice at the gateway, the gateway's authorizations are exactly the
+// merchant's paid transactions, each account's holds equal the sum of its paid purchases, no
+// purchase is left authorizing, and PRAGMA integrity_check is ok on both databases.
+// GatewayCrash: 200 purchases from two merchants while the gateway is killed with
 // SIGKILL at random moments (at least 20 times) and restarted on the same port. The merchants' transport
 // resends the same AuthReq bytes until an answer comes. Afterwards: every purchase was authorized
 // exactly once (one authorization and one issuer hold per XID, no orphan hold), each account's
@@ -14,7 +22,11 @@
 #include <random>
 #include <thread>
 
+#include <set>
+
 #include "gateway/issuer.hpp"
+#include "merchant/service/merchant_schema.hpp"
+#include "merchant/service/sqlite_merchant_store.hpp"
 #include "runtime/sqlite.hpp"
 #include "tests/services/service_fixture.hpp"
 
@@ -149,6 +161,148 @@ TEST(GatewayCrash, PurchasesSurviveRepeatedSigkillsExactlyOnce) {
     h.bind(1, key);
     h.step();
     EXPECT_EQ(h.integer(0), expected);
+  }
+}
+
+constexpr int kWallets = 2;
+constexpr int kMinKillsEach = 20;
+
+TEST(MerchantCrash, PurchasesThroughBothServicesSurviveSigkillsOfEachExactlyOnce) {
+  cli::GatewayConfigOptions gatewayOptions;
+  gatewayOptions.port = freePort();
+  GatewayHome home(protocol::ProfileId::set1, gatewayOptions);
+  for (int c = 0; c < kWallets * kCardsEach; ++c) home.addAccount(pan(16 + c), kOpening);
+  GatewayProcess gateway(home);
+  gateway.start();
+  cli::MerchantConfigOptions merchantOptions;
+  merchantOptions.port = freePort();
+  merchantOptions.gatewayTimeoutMs = 5000;
+  MerchantHome merchantHome(home, gateway.url(), merchantOptions);
+  MerchantProcess merchant(merchantHome);
+  merchant.start();
+  const std::string merchantBase = merchant.url("");
+
+  std::random_device seedSource;
+  const unsigned seed = seedSource();
+  RecordProperty("seed", static_cast<int>(seed));
+  std::atomic<bool> purchasesDone{false};
+  std::atomic<int> gatewayKills{0}, merchantKills{0};
+  std::string restartFailure;
+  std::thread killer([&] {
+    std::mt19937 rng(seed);
+    std::uniform_int_distribution<int> pause(100, 500);
+    bool gatewayNext = true;
+    while (!purchasesDone.load() || gatewayKills.load() < kMinKillsEach || merchantKills.load() < kMinKillsEach) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(pause(rng)));
+      ServiceProcess& victim = gatewayNext ? static_cast<ServiceProcess&>(gateway) : merchant;
+      victim.kill9();
+      ++(gatewayNext ? gatewayKills : merchantKills);
+      gatewayNext = !gatewayNext;
+      try {
+        victim.start();
+      } catch (const std::exception& e) {
+        restartFailure = e.what();
+        return;
+      }
+    }
+  });
+
+  struct Bought {
+    std::string pan;
+    std::int64_t amount;
+    Bytes xid;
+    bool approved;
+  };
+  const auto began = std::chrono::steady_clock::now();
+  std::vector<std::vector<Bought>> bought(kWallets);
+  std::vector<int> retries(kWallets, 0);
+  std::vector<std::thread> wallets;
+  for (int m = 0; m < kWallets; ++m)
+    wallets.emplace_back([&, m] {
+      Wallet wallet(home.w, merchantHome.clientOptions(), [&](const std::string& path) { return merchantBase + path; }, true);
+      std::vector<Card> cards;
+      for (int c = 0; c < kCardsEach; ++c) cards.push_back(wallet.issueCard(pan(16 + m * kCardsEach + c)));
+      for (int i = 0; i < kPurchasesEach; ++i) {
+        Card& card = cards[static_cast<std::size_t>(i % kCardsEach)];
+        try {
+          const auto p = wallet.buy(card, amountOf(m, i));
+          bought[static_cast<std::size_t>(m)].push_back({card.pan, amountOf(m, i), p.xid, p.outcome.approved()});
+          retries[static_cast<std::size_t>(m)] += p.retries;
+        } catch (const std::exception& e) {  // the order itself never got through (90 s)
+          ADD_FAILURE() << "purchase " << i << ": " << e.what();
+        }
+      }
+    });
+  for (auto& t : wallets) t.join();
+  purchasesDone.store(true);
+  killer.join();
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
+  ASSERT_EQ(restartFailure, "");
+  EXPECT_EQ(merchant.terminate(), 0);
+  EXPECT_EQ(gateway.terminate(), 0);
+
+  int purchases = 0, approvedByWallet = 0, resent = 0;
+  for (const auto& list : bought)
+    for (const auto& b : list) {
+      ++purchases;
+      approvedByWallet += b.approved;
+    }
+  for (const int r : retries) resent += r;
+  std::printf("merchant crash test: %d purchases (%d approved as the wallet saw it), %d gateway + %d merchant SIGKILLs, "
+              "%d resent exchanges, %.1f s (seed %u)\n",
+              purchases, approvedByWallet, gatewayKills.load(), merchantKills.load(), resent, seconds, seed);
+  EXPECT_EQ(purchases, kWallets * kPurchasesEach);
+  EXPECT_GE(gatewayKills.load(), kMinKillsEach);
+  EXPECT_GE(merchantKills.load(), kMinKillsEach);
+
+  // The merchant's records.
+  auto mdb = merchant::openMerchantDatabase({merchantHome.database, runtime::Durability::full, 5000ms});
+  EXPECT_EQ(mdb->integrityCheck(), "ok");
+  merchant::SqliteMerchantStore store(*mdb);
+  const auto counts = store.countByState();
+  EXPECT_EQ(counts[static_cast<std::size_t>(merchant::TransactionState::authorizing)], 0) << "a purchase left authorizing";
+  std::set<Bytes> paid;
+  {
+    auto s = mdb->statement("SELECT xid FROM transactions WHERE state = 3 AND auth_code = 0");
+    while (s.step()) paid.insert(s.blob(0));
+  }
+  std::map<std::string, std::int64_t> expectedByPan;
+  int paidPurchases = 0;
+  for (const auto& list : bought)
+    for (const auto& b : list) {
+      if (!paid.contains(b.xid)) continue;
+      ++paidPurchases;
+      expectedByPan[b.pan] += b.amount;
+      EXPECT_TRUE(b.approved || b.xid.size() > 0);
+    }
+  EXPECT_EQ(static_cast<std::size_t>(paidPurchases), paid.size()) << "a paid transaction that no wallet purchase made";
+  EXPECT_EQ(paidPurchases, purchases) << "every purchase paid once the services came back";
+
+  // The gateway's records agree: exactly the merchant's paid XIDs, each once, one hold each.
+  runtime::Database gdb({home.dir / "gateway" / "gateway.db", runtime::Durability::full, 5000ms});
+  EXPECT_EQ(gdb.integrityCheck(), "ok");
+  auto count = [&](const std::string& sql) {
+    auto s = gdb.statement(sql);
+    s.step();
+    return s.integer(0);
+  };
+  std::set<Bytes> authorized;
+  {
+    auto s = gdb.statement("SELECT xid FROM authorizations");
+    while (s.step()) authorized.insert(s.blob(0));
+  }
+  EXPECT_EQ(count("SELECT COUNT(*) FROM authorizations"), static_cast<std::int64_t>(authorized.size())) << "an XID authorized twice";
+  EXPECT_TRUE(authorized == paid) << authorized.size() << " authorized at the gateway, " << paid.size() << " paid at the merchant";
+  EXPECT_EQ(count("SELECT COUNT(*) FROM issuer_hold"), static_cast<std::int64_t>(authorized.size())) << "a second hold";
+  EXPECT_EQ(count("SELECT COUNT(*) FROM issuer_hold h LEFT JOIN authorizations a USING (approval_code) WHERE a.token IS NULL"), 0);
+  const protocol::Bytes panKey = protocol::unhex(test_support::readFile(home.dir / "gateway" / "pan-hash.key"));
+  for (int c = 0; c < kWallets * kCardsEach; ++c) {
+    const std::string p = pan(16 + c);
+    auto a = gdb.statement("SELECT balance, held FROM issuer_account WHERE account_key = ?");
+    a.bind(1, gateway::panAccountKey(panKey, p));
+    ASSERT_TRUE(a.step());
+    EXPECT_EQ(a.integer(0), kOpening);
+    EXPECT_EQ(a.integer(1), expectedByPan[p]) << protocol::maskPan(p) << ": holds are not the sum of its paid purchases";
   }
 }
 

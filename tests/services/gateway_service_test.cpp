@@ -19,6 +19,7 @@
 
 #include "protocol/messages/codec.hpp"
 #include "tests/services/service_fixture.hpp"
+#include "tests/support/thrown.hpp"
 
 namespace setpay::services_test {
 namespace {
@@ -277,7 +278,8 @@ TEST(GatewayHttp, MetricsHealthAndReadiness) {
 TEST(GatewayHttp, AClientWithoutACertificateIsRefused) {
   Running r;
   runtime::HttpClient anonymous(r.home.clientOptions(false));
-  EXPECT_THROW(anonymous.getSync(r.gateway.url("/healthz")), runtime::TransportError);
+  EXPECT_EQ(test_support::thrownMessage<runtime::TransportError>([&] { anonymous.getSync(r.gateway.url("/healthz")); }),
+            "read: tlsv13 alert certificate required (SSL routines)");
 }
 
 TEST(GatewayHttp, SigtermLetsAnInFlightRequestFinishThenExitsZero) {

@@ -16,6 +16,7 @@
 #include "protocol/pki/cardholder.hpp"
 #include "protocol/pki/crl.hpp"
 #include "protocol/pki/pem.hpp"
+#include "protocol/wakeup/wakeup.hpp"
 #include "tests/support/hierarchy_cache.hpp"
 
 extern char** environ;
@@ -117,7 +118,7 @@ GatewayHome::GatewayHome(protocol::ProfileId id, cli::GatewayConfigOptions optio
   options.portFile = portFile.string();
   options.logFile = logFile.string();
   if (options.port == 8443) options.port = 0;
-  cli::mintLoopbackTls(dir / "tls", {"gateway"}, {"merchant", "stranger"});
+  cli::mintLoopbackTls(dir / "tls", {"gateway", "merchant"}, {"merchant", "stranger"});
   cli::writeGatewayConfig(dir, w.profile, options);
   config = dir / "gateway.toml";
 }
@@ -145,31 +146,40 @@ void GatewayHome::addAccount(const std::string& p, std::int64_t balance) const {
   if (r.status != 0) throw std::runtime_error("accounts add failed: " + r.output);
 }
 
-// ---- GatewayProcess
+// ---- ServiceProcess
 
-GatewayProcess::GatewayProcess(const GatewayHome& home) : home_(home) {}
+ServiceProcess::ServiceProcess(std::string service, fs::path config, fs::path portFile, fs::path logFile,
+                               runtime::ClientOptions probe)
+    : service_(std::move(service)), config_(std::move(config)), portFile_(std::move(portFile)), logFile_(std::move(logFile)),
+      probe_(std::move(probe)) {}
 
-GatewayProcess::~GatewayProcess() {
+GatewayProcess::GatewayProcess(const GatewayHome& home)
+    : ServiceProcess("gateway", home.config, home.portFile, home.logFile, home.clientOptions()) {}
+
+MerchantProcess::MerchantProcess(const MerchantHome& home)
+    : ServiceProcess("merchant", home.config, home.portFile, home.logFile, home.clientOptions()) {}
+
+ServiceProcess::~ServiceProcess() {
   if (pid_ > 0) kill9();
 }
 
-std::string GatewayProcess::url(const std::string& path) const {
+std::string ServiceProcess::url(const std::string& path) const {
   return "https://127.0.0.1:" + std::to_string(port_) + path;
 }
 
-void GatewayProcess::start() {
-  if (pid_ > 0) throw std::logic_error("gateway already running");
+void ServiceProcess::start() {
+  if (pid_ > 0) throw std::logic_error(service_ + " already running");
   std::error_code ec;
-  fs::remove(home_.portFile, ec);
+  fs::remove(portFile_, ec);
   const std::string binary = test_support::setpayBinary();
-  const std::string configPath = home_.config.string();
-  std::vector<std::string> argv{binary, "gateway", "--config", configPath};
+  const std::string configPath = config_.string();
+  std::vector<std::string> argv{binary, service_, "--config", configPath};
   std::vector<char*> args;
   for (auto& a : argv) args.push_back(a.data());
   args.push_back(nullptr);
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
-  const std::string log = home_.logFile.string();
+  const std::string log = logFile_.string();
   posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
   posix_spawn_file_actions_adddup2(&actions, 1, 2);
   pid_t pid = -1;
@@ -178,28 +188,28 @@ void GatewayProcess::start() {
   if (rc != 0) throw std::runtime_error("cannot start " + binary);
   pid_ = pid;
   const auto deadline = std::chrono::steady_clock::now() + 30s;
-  while (!fs::exists(home_.portFile)) {
+  while (!fs::exists(portFile_)) {
     int status = 0;
     if (::waitpid(pid_, &status, WNOHANG) == pid_) {
       pid_ = -1;
-      throw std::runtime_error("gateway exited at start (status " + std::to_string(status) + "); see " + log);
+      throw std::runtime_error(service_ + " exited at start (status " + std::to_string(status) + "); see " + log);
     }
-    if (std::chrono::steady_clock::now() > deadline) throw std::runtime_error("gateway did not start; see " + log);
+    if (std::chrono::steady_clock::now() > deadline) throw std::runtime_error(service_ + " did not start; see " + log);
     std::this_thread::sleep_for(5ms);
   }
-  port_ = static_cast<std::uint16_t>(std::stoi(test_support::readFile(home_.portFile)));
-  runtime::HttpClient probe(home_.clientOptions());
+  port_ = static_cast<std::uint16_t>(std::stoi(test_support::readFile(portFile_)));
+  runtime::HttpClient probe(probe_);
   while (true) {
     try {
       if (probe.getSync(url("/readyz")).status == 200) return;
     } catch (const runtime::TransportError&) {
     }
-    if (std::chrono::steady_clock::now() > deadline) throw std::runtime_error("gateway not ready; see " + log);
+    if (std::chrono::steady_clock::now() > deadline) throw std::runtime_error(service_ + " not ready; see " + log);
     std::this_thread::sleep_for(10ms);
   }
 }
 
-void GatewayProcess::kill9() {
+void ServiceProcess::kill9() {
   if (pid_ <= 0) return;
   ::kill(pid_, SIGKILL);
   int status = 0;
@@ -207,13 +217,13 @@ void GatewayProcess::kill9() {
   pid_ = -1;
 }
 
-int GatewayProcess::terminate() {
+int ServiceProcess::terminate() {
   if (pid_ <= 0) return -1;
   ::kill(pid_, SIGTERM);
   return waitExit();
 }
 
-int GatewayProcess::waitExit() {
+int ServiceProcess::waitExit() {
   if (pid_ <= 0) return -1;
   const auto deadline = std::chrono::steady_clock::now() + 20s;
   int status = 0;
@@ -226,6 +236,39 @@ int GatewayProcess::waitExit() {
   }
   pid_ = -1;
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+// ---- MerchantHome
+
+MerchantHome::MerchantHome(const GatewayHome& g, const std::string& gatewayUrl, cli::MerchantConfigOptions options)
+    : gateway(g) {
+  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  std::string name = info ? std::string(info->test_suite_name()) + "." + info->name() : "merchant";
+  for (char& c : name)
+    if (c == '/') c = '_';
+  logFile = logDir() / (name + ".merchant." + std::to_string(::getpid()) + ".log");
+  portFile = g.dir / "merchant" / "port";
+  database = g.dir / "merchant" / "merchant.db";
+  options.portFile = portFile.string();
+  options.logFile = logFile.string();
+  options.gatewayUrl = gatewayUrl;
+  if (options.port == 8444) options.port = 0;
+  cli::writeMerchantConfig(g.dir, g.w.profile, options);
+  config = g.dir / "merchant.toml";
+}
+
+runtime::ClientOptions MerchantHome::clientOptions() const {
+  runtime::ClientOptions o;
+  o.caFile = gateway.dir / "tls" / "ca.pem";
+  o.connectTimeout = 2s;
+  o.requestTimeout = 40s;
+  return o;
+}
+
+test_support::CommandResult MerchantHome::capture() const {
+  return test_support::captureCommand(test_support::shellQuote(test_support::setpayBinary()) + " merchant capture --config " +
+                                      test_support::shellQuote(config.string()) + " 2>>" +
+                                      test_support::shellQuote(logFile.string()));
 }
 
 // ---- GatewayLink
@@ -274,7 +317,8 @@ Shop::Shop(const World& world_, std::function<Bytes(ByteView)> toGateway)
   merchant_ = std::make_unique<merchant::Merchant>(std::move(m), store_, clock, random);
 }
 
-Card Shop::issueCard(const std::string& p) {
+namespace {
+Card issue(const World& w, const protocol::Clock& clock, protocol::RandomSource& random, const std::string& p) {
   const auto today = std::chrono::year_month_day(std::chrono::floor<std::chrono::days>(clock.now()));
   const auto expiry = today.year() / today.month() + std::chrono::years(2);
   auto holder = pki::issueCardholder(w.h.cca, {p, expiry, std::nullopt}, w.profile, random, clock);
@@ -282,10 +326,16 @@ Card Shop::issueCard(const std::string& p) {
   return Card{p, exp, std::make_unique<wallet::SoftwareCard>(wallet::SoftwareCard::fromCardholder(holder, p, exp))};
 }
 
+wallet::CardholderConfig cardholderConfig(const World& w) {
+  return wallet::CardholderConfig{w.profile, w.profile.hardeningByDefault(), trust(w, crlsOf(w)), "en", "setpay-wallet/test",
+                                  std::nullopt};
+}
+}  // namespace
+
+Card Shop::issueCard(const std::string& p) { return issue(w, clock, random, p); }
+
 wallet::PurchaseOutcome Shop::buy(Card& card, std::int64_t cents) {
-  wallet::CardholderConfig c{w.profile, w.profile.hardeningByDefault(), trust(w, crlsOf(w)), "en", "setpay-wallet/test",
-                             std::nullopt};
-  wallet::Cardholder holder(std::move(c), *card.access, clock, random);
+  wallet::Cardholder holder(cardholderConfig(w), *card.access, clock, random);
   const auto wakeUp = merchant_->offer(merchant::Order{"1 x SET Book 2; ship to Paris", eur(cents), std::nullopt});
   return holder.purchase(wakeUp, [this](ByteView b) { return merchant_->handle(b, toGateway_); });
 }
@@ -325,6 +375,72 @@ protocol::CapCode Shop::capCode(const Bytes& capResWrapper) {
   if (!r) throw std::runtime_error("not a CapRes: " + std::string(protocol::messageName(mw.message)));
   const auto opened = protocol::open(w.profile, w.h.merchantKeyExchange.key.get(), *r);
   return opened.data.capResItemSeq.at(0).capResPayload.capCode;
+}
+
+// ---- Wallet
+
+Wallet::Wallet(const World& world_, runtime::ClientOptions options, std::function<std::string(const std::string&)> merchantUrl,
+               bool retry)
+    : w(world_), url_(std::move(merchantUrl)), retry_(retry), client_(std::move(options)) {}
+
+Card Wallet::issueCard(const std::string& p) { return issue(w, clock, random, p); }
+
+protocol::WakeUp Wallet::order(std::int64_t cents) {
+  const std::string body = R"({"amount": )" + std::to_string(cents) + R"(, "currency": 978, "description": "1 x SET Book 2; ship to Paris"})";
+  const auto deadline = std::chrono::steady_clock::now() + 90s;
+  for (;;) {
+    try {
+      const auto r = client_.postSync(url_("/orders"), "application/json", body);
+      if (r.status == 200) return protocol::parseWakeUp(r.body);
+      if (!retry_) throw std::runtime_error("POST /orders: HTTP " + std::to_string(r.status) + " " + r.body);
+    } catch (const runtime::TransportError&) {
+      if (!retry_ || std::chrono::steady_clock::now() > deadline) throw;
+    }
+    std::this_thread::sleep_for(20ms);
+  }
+}
+
+namespace {
+// The merchant's Error unspecifiedFailure: its gateway gave no answer (the purchase stays authorizing).
+bool gatewayAway(const protocol::AlgorithmProfile& profile, const Bytes& reply) {
+  try {
+    const auto mw = protocol::decode<protocol::MessageWrapper>(reply);
+    const auto* e = std::get_if<protocol::Error>(&mw.message);
+    return e && protocol::open(profile, *e).data.errorCode == static_cast<int>(protocol::ErrorCode::unspecifiedFailure);
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+}  // namespace
+
+Bytes Wallet::toMerchant(ByteView request, int* retries) {
+  const auto deadline = std::chrono::steady_clock::now() + 90s;
+  for (;;) {
+    try {
+      const auto r = client_.postSync(url_("/set"), "application/set-payment", protocol::toString(request));
+      if (r.status == 200 || r.status == 204) {
+        Bytes reply = protocol::toBytes(r.body);
+        if (!retry_ || !gatewayAway(w.profile, reply) || std::chrono::steady_clock::now() > deadline) return reply;
+      } else if (!retry_) {
+        throw runtime::TransportError("HTTP " + std::to_string(r.status));
+      }
+    } catch (const runtime::TransportError&) {
+      if (!retry_ || std::chrono::steady_clock::now() > deadline) throw;
+    }
+    if (retries) ++*retries;
+    std::this_thread::sleep_for(30ms);  // a service is restarting: the same bytes again
+  }
+}
+
+wallet::Cardholder Wallet::cardholder(Card& card) { return wallet::Cardholder(cardholderConfig(w), *card.access, clock, random); }
+
+Wallet::Purchase Wallet::buy(Card& card, std::int64_t cents) {
+  const auto wakeUp = order(cents);
+  wallet::Cardholder holder = cardholder(card);
+  Purchase p;
+  p.outcome = holder.purchase(wakeUp, [&](ByteView b) { return toMerchant(b, &p.retries); });
+  if (holder.transIDs()) p.xid = holder.transIDs()->xid;
+  return p;
 }
 
 }  // namespace setpay::services_test

@@ -51,13 +51,13 @@ class GatewayHome {
   void addAccount(const std::string& pan, std::int64_t balance) const;  // EUR cents; throws on failure
 };
 
-// `setpay gateway --config F`, stdout/stderr appended to the log directory. Stopped by PID only.
-class GatewayProcess {
+// A `setpay <service> --config F` process, stdout/stderr appended to its log file. Stopped by PID only.
+class ServiceProcess {
  public:
-  explicit GatewayProcess(const GatewayHome&);
-  ~GatewayProcess();  // SIGKILL if still running
-  GatewayProcess(const GatewayProcess&) = delete;
-  GatewayProcess& operator=(const GatewayProcess&) = delete;
+  ServiceProcess(std::string service, fs::path config, fs::path portFile, fs::path logFile, runtime::ClientOptions probe);
+  ~ServiceProcess();  // SIGKILL if still running
+  ServiceProcess(const ServiceProcess&) = delete;
+  ServiceProcess& operator=(const ServiceProcess&) = delete;
 
   void start();        // waits until /readyz answers 200
   void kill9();        // SIGKILL + wait
@@ -69,9 +69,33 @@ class GatewayProcess {
   std::string url(const std::string& path = "/set") const;
 
  private:
-  const GatewayHome& home_;
+  std::string service_;
+  fs::path config_, portFile_, logFile_;
+  runtime::ClientOptions probe_;
   pid_t pid_ = -1;
   std::uint16_t port_ = 0;
+};
+
+// `setpay gateway --config F` of a GatewayHome.
+class GatewayProcess : public ServiceProcess {
+ public:
+  explicit GatewayProcess(const GatewayHome&);
+};
+
+// merchant.toml beside a GatewayHome's gateway.toml (same SET hierarchy and loopback TLS), pointing at
+// `gatewayUrl`; its own port file, log file and database directory.
+class MerchantHome {
+ public:
+  MerchantHome(const GatewayHome&, const std::string& gatewayUrl, cli::MerchantConfigOptions = {});
+  const GatewayHome& gateway;
+  fs::path config, portFile, logFile, database;
+  runtime::ClientOptions clientOptions() const;  // a wallet's: trusts tls/ca.pem, no client certificate
+  test_support::CommandResult capture() const;   // `setpay merchant capture --config …`
+};
+
+class MerchantProcess : public ServiceProcess {
+ public:
+  explicit MerchantProcess(const MerchantHome&);
 };
 
 // The merchant's view of the gateway: runtime's HTTPS client, retrying (same bytes) until an answer
@@ -120,6 +144,35 @@ class Shop {
   std::function<Bytes(ByteView)> toGateway_;
   std::unique_ptr<merchant::Merchant> merchant_;
   protocol::SoftwareSigner merchantSigner_;
+};
+
+// A cardholder's wallet (wallet::Cardholder, in this process) buying from a merchant service over
+// HTTPS: POST /orders for the wake-up, then PInitReq / PReq to its /set. With `retry`, an exchange
+// that fails (transport error, HTTP status other than 200, or the merchant's Error unspecifiedFailure
+// while its gateway is away) is sent again, same bytes, until an answer comes (≤ 90 s).
+class Wallet {
+ public:
+  Wallet(const World&, runtime::ClientOptions, std::function<std::string(const std::string& path)> merchantUrl, bool retry);
+  Card issueCard(const std::string& pan);
+  protocol::WakeUp order(std::int64_t cents);
+  struct Purchase {
+    wallet::PurchaseOutcome outcome;
+    Bytes xid;  // empty if PInitRes never came
+    int retries = 0;
+  };
+  Purchase buy(Card&, std::int64_t cents);
+  wallet::Cardholder cardholder(Card&);  // for step-by-step purchases
+  Bytes toMerchant(ByteView wrapper, int* retries = nullptr);  // one exchange with /set
+  runtime::HttpClient& client() { return client_; }
+
+  const World& w;
+  protocol::SystemClock clock;
+  protocol::SystemRandom random;
+
+ private:
+  std::function<std::string(const std::string&)> url_;
+  bool retry_;
+  runtime::HttpClient client_;
 };
 
 protocol::CurrencyAmount eur(std::int64_t cents);

@@ -42,7 +42,8 @@ Bytes derSequence(const std::vector<std::pair<int, Bytes>>& fields) {
 Bytes sampleT(const std::string& label, RandomSource& rnd, std::size_t n) {
   return derSequence({{V_ASN1_UTF8STRING, toBytes(label)}, {V_ASN1_OCTET_STRING, rnd.bytes(n)}});
 }
-// PANData {PAN, CardExpiry, PANSecret, EXNonce} and PANToken {PAN, CardExpiry, EXNonce} (notes §2.4).
+// PANData {PAN, CardExpiry, PANSecret, EXNonce} and PANToken {PAN, CardExpiry, EXNonce} (SPEC-CHOICES.md "## crypto:
+// envelopes and OAEP").
 Bytes panData(const std::string& pan, RandomSource& rnd) {
   return derSequence({{V_ASN1_NUMERICSTRING, toBytes(pan)},
                       {V_ASN1_NUMERICSTRING, toBytes("202812")},

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <exception>
+#include <optional>
 #include <string>
 
 #include "protocol/error.hpp"
@@ -34,6 +35,19 @@ std::string thrownMessage(F&& f) {
   }
   ADD_FAILURE() << "nothing thrown";
   return "";
+}
+
+// The exception of type E that `f` throws, to read what it carries besides what() (a StorageError's
+// SQLite code, …); a test failure and nullopt when it throws none.
+template <class E, class F>
+std::optional<E> thrown(F&& f) {
+  try {
+    f();
+  } catch (const E& e) {
+    return e;
+  }
+  ADD_FAILURE() << "nothing thrown";
+  return std::nullopt;
 }
 
 }  // namespace setpay::test_support

@@ -86,8 +86,9 @@ inline Bytes sampleT(const std::string& text = "AuthReqData for order 1234") {
   return sequence({tlv(0x02, Bytes{42}), tlv(0x0c, protocol::view(text)), tlv(0x04, octets)});
 }
 
-// PANData ::= SEQUENCE { pan NumericString(1..19), cardExpiry NumericString(6) YYYYMM,
-//                        panSecret OCTET STRING(20), exNonce OCTET STRING(20) }   (notes §2.4)
+// PANData (SPEC-CHOICES.md "## crypto: envelopes and OAEP"):
+//   SEQUENCE { pan NumericString(1..19), cardExpiry NumericString(6) YYYYMM,
+//              panSecret OCTET STRING(20), exNonce OCTET STRING(20) }
 inline Bytes panData(const std::string& pan, const std::string& expiry = "202812") {
   const Bytes secret(20, 0xa5), nonce(20, 0x5a);
   return sequence({tlv(0x12, protocol::view(pan)), tlv(0x12, protocol::view(expiry)), tlv(0x04, secret),

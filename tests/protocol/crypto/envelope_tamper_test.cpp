@@ -6,8 +6,9 @@
 //    untouched, like re-addressing a sealed envelope;
 //  - for E and EX only, a flip in the IV or the symmetric ciphertext may give success with a
 //    DIFFERENT t (p unchanged, EX binds p through DD(p)): SET's E and EX carry no integrity for t
-//    (notes §3.1: that is what EH/EXH's H adds); SET uses them only under a signature (Enc = E(S(t)),
-//    PIDualSigned's EX under the dual signature) — composite_test shows those flips all fail.
+//    (SPEC-CHOICES.md "## crypto: envelopes and OAEP": that is what EH/EXH's H adds); SET uses them
+//    only under a signature (Enc = E(S(t)), PIDualSigned's EX under the dual signature) —
+//    composite_test shows those flips all fail.
 #include <gtest/gtest.h>
 #include <openssl/obj_mac.h>
 #include <openssl/pkcs7.h>

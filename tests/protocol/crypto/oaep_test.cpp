@@ -216,8 +216,8 @@ TEST_P(Oaep, RawRsaWrapAndWrongKey) {
 INSTANTIATE_TEST_SUITE_P(Profiles, Oaep, ::testing::Values(ProfileId::set1, ProfileId::modern),
                          [](const auto& i) { return std::string(profileName(i.param)); });
 
-// notes §3.2: set1 RSA-1024 → 128-byte block. PANData = {PAN ≤19 digits, YYYYMM, 20-byte secret,
-// 20-byte nonce}: 75 bytes of DER at worst.
+// SPEC-CHOICES.md "## crypto: envelopes and OAEP": set1 RSA-1024 → 128-byte block. PANData = {PAN ≤19 digits, YYYYMM,
+// 20-byte secret, 20-byte nonce}: 75 bytes of DER at worst.
 TEST(OaepSet1, PanDataAndPanTokenSizes) {
   const auto profile = AlgorithmProfile::make(ProfileId::set1);
   const Bytes worstData = panData("4111111111111111111");  // 19 digits

@@ -8,8 +8,8 @@
 
 #include "protocol/crypto/digest.hpp"
 #include "protocol/pki/carried_trust.hpp"
-#include "protocol/pki/thumbs.hpp"
 #include "protocol/pki/trust_cache.hpp"
+#include "protocol/purchase/thumbs.hpp"
 #include "tests/protocol/pki/pki_fixture.hpp"
 
 using namespace setpay::protocol;

@@ -1,4 +1,4 @@
-// SET extensions decode back to what was minted, with SET's criticality (notes §4).
+// SET extensions decode back to what was minted, with SET's criticality (SPEC-CHOICES.md "## pki").
 #include <gtest/gtest.h>
 #include <openssl/x509v3.h>
 

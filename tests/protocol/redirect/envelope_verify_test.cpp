@@ -5,6 +5,7 @@
 
 #include "protocol/redirect/password.hpp"
 #include "tests/protocol/redirect/redirect_fixture.hpp"
+#include "tests/support/thrown.hpp"
 
 namespace setpay::protocol::redirect_test {
 namespace {
@@ -130,8 +131,14 @@ TEST_F(EnvelopeVerify, ConfigurableWindow) {
   f.clock.advance(seconds(31));
   EXPECT_EQ(reasonOf([&] { verifyEnvelope(e, f.keys, f.nonces, f.clock, VerifyPolicy{seconds(30)}); }), RedirectReason::stale);
   EXPECT_EQ(reasonOf([&] { verifyEnvelope(e, f.keys, f.nonces, f.clock, VerifyPolicy{seconds(60)}); }), std::nullopt);
-  EXPECT_THROW(verifyEnvelope(e, f.keys, f.nonces, f.clock, VerifyPolicy{seconds(0)}), ProtocolError);
-  EXPECT_THROW(verifyEnvelope(e, f.keys, f.nonces, f.clock, VerifyPolicy{std::chrono::hours(25)}), ProtocolError);
+  // A window outside 1 s .. 24 h is the caller's mistake, not the peer's: refused before any check.
+  const std::string window = "unspecifiedFailure: message c: freshness window must be 1 s .. 24 h";
+  EXPECT_EQ(test_support::thrownMessage<ProtocolError>(
+                [&] { verifyEnvelope(e, f.keys, f.nonces, f.clock, VerifyPolicy{seconds(0)}); }),
+            window);
+  EXPECT_EQ(test_support::thrownMessage<ProtocolError>(
+                [&] { verifyEnvelope(e, f.keys, f.nonces, f.clock, VerifyPolicy{std::chrono::hours(25)}); }),
+            window);
 }
 
 TEST_F(EnvelopeVerify, ReplayedIsRefused) {

@@ -7,6 +7,7 @@
 
 #include "protocol/error.hpp"
 #include "protocol/redirect/password.hpp"
+#include "tests/support/thrown.hpp"
 
 namespace setpay::protocol {
 namespace {
@@ -45,25 +46,35 @@ TEST(WalletPassword, MatchesRfc7914Vector) {
 }
 
 TEST(WalletPassword, MalformedOrAbusiveRecordsAreErrorsNotMismatches) {
-  const char* bad[] = {
-      "",
-      "$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA",
-      "$scrypt$ln=15,r=8$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
-      "$scrypt$ln=9,r=8,p=1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",   // too cheap
-      "$scrypt$ln=21,r=8,p=1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",  // too costly
-      "$scrypt$ln=20,r=32,p=1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", // 4 GiB
-      "$scrypt$ln=15,r=8,p=99$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
-      "$scrypt$ln=015,r=8,p=1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
-      "$scrypt$ln=15,r=8,p=1$AAA=$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",                      // 2-octet salt
-      "$scrypt$ln=15,r=8,p=1$AAAAAAAAAAAAAAAAAAAAAA==$AAAA",                                          // short hash
-      "$scrypt$ln=15,r=8,p=1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=$x",
+  const std::string zeros16 = "AAAAAAAAAAAAAAAAAAAAAA==", zeros32 = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
+  const struct {
+    std::string record;
+    std::string why;  // after "decodingFailure: wallet password record: "
+  } bad[] = {
+      {"", "not $scrypt$"},
+      {"$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA", "not $scrypt$"},
+      {"$scrypt$ln=15,r=8$" + zeros16 + "$" + zeros32, "p"},
+      {"$scrypt$ln=9,r=8,p=1$" + zeros16 + "$" + zeros32, "parameters outside limits"},    // too cheap
+      {"$scrypt$ln=21,r=8,p=1$" + zeros16 + "$" + zeros32, "parameters outside limits"},   // too costly
+      {"$scrypt$ln=20,r=32,p=1$" + zeros16 + "$" + zeros32, "parameters outside limits"},  // 4 GiB
+      {"$scrypt$ln=15,r=8,p=99$" + zeros16 + "$" + zeros32, "parameters outside limits"},
+      {"$scrypt$ln=015,r=8,p=1$" + zeros16 + "$" + zeros32, "ln"},
+      {"$scrypt$ln=15,r=08,p=1$" + zeros16 + "$" + zeros32, "r"},
+      {"$scrypt$ln=15,r=8,p=1$AAA=$" + zeros32, "salt"},  // 2-octet salt
+      {"$scrypt$ln=15,r=8,p=1$" + zeros16 + "$AAAA", "hash"},  // short hash
+      {"$scrypt$ln=15,r=8,p=1$" + zeros16 + "$" + zeros32 + "$x", "hash"},
+      {"$scrypt$ln=15,r=8,p=1$" + zeros16 + "$" + zeros32 + std::string(200, 'A'), "too long"},
   };
-  for (const char* r : bad) {
-    EXPECT_THROW(verifyWalletPassword("pw", r), ProtocolError) << r;
+  for (const auto& [record, why] : bad) {
+    EXPECT_EQ(test_support::thrownMessage<ProtocolError>([&] { verifyWalletPassword("pw", record); }),
+              "decodingFailure: wallet password record: " + why)
+        << record;
   }
   SeededRandom random("x");
-  EXPECT_THROW(hashWalletPassword("pw", random, ScryptParams{9, 8, 1}), ProtocolError);
-  EXPECT_THROW(hashWalletPassword("", random, ScryptParams{10, 8, 1}), ProtocolError);
+  EXPECT_EQ(test_support::thrownMessage<ProtocolError>([&] { hashWalletPassword("pw", random, ScryptParams{9, 8, 1}); }),
+            "unspecifiedFailure: scrypt parameters outside limits");
+  EXPECT_EQ(test_support::thrownMessage<ProtocolError>([&] { hashWalletPassword("", random, ScryptParams{10, 8, 1}); }),
+            "unspecifiedFailure: empty wallet password");
 }
 
 }  // namespace

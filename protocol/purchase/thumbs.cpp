@@ -1,4 +1,4 @@
-#include "protocol/pki/thumbs.hpp"
+#include "protocol/purchase/thumbs.hpp"
 
 #include <algorithm>
 #include <vector>
@@ -7,7 +7,7 @@
 #include "protocol/error.hpp"
 #include "protocol/pki/brand_crl_identifier.hpp"
 
-namespace setpay::protocol::pki {
+namespace setpay::protocol {
 
 namespace {
 
@@ -23,7 +23,7 @@ const std::vector<Bytes>& none() {
 
 }  // namespace
 
-std::optional<Thumbs> thumbsOf(const AlgorithmProfile& profile, const TrustAnchors& held) {
+std::optional<Thumbs> thumbsOf(const AlgorithmProfile& profile, const pki::TrustAnchors& held) {
   Thumbs t;
   for (const auto& c : held.caCertificates) t.certThumbs.push_back(thumbprint(profile, ossl::der(c.get())));
   for (const auto& c : held.crls) t.crlThumbs.push_back(thumbprint(profile, ossl::der(c.get())));
@@ -37,7 +37,7 @@ void checkThumbsEcho(const std::optional<Thumbs>& sent, const std::optional<Thum
 }
 
 SignOptions carriedTo(const AlgorithmProfile& profile, const std::optional<Thumbs>& peerHas, const X509* signer,
-                      std::span<const X509* const> extra, const TrustAnchors& ours) {
+                      std::span<const X509* const> extra, const pki::TrustAnchors& ours) {
   const auto& certs = peerHas ? peerHas->certThumbs : none();
   const auto& crls = peerHas ? peerHas->crlThumbs : none();
   auto heldCert = [&](const X509* c) { return listed(certs, thumbprint(profile, ossl::der(c))); };
@@ -53,11 +53,11 @@ SignOptions carriedTo(const AlgorithmProfile& profile, const std::optional<Thumb
 }
 
 std::optional<Bytes> brandCRLIdentifierFor(const AlgorithmProfile& profile, const std::optional<Thumbs>& peerHas,
-                                           const TrustAnchors& ours) {
+                                           const pki::TrustAnchors& ours) {
   const Bytes* newest = nullptr;
   std::uint64_t newestNum = 0;
   for (const Bytes& der : ours.brandCRLIdentifiers) {
-    const std::uint64_t n = decodeBrandCrlIdentifier(der).sequenceNum;
+    const std::uint64_t n = pki::decodeBrandCrlIdentifier(der).sequenceNum;
     if (!newest || n > newestNum) {
       newest = &der;
       newestNum = n;
@@ -68,16 +68,16 @@ std::optional<Bytes> brandCRLIdentifierFor(const AlgorithmProfile& profile, cons
   return *newest;
 }
 
-void requireCurrentCrls(const AlgorithmProfile& profile, const TrustAnchors& ours, const std::optional<Bytes>& carriedBci,
-                        const VerifiedSignedData& carried, std::span<const ValidatedChain* const> chains,
+void requireCurrentCrls(const AlgorithmProfile& profile, const pki::TrustAnchors& ours, const std::optional<Bytes>& carriedBci,
+                        const VerifiedSignedData& carried, std::span<const pki::ValidatedChain* const> chains,
                         const Clock& clock) {
   std::vector<Bytes> bcis = ours.brandCRLIdentifiers;
   if (carriedBci) bcis.push_back(*carriedBci);
   std::vector<X509_CRL*> crls;
   for (const auto& c : ours.crls) crls.push_back(c.get());
   for (const auto& c : carried.crls) crls.push_back(c.get());
-  requireCurrentCrls(profile, bcis, chains, crls, clock,
-                     ours.cache && ours.root && X509_cmp(ours.cache->root(), ours.root.get()) == 0 ? ours.cache.get() : nullptr);
+  pki::requireCurrentCrls(profile, bcis, chains, crls, clock,
+                          ours.cache && ours.root && X509_cmp(ours.cache->root(), ours.root.get()) == 0 ? ours.cache.get() : nullptr);
 }
 
-}  // namespace setpay::protocol::pki
+}  // namespace setpay::protocol

@@ -1,0 +1,2 @@
+// Fixture (never compiled): the core includes an area.
+#include "protocol/messages/types.hpp"

@@ -1,0 +1,2 @@
+// Fixture (never compiled): a folder of protocol/ that layers.cmake does not name.
+#include "protocol/bytes.hpp"
