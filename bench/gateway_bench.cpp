@@ -15,11 +15,13 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <mutex>
 #include <thread>
 
 #include "cli/service_configs.hpp"
 #include "gateway/payment_gateway.hpp"
 #include "gateway/service/gateway_schema.hpp"
+#include "gateway/service/group_commit.hpp"
 #include "gateway/service/sqlite_gateway_store.hpp"
 #include "gateway/service/sqlite_issuer.hpp"
 #include "merchant/merchant.hpp"
@@ -99,8 +101,8 @@ std::vector<Bytes> buildAuthReqs(const Home& home, int count) {
                                                 "https://shop.example/set", "en", trust(home),
                                                 copy(home.h.merchantSignature), copy(home.h.merchantKeyExchange),
                                                 pki::share(home.h.gatewayKeyExchange.cert.get())},
-                       store, [&out](protocol::ByteView b) { out.emplace_back(b.begin(), b.end()); return Bytes{}; },
-                       clock, random);
+                       store, clock, random);
+  const merchant::Transport record = [&out](protocol::ByteView b) { out.emplace_back(b.begin(), b.end()); return Bytes{}; };
   const auto today = std::chrono::year_month_day(std::chrono::floor<std::chrono::days>(clock.now()));
   const auto expiry = today.year() / today.month() + std::chrono::years(2);
   const auto holder = pki::issueCardholder(home.h.cca, {kPan, expiry, std::nullopt}, home.profile, random, clock);
@@ -110,7 +112,7 @@ std::vector<Bytes> buildAuthReqs(const Home& home, int count) {
                                                   "bench", std::nullopt},
                          card, clock, random);
     c.purchase(m.offer(merchant::Order{"bench item", {978, 100 + i % 100, -2}, std::nullopt}),
-               [&m](protocol::ByteView b) { return m.handle(b); });
+               [&](protocol::ByteView b) { return m.handle(b, record); });
   }
   return out;
 }
@@ -130,11 +132,13 @@ Bytes panHashKey(const Home& home) {
   return protocol::unhex(hex);
 }
 
-// The service's path minus HTTP and TLS: one write transaction per message, FULL durability.
-double inProcess(const Home& home, const std::vector<Bytes>& requests, int& approved) {
-  const fs::path dbFile = home.dir / "inprocess.db";
+// The service's path minus HTTP and TLS: FULL durability, on `threads` workers as the service runs
+// them (issue 13): prepare() in parallel, complete() in group commits (gateway/service/group_commit.hpp).
+double inProcess(const Home& home, const std::vector<Bytes>& requests, int threads, runtime::Durability durability,
+                 int& approved) {
+  const fs::path dbFile = home.dir / ("inprocess-" + std::to_string(threads) + ".db");
   openAccount(dbFile, panHashKey(home));
-  auto db = gateway::openGatewayDatabase({dbFile, runtime::Durability::full});
+  auto db = gateway::openGatewayDatabase({dbFile, durability});
   gateway::SqliteGatewayStore store(*db);
   gateway::SqliteIssuer issuer(*db, panHashKey(home));
   protocol::SystemClock clock;
@@ -146,14 +150,18 @@ double inProcess(const Home& home, const std::vector<Bytes>& requests, int& appr
   for (const auto& c : home.crls) g.crls.push_back(pki::share(c.get()));
   g.merchantKeyExchangeCertificates.push_back(pki::share(home.h.merchantKeyExchange.cert.get()));
   gateway::PaymentGateway gw(std::move(g), store, issuer, clock, random);
+  gateway::GroupCommit commits(gw, *db, store);
+  std::atomic<std::size_t> next{0};
+  std::atomic<int> ok{0};
   const auto start = Clock::now();
-  for (const auto& r : requests) {
-    runtime::WriteTransaction tx(*db);
-    store.beginRequest();
-    const Bytes out = gw.handle(r);
-    tx.commit();
-    approved += store.notes().authorized;
-  }
+  std::vector<std::thread> workers;
+  for (int t = 0; t < threads; ++t)
+    workers.emplace_back([&] {
+      for (std::size_t i = next++; i < requests.size(); i = next++) ok += commits.handle(requests[i]).notes.authorized;
+    });
+  for (auto& w : workers) w.join();
+  approved = ok.load();
+
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
@@ -170,14 +178,19 @@ Percentiles percentiles(std::vector<double> v) {
 
 int main(int argc, char** argv) {
   std::string profile = "modern", setpay = SETPAY_BUILT_BINARY;
-  int clients = 8, requests = 400;
+  bool inProcessOnly = false;
+  runtime::Durability durability = runtime::Durability::full;  // normal: no fsync per commit (CPU-bound)
+  int clients = 8, requests = 400, threads = 2;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string k = argv[i], v = argv[i + 1];
     if (k == "--profile") profile = v;
     else if (k == "--clients") clients = std::stoi(v);
     else if (k == "--requests") requests = std::stoi(v);
     else if (k == "--setpay") setpay = v;
-    else return std::fprintf(stderr, "usage: setpay-bench-gateway [--profile modern|set1] [--clients N] [--requests M] [--setpay PATH]\n"), 2;
+    else if (k == "--threads") threads = std::stoi(v);
+    else if (k == "--durability") durability = v == "normal" ? runtime::Durability::normal : runtime::Durability::full;
+    else if (k == "--in-process-only") inProcessOnly = v == "yes";
+    else return std::fprintf(stderr, "usage: setpay-bench-gateway [--profile modern|set1] [--clients N] [--requests M] [--threads T] [--durability full|normal] [--in-process-only yes] [--setpay PATH]\n"), 2;
   }
   const auto id = protocol::AlgorithmProfile::parse(profile);
   if (!id || clients < 1 || requests < clients) return std::fprintf(stderr, "bad arguments\n"), 2;
@@ -192,10 +205,22 @@ int main(int argc, char** argv) {
   std::printf("built %zu + %zu AuthReqs in %.1f s\n", forInProcess.size(), forService.size(),
               std::chrono::duration<double>(Clock::now() - t0).count());
 
-  int approvedInProcess = 0;
-  const double inProcessSeconds = inProcess(home, forInProcess, approvedInProcess);
+  // In process on 1 thread, then on `threads` (each run on AuthReqs its database has never seen).
+  int approvedInProcess = 0, approvedParallel = 0;
+  const double inProcessSeconds = inProcess(home, forInProcess, 1, durability, approvedInProcess);
   const double inProcessRate = requests / inProcessSeconds;
+  const double parallelSeconds = inProcess(home, forInProcess, threads, durability, approvedParallel);
+  const double parallelRate = requests / parallelSeconds;
 
+  if (inProcessOnly) {
+    std::printf("in-process (SQLite, FULL, 1 tx/msg), 1 thread: %8.1f AuthReq/s  (%d approved of %d)\n", inProcessRate,
+                approvedInProcess, requests);
+    std::printf("in-process, %d threads:                 %8.1f AuthReq/s  (%d approved of %d)  %.2fx the 1-thread rate\n",
+                threads, parallelRate, approvedParallel, requests, parallelRate / inProcessRate);
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+    return 0;
+  }
   openAccount(dir / "gateway" / "gateway.db", panHashKey(home));
   std::vector<std::string> args{setpay, "gateway", "--config", (dir / "gateway.toml").string()};
   std::vector<char*> argvChild;
@@ -225,10 +250,10 @@ int main(int argc, char** argv) {
   }
   std::atomic<int> next{0}, approvedHttps{0}, failed{0};
   std::vector<std::vector<double>> latencies(static_cast<std::size_t>(clients));
-  std::vector<std::thread> threads;
+  std::vector<std::thread> clientThreads;
   const auto start = Clock::now();
   for (int c = 0; c < clients; ++c)
-    threads.emplace_back([&, c] {
+    clientThreads.emplace_back([&, c] {
       runtime::HttpClient client(co);  // one keep-alive connection per simulated merchant
       for (int i = next++; i < requests; i = next++) {
         const auto t = Clock::now();
@@ -241,7 +266,7 @@ int main(int argc, char** argv) {
         latencies[static_cast<std::size_t>(c)].push_back(std::chrono::duration<double, std::milli>(Clock::now() - t).count());
       }
     });
-  for (auto& t : threads) t.join();
+  for (auto& t : clientThreads) t.join();
   const double httpsSeconds = std::chrono::duration<double>(Clock::now() - start).count();
   ::kill(pid, SIGTERM);
   int status = 0;
@@ -258,6 +283,8 @@ int main(int argc, char** argv) {
   const double httpsRate = requests / httpsSeconds;
   std::printf("in-process (SQLite, FULL, 1 tx/msg): %8.1f AuthReq/s  (%d approved of %d)\n", inProcessRate,
               approvedInProcess, requests);
+  std::printf("in-process, %d threads:                %8.1f AuthReq/s  (%d approved of %d)  %.2fx the 1-thread rate\n",
+              threads, parallelRate, approvedParallel, requests, parallelRate / inProcessRate);
   std::printf("HTTPS, %2d clients:                   %8.1f AuthReq/s  p50 %.2f ms  p99 %.2f ms  (%d approved, %d failed)\n",
               clients, httpsRate, p.p50, p.p99, approvedHttps.load(), failed.load());
   std::printf("HTTPS / in-process: %.0f%%   (gateway exit status %d)\n", 100.0 * httpsRate / inProcessRate,

@@ -25,6 +25,8 @@ struct PaymentGateway::AuthContext {
   Bytes piDigest;          // H(PI): the PI-used record
   MerchantParty merchant;
   OpenedPI pi;
+  // Done ahead by prepare(), outside the write transaction; a failure is raised at its own step.
+  std::exception_ptr openFailure, piFailure, cardholderFailure;
 
   const AuthReqItem& item() const { return request.data.authReqItem; }
   const AuthTags& tags() const { return item().authTags; }
@@ -43,10 +45,59 @@ struct PaymentGateway::AuthOutcome {
 
 // ---- the sequence
 
-Bytes PaymentGateway::processAuthReq(const MessageWrapper& wrapper, const AuthReq& authReq) {
-  AuthContext r{wrapper, {}, {}, {}, {}, {}};
-  openAuthReq(r, authReq);                          // 1. EncB with our key-exchange key
-  validateMerchantChain(r);                         // 1. Cert-MS chain and brand; Cert-MK for the reply
+// prepare() and its Prepared live here, where AuthContext is complete.
+PaymentGateway::Prepared::Prepared() = default;
+PaymentGateway::Prepared::Prepared(Prepared&&) noexcept = default;
+PaymentGateway::Prepared& PaymentGateway::Prepared::operator=(Prepared&&) noexcept = default;
+PaymentGateway::Prepared::~Prepared() = default;
+
+
+PaymentGateway::Prepared PaymentGateway::prepare(ByteView wrapperDer) {
+  Prepared p;
+  p.in.assign(wrapperDer.begin(), wrapperDer.end());
+  try {
+    p.wrapper = std::make_unique<MessageWrapper>(decode<MessageWrapper>(wrapperDer));  // strict DER, size, version
+    if (const auto* authReq = std::get_if<AuthReq>(&p.wrapper->message)) {
+      p.auth = std::make_unique<AuthContext>(AuthContext{*p.wrapper, {}, {}, {}, {}, {}, {}, {}, {}});
+      prepareAuthReq(*p.auth, *authReq);
+    }
+  } catch (...) {
+    p.decodeFailure = std::current_exception();
+  }
+  return p;
+}
+
+// The opening crypto, in the order processAuthReq/authorize take its results (prepare(): any thread).
+void PaymentGateway::prepareAuthReq(AuthContext& r, const AuthReq& authReq) {
+  try {
+    openAuthReq(r, authReq);                        // 1. EncB with our key-exchange key
+    validateMerchantChain(r);                       // 1. Cert-MS chain and brand; Cert-MK for the reply
+  } catch (...) {
+    r.openFailure = std::current_exception();
+    return;
+  }
+  try {
+    openPI(r);                                      // 2. OAEP → PANData / PANToken; the dual signature
+  } catch (...) {
+    r.piFailure = std::current_exception();
+    return;
+  }
+  if (!r.pi.panData) return;
+  try {
+    verifyCardholder(r);                            // 4/6. chain, brand, unique ID, TransStain, expiry
+  } catch (...) {
+    r.cardholderFailure = std::current_exception();
+  }
+}
+
+namespace {
+void raise(const std::exception_ptr& failure) {
+  if (failure) std::rethrow_exception(failure);
+}
+}  // namespace
+
+Bytes PaymentGateway::processAuthReq(AuthContext& r) {
+  raise(r.openFailure);                             // 1. EncB opened, Cert-MS chain and brand, Cert-MK (prepared)
   checkFreshness(r.tags().authRRTags.date);         //    replay window
   if (auto sameAnswer = checkReplay(r)) return *sameAnswer;  // (XID, RRPID) seen: the same AuthRes
   AuthOutcome outcome = authorize(r);               // 2–8, or a decline
@@ -58,12 +109,12 @@ Bytes PaymentGateway::processAuthReq(const MessageWrapper& wrapper, const AuthRe
 
 PaymentGateway::AuthOutcome PaymentGateway::authorize(AuthContext& r) {
   try {
-    openPI(r);                    // 2. OAEP → PANData / PANToken; the cardholder's dual signature
+    raise(r.piFailure);           // 2. OAEP → PANData / PANToken; the cardholder's dual signature (prepared)
     checkPIAge(r);                //    PIHead PReqDate within maxPIAge
     compareTransIDs(r);           // 3. AuthTags vs PIHead → piAuthMismatch
     checkGatewayThumb(r);         //    a Cert-PE the PI names is ours (required when hardened)
     if (r.pi.panData)
-      verifyCardholder(r);        // 4/6. chain, brand, unique ID, TransStain, expiry
+      raise(r.cardholderFailure);  // 4/6. chain, brand, unique ID, TransStain, expiry (prepared)
     else
       requireCardholderSignature(r);  // 4. unsigned PI → signatureRequired
     checkLinkage(r);              // 6. HOIData, HOD, merchantID agree with the merchant's view

@@ -36,14 +36,18 @@ PaymentGateway::PaymentGateway(GatewayConfig config, GatewayStore& store, Issuer
     throw ProtocolError(ErrorCode::unspecifiedFailure, "GatewayConfig.hardening must follow the profile");
 }
 
-Bytes PaymentGateway::handle(ByteView wrapperDer) {
+Bytes PaymentGateway::handle(ByteView wrapperDer) { return complete(prepare(wrapperDer)); }
+
+Bytes PaymentGateway::complete(Prepared&& p) {
   const std::lock_guard lock(mutex_);
   std::optional<MessageHeader> header;
   ErrorReport report;
+  const ByteView wrapperDer = p.in;
   try {
-    const MessageWrapper wrapper = decode<MessageWrapper>(wrapperDer);  // strict DER, size, version
+    if (p.decodeFailure) std::rethrow_exception(p.decodeFailure);
+    const MessageWrapper& wrapper = *p.wrapper;
     header = wrapper.messageHeader;
-    if (const auto* authReq = std::get_if<AuthReq>(&wrapper.message)) return processAuthReq(wrapper, *authReq);
+    if (p.auth) return processAuthReq(*p.auth);
     if (const auto* capReq = std::get_if<CapReq>(&wrapper.message)) return processCapReq(wrapper, *capReq);
     if (std::holds_alternative<Error>(wrapper.message)) return {};  // never answer an Error with an Error
     throw ProtocolError(ErrorCode::messageNotSupported,

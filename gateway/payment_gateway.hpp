@@ -1,9 +1,12 @@
 // The payment gateway (SET Book 2): AuthReq → AuthRes, CapReq → CapRes, anything else → SET Error.
 // handle() never throws and never answers an Error with an Error (it returns no bytes instead).
 // One request at a time: the replay/PI-used checks and the records that settle them are atomic.
+// Several at once for the opening crypto: prepare() (issue 13, multicore gateway service).
 #pragma once
 
 #include <chrono>
+#include <exception>
+#include <memory>
 #include <mutex>
 #include <optional>
 
@@ -12,7 +15,7 @@
 #include "gateway/issuer.hpp"
 #include "protocol/crypto/signer.hpp"
 #include "protocol/messages/sealed.hpp"
-#include "protocol/pki/validator.hpp"
+#include "protocol/pki/trust_cache.hpp"
 
 namespace setpay::gateway {
 
@@ -20,6 +23,16 @@ class PaymentGateway {
  public:
   PaymentGateway(GatewayConfig, GatewayStore&, Issuer&, const protocol::Clock&, protocol::RandomSource&);
   protocol::Bytes handle(protocol::ByteView wrapperDer);  // AuthReq → AuthRes, CapReq → CapRes, else Error
+
+  // handle() in two halves, for a service spreading requests over threads. prepare(): the opening
+  // crypto of an AuthReq (EncB and PI decryption, merchant and cardholder signatures and chains), no
+  // store access, any number of threads at once. complete(): everything else in Book 2's order —
+  // replay, store checks, issuer, AuthRes, records — one request at a time, inside the caller's write
+  // transaction; a failure found by prepare() is raised at its own step, so the answer is handle()'s.
+  // handle(in) == complete(prepare(in)).
+  class Prepared;
+  Prepared prepare(protocol::ByteView wrapperDer);
+  protocol::Bytes complete(Prepared&&);
 
   const GatewayConfig& config() const { return config_; }
 
@@ -31,7 +44,8 @@ class PaymentGateway {
     std::string merID;
   };
 
-  protocol::Bytes processAuthReq(const protocol::MessageWrapper&, const protocol::AuthReq&);
+  protocol::Bytes processAuthReq(AuthContext&);
+  void prepareAuthReq(AuthContext&, const protocol::AuthReq&);
   protocol::Bytes processCapReq(const protocol::MessageWrapper&, const protocol::CapReq&);
 
   // AuthReq steps in Book 2's order (SPEC-CHOICES.md "## gateway", step order); auth_processing.cpp.
@@ -74,10 +88,25 @@ class PaymentGateway {
   Issuer& issuer_;
   const protocol::Clock& clock_;
   protocol::RandomSource& random_;
-  protocol::pki::ChainValidator validator_;
+  protocol::pki::TrustCache validator_;    // the gateway's one validator: chains and CRLs kept (issue 13)
   protocol::SoftwareSigner signer_;          // the gateway's signature credential
   protocol::Bytes keyExchangeThumb_;         // DD(our Cert-PE): what a hardened PI must name
-  std::mutex mutex_;
+  std::mutex mutex_;  // complete(): one request at a time
+};
+
+class PaymentGateway::Prepared {
+ public:
+  Prepared(Prepared&&) noexcept;
+  Prepared& operator=(Prepared&&) noexcept;
+  ~Prepared();
+
+ private:
+  friend class PaymentGateway;
+  Prepared();
+  protocol::Bytes in;                                 // the request as received (for an Error's digest)
+  std::unique_ptr<protocol::MessageWrapper> wrapper;  // decoded (stable address: AuthContext refers to it)
+  std::exception_ptr decodeFailure;
+  std::unique_ptr<AuthContext> auth;                  // an AuthReq, opened as far as prepare() goes
 };
 
 }  // namespace setpay::gateway

@@ -38,6 +38,7 @@ Merchant::Merchant(MerchantConfig config, MerchantStore& store, const protocol::
   if (!data) throw ProtocolError(ErrorCode::invalidCertificate, "merchant signature certificate lacks merchantData");
   merchantID_ = data->merID;
   if (!config_.gatewayKeyExchange) throw ProtocolError(ErrorCode::missingCertificate, "no Cert-PE configured");
+  pki::attachTrustCache(config_.trust, config_.profile);  // one validator for the merchant (issue 13)
 }
 
 protocol::TimePoint Merchant::now() const { return std::chrono::floor<std::chrono::seconds>(clock_.now()); }

@@ -50,7 +50,10 @@ std::optional<std::string> brandAbove(const X509* cert, const std::vector<const 
 
 Cardholder::Cardholder(CardholderConfig config, CardAccess& card, const protocol::Clock& clock,
                        protocol::RandomSource& random)
-    : config_(std::move(config)), card_(card), clock_(clock), random_(random) {}
+    : config_(std::move(config)), card_(card), clock_(clock), random_(random) {
+  // One validator for the wallet: the caller's (config.trust.cache, shared by its Cardholders), else ours.
+  protocol::pki::attachTrustCache(config_.trust, config_.profile);
+}
 
 // ---- PInitReq: the card's brand; fresh RRPID, Chall-C, LID-C; BIN = first six PAN digits.
 Bytes Cardholder::pInitReq(const protocol::WakeUp& wakeUp) {

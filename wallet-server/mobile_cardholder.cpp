@@ -36,7 +36,9 @@ MobileCardholder::MobileCardholder(MobileWalletConfig config, protocol::ossl::PK
       terminalKey_(std::move(terminalKey)),
       terminalID_(mobile::terminalIdOf(terminalKey_.get())),
       clock_(clock),
-      random_(random) {}
+      random_(random) {
+  protocol::pki::attachTrustCache(config_.trust, config_.profile);  // one validator per wallet (issue 13)
+}
 
 protocol::MessageWrapper MobileCardholder::receive(ByteView der) const {
   protocol::MessageWrapper w = protocol::decode<protocol::MessageWrapper>(der);

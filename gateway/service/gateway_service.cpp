@@ -5,6 +5,7 @@
 
 #include "gateway/payment_gateway.hpp"
 #include "gateway/service/gateway_schema.hpp"
+#include "gateway/service/group_commit.hpp"
 #include "gateway/service/sqlite_gateway_store.hpp"
 #include "gateway/service/sqlite_issuer.hpp"
 #include "protocol/messages/codec.hpp"
@@ -67,8 +68,9 @@ struct GatewayService::Impl {
         profile(config.gateway.profile.name()),
         gateway(std::move(config.gateway), store, issuer, clock, random),
         server(config.settings.server, log, metrics),
-        // One worker: handle() is serialized (one write transaction at a time on one connection).
-        work(1) {
+        // As many workers as configured threads (issue 13): each opens its requests (prepare: the
+        // decryptions, signatures and chains) in parallel; the bookkeeping goes through `commits`.
+        work(std::max(1u, config.settings.server.threads)) {
     server.route("POST", "/set", {kSetPayment}, [this](runtime::HttpRequest r, runtime::Respond respond) {
       work.post([this, r = std::move(r), respond = std::move(respond)]() mutable { answer(std::move(r), respond); });
     });
@@ -81,17 +83,10 @@ struct GatewayService::Impl {
     protocol::Bytes reply;
     std::string result;
     try {
-      runtime::WriteTransaction tx(*db);
-      store.beginRequest();
-      // PERF: handle() decrypts and verifies (RSA) inside the write transaction. For several cores the
-      // opening steps (openAuthReq, validateMerchantChain, openPI…) could run before BEGIN IMMEDIATE,
-      // leaving only the replay/PI-used checks, the issuer and the records inside it.
-      reply = gateway.handle(in);
-      if (isError(reply))
-        tx.rollback();  // a refused request leaves no trace (the Error itself is not replay-cached)
-      else
-        tx.commit();    // durable before a byte of the reply is sent
-      result = resultOf(seen, reply, store.notes());
+      // Opened in parallel, completed in a group commit (group_commit.hpp: exactly-once, durable first).
+      GroupCommit::Outcome outcome = commits.handle(in);
+      reply = std::move(outcome.reply);
+      result = resultOf(seen, reply, outcome.notes);
     } catch (const std::exception& e) {
       log.error("storage-failed", {{"type", seen.type}, {"xid", seen.xid}, {"what", e.what()}});
       metrics.setMessage(seen.type, "unavailable", seconds(request));
@@ -118,6 +113,7 @@ struct GatewayService::Impl {
   protocol::SystemRandom random;
   std::string profile;
   PaymentGateway gateway;
+  GroupCommit commits{gateway, *db, store};
   runtime::HttpServer server;
   runtime::WorkQueue work;  // last: destroyed (joined) first, before anything its jobs use
   std::atomic<bool> ready{false};

@@ -127,9 +127,12 @@ STACK_OF(X509_ATTRIBUTE) * signedAttributes(int contentTypeNid, ByteView content
 void pushCertificate(STACK_OF(X509) * certs, const X509* cert) {
   for (int i = 0; i < sk_X509_num(certs); ++i)
     if (X509_cmp(sk_X509_value(certs, i), cert) == 0) return;  // carried once
-  ossl::Cert copy(X509_dup(cert));
-  ossl::check(copy && sk_X509_push(certs, copy.get()) > 0, ErrorCode::unspecifiedFailure, "carry cert");
-  static_cast<void>(copy.release());
+  // Shared by reference, not copied (issue 13): certificates are never modified once made.
+  X509* shared = const_cast<X509*>(cert);
+  ossl::check(X509_up_ref(shared) == 1, ErrorCode::unspecifiedFailure, "carry cert");
+  ossl::Cert ref(shared);
+  ossl::check(sk_X509_push(certs, ref.get()) > 0, ErrorCode::unspecifiedFailure, "carry cert");
+  static_cast<void>(ref.release());
 }
 
 Bytes sign(const AlgorithmProfile& profile, Signer& signer, const Clock& clock, int contentTypeNid,
@@ -186,9 +189,11 @@ Bytes sign(const AlgorithmProfile& profile, Signer& signer, const Clock& clock, 
     sd->crls = sk_X509_CRL_new_null();
     ossl::check(sd->crls != nullptr, ErrorCode::unspecifiedFailure, "crls alloc");
     for (const X509_CRL* crl : options.extra.crls) {
-      ossl::Crl copy(X509_CRL_dup(crl));
-      ossl::check(copy && sk_X509_CRL_push(sd->crls, copy.get()) > 0, ErrorCode::unspecifiedFailure, "crl");
-      static_cast<void>(copy.release());
+      X509_CRL* shared = const_cast<X509_CRL*>(crl);
+      ossl::check(X509_CRL_up_ref(shared) == 1, ErrorCode::unspecifiedFailure, "crl");
+      ossl::Crl ref(shared);
+      ossl::check(sk_X509_CRL_push(sd->crls, ref.get()) > 0, ErrorCode::unspecifiedFailure, "crl");
+      static_cast<void>(ref.release());
     }
   }
   ossl::check(sk_SETPAY_SIGNER_INFO_push(sd->signerInfos, si.get()) > 0, ErrorCode::unspecifiedFailure,
@@ -296,15 +301,17 @@ VerifiedSignedData open(const AlgorithmProfile& profile, ByteView der, int expec
   if (!verifyDigestSignature(publicKey, profile.digest(), attrsDigest, contents(si->signature)))
     badSignature("signature does not verify");
 
-  VerifiedSignedData out{contentTypeNid, content, ossl::Cert(X509_dup(signerCert)), {}, {}, when};
-  ossl::check(out.signer != nullptr, ErrorCode::unspecifiedFailure, "X509_dup");
-  for (int i = 0; i < sk_X509_num(sd->certificates); ++i) {
-    out.certificates.emplace_back(X509_dup(sk_X509_value(sd->certificates, i)));
-    ossl::check(out.certificates.back() != nullptr, ErrorCode::unspecifiedFailure, "X509_dup");
-  }
+  // The parsed certificates and CRLs outlive the SignedData by reference count, not by copy (issue 13).
+  auto ref = [](X509* c) {
+    ossl::check(X509_up_ref(c) == 1, ErrorCode::unspecifiedFailure, "X509_up_ref");
+    return ossl::Cert(c);
+  };
+  VerifiedSignedData out{contentTypeNid, content, ref(const_cast<X509*>(signerCert)), {}, {}, when};
+  for (int i = 0; i < sk_X509_num(sd->certificates); ++i) out.certificates.push_back(ref(sk_X509_value(sd->certificates, i)));
   for (int i = 0; i < sk_X509_CRL_num(sd->crls); ++i) {
-    out.crls.emplace_back(X509_CRL_dup(sk_X509_CRL_value(sd->crls, i)));
-    ossl::check(out.crls.back() != nullptr, ErrorCode::unspecifiedFailure, "X509_CRL_dup");
+    X509_CRL* c = sk_X509_CRL_value(sd->crls, i);
+    ossl::check(X509_CRL_up_ref(c) == 1, ErrorCode::unspecifiedFailure, "X509_CRL_up_ref");
+    out.crls.emplace_back(c);
   }
   return out;
 }

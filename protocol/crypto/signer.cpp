@@ -28,19 +28,6 @@ ossl::PKeyCtx signatureContext(EVP_PKEY* key, const EVP_MD* md, bool forSigning)
   return ctx;
 }
 
-Bytes signWithOpenSsl(EVP_PKEY* key, const EVP_MD* md, ByteView digest) {
-  ossl::PKeyCtx ctx = signatureContext(key, md, true);
-  if (!ctx) ossl::fail(ErrorCode::unspecifiedFailure, "cannot set up signing");
-  std::size_t len = 0;
-  ossl::check(EVP_PKEY_sign(ctx.get(), nullptr, &len, digest.data(), digest.size()) == 1,
-              ErrorCode::unspecifiedFailure, "EVP_PKEY_sign (size)");
-  Bytes sig(len);
-  ossl::check(EVP_PKEY_sign(ctx.get(), sig.data(), &len, digest.data(), digest.size()) == 1,
-              ErrorCode::unspecifiedFailure, "EVP_PKEY_sign");
-  sig.resize(len);
-  return sig;
-}
-
 // ECDSA (SEC 1 §4.1.3) with k drawn from an injected RandomSource, so vectors are reproducible.
 // Secrets (d, k, k^-1) are BN_FLG_CONSTTIME; k^-1 is k^(n-2) mod n by constant-time exponentiation.
 Bytes signEcdsaWithNonces(EVP_PKEY* key, ByteView digest, RandomSource& nonces) {
@@ -125,16 +112,45 @@ SoftwareSigner::SoftwareSigner(ossl::Cert cert, ossl::PKey key, RandomSource& no
   nonces_ = &nonces;
 }
 
+Bytes SoftwareSigner::signPooled(const EVP_MD* md, ByteView digest) {
+  ossl::PKeyCtx ctx;
+  {
+    const std::lock_guard lock(pool_->mutex);
+    for (auto it = pool_->idle.begin(); it != pool_->idle.end(); ++it)
+      if (it->first == md) {
+        ctx = std::move(it->second);
+        pool_->idle.erase(it);
+        break;
+      }
+  }
+  if (!ctx) ctx = signatureContext(key_.get(), md, true);
+  if (!ctx) ossl::fail(ErrorCode::unspecifiedFailure, "cannot set up signing");
+  // The context's parameters (padding, md) stay as set up; only the digest changes between uses.
+  std::size_t len = static_cast<std::size_t>(EVP_PKEY_get_size(key_.get()));
+  Bytes sig(len);
+  ossl::check(EVP_PKEY_sign(ctx.get(), sig.data(), &len, digest.data(), digest.size()) == 1,
+              ErrorCode::unspecifiedFailure, "EVP_PKEY_sign");
+  sig.resize(len);
+  const std::lock_guard lock(pool_->mutex);
+  if (pool_->idle.size() < 16) pool_->idle.emplace_back(md, std::move(ctx));
+  return sig;
+}
+
 Bytes SoftwareSigner::signDigest(const EVP_MD* md, ByteView digest) {
   if (!md || digest.size() != static_cast<std::size_t>(EVP_MD_get_size(md)))
     throw ProtocolError(ErrorCode::unspecifiedFailure, "signDigest: digest length does not match md");
-  Bytes sig = nonces_ && EVP_PKEY_is_a(key_.get(), "EC")
-                  ? signEcdsaWithNonces(key_.get(), digest, *nonces_)
-                  : signWithOpenSsl(key_.get(), md, digest);
-  // A fault (or a bug in the nonce path) must never leave with a bad signature.
-  if (!verifyDigestSignature(key_.get(), md, digest, sig))
-    throw ProtocolError(ErrorCode::unspecifiedFailure, "signDigest: signature does not verify");
-  return sig;
+  if (nonces_ && EVP_PKEY_is_a(key_.get(), "EC")) {
+    Bytes sig = signEcdsaWithNonces(key_.get(), digest, *nonces_);
+    // A bug in our own nonce path must never leave with a bad signature.
+    if (!verifyDigestSignature(key_.get(), md, digest, sig))
+      throw ProtocolError(ErrorCode::unspecifiedFailure, "signDigest: signature does not verify");
+    return sig;
+  }
+  // OpenSSL's own signing needs no verification after the fact (issue 13: it was one public-key
+  // operation per signature): RSA-CRT results are checked inside OpenSSL (rsa_ossl_mod_exp
+  // re-exponentiates with e and falls back to the non-CRT path on a mismatch), so a fault does not
+  // leave with a bad signature; ECDSA through OpenSSL has no nonce path of ours to get wrong.
+  return signPooled(md, digest);
 }
 
 bool verifyDigestSignature(EVP_PKEY* publicKey, const EVP_MD* md, ByteView digest, ByteView signature) {

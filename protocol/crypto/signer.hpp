@@ -5,6 +5,10 @@
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
+#include <memory>
+#include <mutex>
+#include <vector>
+
 #include "protocol/bytes.hpp"
 #include "protocol/openssl.hpp"
 #include "protocol/random.hpp"
@@ -33,9 +37,19 @@ class SoftwareSigner final : public Signer {
   EVP_PKEY* key() const { return key_.get(); }
 
  private:
+  // Signing contexts of this key, set up once and reused (issue 13: an EVP_PKEY_CTX per signature
+  // cost a provider lookup and key import each time). A pool, so that threads sharing the signer (the
+  // gateway's workers) each take their own; one context per md in use.
+  struct ContextPool {
+    std::mutex mutex;
+    std::vector<std::pair<const EVP_MD*, ossl::PKeyCtx>> idle;
+  };
+  Bytes signPooled(const EVP_MD* md, ByteView digest);
+
   ossl::Cert cert_;
   ossl::PKey key_;
   RandomSource* nonces_ = nullptr;
+  std::unique_ptr<ContextPool> pool_ = std::make_unique<ContextPool>();
 };
 
 // Additive: verify a signature made by signDigest (RSA PKCS#1 v1.5 / DER ECDSA) with EVP_PKEY_verify.

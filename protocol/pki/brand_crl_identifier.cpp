@@ -8,10 +8,12 @@
 #include <algorithm>
 
 #include "protocol/asn1/fields.hpp"
+#include "protocol/crypto/digest.hpp"
 #include "protocol/error.hpp"
 #include "protocol/pki/carried_trust.hpp"
 #include "protocol/pki/crl.hpp"
 #include "protocol/pki/extensions.hpp"
+#include "protocol/pki/trust_cache.hpp"
 
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wold-style-cast"
@@ -222,7 +224,7 @@ BrandCrlIdentifier verifyBrandCrlIdentifier(const AlgorithmProfile& profile, Byt
 
 void requireCurrentCrls(const AlgorithmProfile& profile, std::span<const Bytes> bcis,
                         std::span<const ValidatedChain* const> chains, std::span<X509_CRL* const> crls,
-                        const Clock& clock) {
+                        const Clock& clock, const TrustCache* cache) {
   if (bcis.empty() || chains.empty()) return;
   const std::string brand = brandOf(*chains.front());
   const X509* brandCa = brandCaOf(*chains.front());
@@ -231,7 +233,11 @@ void requireCurrentCrls(const AlgorithmProfile& profile, std::span<const Bytes> 
   for (const Bytes& der : bcis) {
     const BrandCrlIdentifier b = decodeBrandCrlIdentifier(der);
     if (brandPart(b.brandID) != brand || !validAt(b, now)) continue;  // another brand's, or no longer current
-    const BrandCrlIdentifier verified = verifyBrandCrlIdentifier(profile, der, brandCa);
+    Bytes key;
+    if (cache && brandCa) key = concat({thumbprint(profile, der), thumbprint(profile, ossl::der(brandCa))});
+    const bool known = cache && brandCa && cache->verifiedBefore(key);
+    const BrandCrlIdentifier verified = known ? b : verifyBrandCrlIdentifier(profile, der, brandCa);
+    if (cache && brandCa && !known) cache->rememberVerified(std::move(key));
     if (!current || verified.sequenceNum > current->sequenceNum) current = verified;
   }
   if (!current) return;

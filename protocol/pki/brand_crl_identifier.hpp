@@ -23,6 +23,8 @@
 
 namespace setpay::protocol::pki {
 
+class TrustCache;
+
 struct CrlIdentifier {
   Bytes issuerName;  // DER Name of the CRL issuer
   std::uint64_t crlNumber = 0;
@@ -54,9 +56,10 @@ BrandCrlIdentifier verifyBrandCrlIdentifier(const AlgorithmProfile&, ByteView de
 // validated path; the one with the highest sequenceNum decides. For every CA in the chains whose CRL
 // it lists, a CRL of that issuer with at least that cRLNumber must be among `crls` (OpenSSL then uses
 // the newest): missingCertificate otherwise. A BCI that does not verify: invalidCertificate. No BCI of
-// the brand valid now: nothing to check (SET lets a party start without one).
+// the brand valid now: nothing to check (SET lets a party start without one). With `cache`, a BCI whose
+// signature verified under the same Brand CA before is not verified again (issue 13).
 void requireCurrentCrls(const AlgorithmProfile&, std::span<const Bytes> bcis,
                         std::span<const ValidatedChain* const> chains, std::span<X509_CRL* const> crls,
-                        const Clock&);
+                        const Clock&, const TrustCache* cache = nullptr);
 
 }  // namespace setpay::protocol::pki

@@ -6,7 +6,7 @@
 
 namespace setpay::protocol::pki {
 
-ValidatedChain validateCarried(const ChainValidator& validator, std::span<const ossl::Cert> ourCertificates,
+ValidatedChain validateCarried(const PathValidator& validator, std::span<const ossl::Cert> ourCertificates,
                                std::span<const ossl::Crl> ourCrls, const X509* endEntity,
                                const VerifiedSignedData& carried, Role role, const Clock& clock,
                                std::optional<std::chrono::year_month> cardExpiry) {
@@ -23,8 +23,19 @@ ValidatedChain validateCarried(const ChainValidator& validator, std::span<const 
 ValidatedChain validateCarried(const AlgorithmProfile& profile, const TrustAnchors& anchors, const X509* endEntity,
                                const VerifiedSignedData& carried, Role role, const Clock& clock,
                                std::optional<std::chrono::year_month> cardExpiry) {
+  if (anchors.cache && anchors.root && X509_cmp(anchors.cache->root(), anchors.root.get()) == 0)
+    return validateCarried(*anchors.cache, anchors.caCertificates, anchors.crls, endEntity, carried, role, clock, cardExpiry);
   const ChainValidator validator(anchors.root.get(), profile);
   return validateCarried(validator, anchors.caCertificates, anchors.crls, endEntity, carried, role, clock, cardExpiry);
+}
+
+void attachTrustCache(TrustAnchors& anchors, const AlgorithmProfile& profile) {
+  if (anchors.cache || !anchors.root) return;
+  try {
+    anchors.cache = std::make_shared<const TrustCache>(anchors.root.get(), profile);
+  } catch (const ProtocolError&) {
+    // Not a SET Root: every validation refuses it, as it did without a cache.
+  }
 }
 
 std::string brandOf(const ValidatedChain& chain) {

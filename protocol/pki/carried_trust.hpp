@@ -6,6 +6,7 @@
 #pragma once
 
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -14,6 +15,7 @@
 #include "protocol/clock.hpp"
 #include "protocol/crypto/signed_data.hpp"
 #include "protocol/openssl.hpp"
+#include "protocol/pki/trust_cache.hpp"
 #include "protocol/pki/validator.hpp"
 #include "protocol/profile.hpp"
 
@@ -26,16 +28,24 @@ struct TrustAnchors {
   std::vector<ossl::Cert> caCertificates;
   std::vector<ossl::Crl> crls;
   std::vector<Bytes> brandCRLIdentifiers{};
+  // The role's one validator over `root` (issue 13), shared by the objects a role makes per purchase;
+  // null: a ChainValidator is built per validation. attachTrustCache() sets it.
+  std::shared_ptr<const TrustCache> cache{};
 };
+
+// Gives `anchors` a TrustCache over its Root unless it has one. A Root that is not a SET Root is left
+// to fail where it did (at validation, invalidCertificate): no cache then.
+void attachTrustCache(TrustAnchors& anchors, const AlgorithmProfile& profile);
 
 // `endEntity` (the signer, or another carried certificate such as Cert-PE) validated for `role`
 // against `validator`'s Root, building the path from our CA certificates/CRLs then the carried ones.
 // Throws what ChainValidator::validate throws. Returns the path, end entity first.
-ValidatedChain validateCarried(const ChainValidator& validator, std::span<const ossl::Cert> ourCertificates,
+ValidatedChain validateCarried(const PathValidator& validator, std::span<const ossl::Cert> ourCertificates,
                                std::span<const ossl::Crl> ourCrls, const X509* endEntity,
                                const VerifiedSignedData& carried, Role role, const Clock& clock,
                                std::optional<std::chrono::year_month> cardExpiry = std::nullopt);
-// Same, with a validator over `anchors.root` (throws invalidCertificate if that Root is not a SET Root).
+// Same, with anchors.cache when it trusts anchors.root, else a validator over `anchors.root` (throws
+// invalidCertificate if that Root is not a SET Root).
 ValidatedChain validateCarried(const AlgorithmProfile& profile, const TrustAnchors& anchors, const X509* endEntity,
                                const VerifiedSignedData& carried, Role role, const Clock& clock,
                                std::optional<std::chrono::year_month> cardExpiry = std::nullopt);

@@ -10,4 +10,5 @@ target_sources(setpay_protocol_pki PRIVATE
   ${CMAKE_CURRENT_SOURCE_DIR}/pki/validator.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/pki/carried_trust.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/pki/brand_crl_identifier.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/pki/trust_cache.cpp
 )

@@ -205,8 +205,10 @@ std::optional<Role> parseRole(std::string_view s) {
 }
 
 ChainValidator::ChainValidator(const X509* trustedRoot, const AlgorithmProfile& profile)
-    : root_(X509_dup(trustedRoot)), profile_(profile) {
-  ossl::check(root_ != nullptr, ErrorCode::unspecifiedFailure, "X509_dup");
+    : root_(trustedRoot && X509_up_ref(const_cast<X509*>(trustedRoot)) == 1 ? const_cast<X509*>(trustedRoot) : nullptr),
+      profile_(profile) {
+  // Shared, not copied: an X509 is reference-counted and never modified once parsed.
+  ossl::check(root_ != nullptr, ErrorCode::unspecifiedFailure, "no Root certificate");
   checkRoot(root_.get(), profile_.digestSize());
 }
 

@@ -28,7 +28,25 @@ struct ValidatedChain {
   std::vector<ossl::Cert> path;  // end entity first, configured Root last
 };
 
-class ChainValidator {
+// What the roles validate peers' chains with: ChainValidator (stateless) or TrustCache
+// (trust_cache.hpp: the same verdicts, validated chains and verified CRLs kept per role).
+class PathValidator {
+ public:
+  virtual ~PathValidator() = default;
+  virtual ValidatedChain validate(const X509* endEntity, std::span<X509* const> intermediates,
+                                  std::span<X509_CRL* const> crls, Role role, const Clock& clock,
+                                  std::optional<std::chrono::year_month> cardExpiry = std::nullopt) const = 0;
+  virtual const X509* root() const = 0;
+
+ protected:
+  PathValidator() = default;
+  PathValidator(const PathValidator&) = default;
+  PathValidator(PathValidator&&) = default;
+  PathValidator& operator=(const PathValidator&) = default;
+  PathValidator& operator=(PathValidator&&) = default;
+};
+
+class ChainValidator final : public PathValidator {
  public:
   // Checks the Root itself (self-signed, certificateType rca, critical hashedRootKey of the profile's
   // digest length, SET extension profile); throws invalidCertificate otherwise.
@@ -36,13 +54,13 @@ class ChainValidator {
 
   ValidatedChain validate(const X509* endEntity, std::span<X509* const> intermediates,
                           std::span<X509_CRL* const> crls, Role role, const Clock& clock,
-                          std::optional<std::chrono::year_month> cardExpiry = std::nullopt) const;
+                          std::optional<std::chrono::year_month> cardExpiry = std::nullopt) const override;
 
   // Root key rollover: accept `nextRoot` only if the hash of its public key is the current Root's
   // hashedRootKey (and it passes the Root checks). Returns the validator trusting the new Root.
   ChainValidator rollOver(const X509* nextRoot) const;
 
-  const X509* root() const { return root_.get(); }
+  const X509* root() const override { return root_.get(); }
 
  private:
   ossl::Cert root_;

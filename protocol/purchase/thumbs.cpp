@@ -76,7 +76,8 @@ void requireCurrentCrls(const AlgorithmProfile& profile, const pki::TrustAnchors
   std::vector<X509_CRL*> crls;
   for (const auto& c : ours.crls) crls.push_back(c.get());
   for (const auto& c : carried.crls) crls.push_back(c.get());
-  pki::requireCurrentCrls(profile, bcis, chains, crls, clock);
+  pki::requireCurrentCrls(profile, bcis, chains, crls, clock,
+                          ours.cache && ours.root && X509_cmp(ours.cache->root(), ours.root.get()) == 0 ? ours.cache.get() : nullptr);
 }
 
 }  // namespace setpay::protocol

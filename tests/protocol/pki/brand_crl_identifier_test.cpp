@@ -8,6 +8,7 @@
 
 #include "protocol/crypto/digest.hpp"
 #include "protocol/pki/carried_trust.hpp"
+#include "protocol/pki/trust_cache.hpp"
 #include "protocol/purchase/thumbs.hpp"
 #include "tests/protocol/pki/pki_fixture.hpp"
 
@@ -132,6 +133,22 @@ TEST_P(BrandCrlIdentifierTest, OnlyAValidBciOfTheBrandCounts) {
   // A BCI of the brand that the Brand CA did not sign: refused.
   const Bytes forged = issueBrandCrlIdentifier(f().h.mca, 2, "SETPAY", listing2, f().mintedAt, f().profile);
   EXPECT_EQ(codeOf([&] { requireCurrentCrls(f().profile, std::vector<Bytes>{forged}, chains, held, f().soon()); }),
+            ErrorCode::invalidCertificate);
+}
+
+TEST_P(BrandCrlIdentifierTest, AWarmTrustCacheVerifiesABciOnceAndStillRefusesAForgery) {
+  const ValidatedChain chain = merchantChain();
+  const ValidatedChain* chains[] = {&chain};
+  const std::vector<X509_CRL*> held = f().crls();
+  const TrustCache cache(f().h.root.cert.get(), f().profile);
+  const Bytes good = bci(1, held);
+  EXPECT_NO_THROW(requireCurrentCrls(f().profile, std::vector<Bytes>{good}, chains, held, f().soon(), &cache));
+  const Bytes key = concat({thumbprint(f().profile, good), thumbprint(f().profile, ossl::der(f().h.brand.cert.get()))});
+  EXPECT_TRUE(cache.verifiedBefore(key));
+  EXPECT_NO_THROW(requireCurrentCrls(f().profile, std::vector<Bytes>{good}, chains, held, f().soon(), &cache));
+  // The same content signed by another CA is another object: verified, and refused.
+  const Bytes forged = issueBrandCrlIdentifier(f().h.mca, 1, "SETPAY", held, f().mintedAt, f().profile);
+  EXPECT_EQ(codeOf([&] { requireCurrentCrls(f().profile, std::vector<Bytes>{forged}, chains, held, f().soon(), &cache); }),
             ErrorCode::invalidCertificate);
 }
 
