@@ -85,6 +85,43 @@ std::string tomlString(const std::string& s) {
   return out + "\"";
 }
 
+
+// ---- sections every service's file shares (O: one of the *ConfigOptions)
+
+std::string headerLines(const fs::path& file, const std::string& command) {
+  return "# setpay " + command + " --config " + file.string() +
+         "\n# Written by `setpay pki init`. Relative paths are relative to this file's directory.\n";
+}
+
+template <class O>
+std::string serverLines(const O& o) {  // the [server] keys before the HTTP limits
+  std::string t = "address = \"127.0.0.1\"\nport = " + std::to_string(o.port) + "\n";
+  if (o.portFile) t += "port_file = " + tomlString(*o.portFile) + "\n";
+  return t + "threads = 2\nmax_connections = " + std::to_string(o.maxConnections) + "\n";
+}
+
+template <class O>
+std::string httpLimitLines(const O& o) {
+  return "max_body_bytes = 65536   # SET messages: 64 KiB\n"
+         "read_timeout_ms = " + std::to_string(o.readTimeoutMs) + "   # a whole request, or an idle keep-alive\n"
+         "write_timeout_ms = 10000\nhandshake_timeout_ms = " + std::to_string(o.handshakeTimeoutMs) + "\n"
+         "drain_timeout_ms = " + std::to_string(o.drainTimeoutMs) + "   # SIGTERM: in-flight requests finish\n";
+}
+
+template <class O>
+std::string logSection(const O& o) {
+  std::string t = "\n[log]\nformat = " + tomlString(o.logFormat) + "   # or \"json\"\nlevel = \"info\"\n";
+  if (o.logFile) t += "file = " + tomlString(*o.logFile) + "\n";
+  return t;
+}
+
+// The SET trust anchors of DIR: Root, the CA certificates and every CA's CRL.
+std::string trustLines() {
+  return "root = \"root/cert.pem\"\n"
+         "ca_certificates = [\"brand/cert.pem\", \"cca/cert.pem\", \"mca/cert.pem\", \"pca/cert.pem\"]\n"
+         "crls = [\"root/crl.pem\", \"brand/crl.pem\", \"cca/crl.pem\", \"mca/crl.pem\", \"pca/crl.pem\"]\n";
+}
+
 }  // namespace
 
 void mintLoopbackTls(const fs::path& tlsDir, const std::vector<std::string>& servers,
@@ -120,27 +157,16 @@ void writeGatewayConfig(const fs::path& dir, const protocol::AlgorithmProfile& p
     writeFile(keyFile, protocol::hex(protocol::ByteView(key, sizeof key)) + "\n", 0600);
   }
   std::string t;
-  t += "# setpay gateway --config " + (dir / "gateway.toml").string() + "\n";
-  t += "# Written by `setpay pki init`. Relative paths are relative to this file's directory.\n";
+  t += headerLines(dir / "gateway.toml", "gateway");
   t += "# Accounts: setpay gateway accounts add --config <this file> --pan PAN --balance CENTS\n\n";
-  t += "[server]\naddress = \"127.0.0.1\"\nport = " + std::to_string(o.port) + "\n";
-  if (o.portFile) t += "port_file = " + tomlString(*o.portFile) + "\n";
-  t += "threads = 2\nmax_connections = " + std::to_string(o.maxConnections) + "\n";
-  t += "max_body_bytes = 65536   # SET messages: 64 KiB\n";
-  t += "read_timeout_ms = " + std::to_string(o.readTimeoutMs) + "   # a whole request, or an idle keep-alive\n";
-  t += "write_timeout_ms = 10000\nhandshake_timeout_ms = " + std::to_string(o.handshakeTimeoutMs) + "\n";
-  t += "drain_timeout_ms = " + std::to_string(o.drainTimeoutMs) + "   # SIGTERM: in-flight requests finish\n";
+  t += "[server]\n" + serverLines(o) + httpLimitLines(o);
   t += "\n[server.tls]   # loopback TLS material under tls/, separate from the SET hierarchy\n";
   t += "certificate = \"tls/gateway.pem\"\nprivate_key = \"tls/gateway-key.pem\"\n";
   t += "client_certificates = " + tomlString(o.clientCertificates) + "   # merchants: tls/merchant-client.pem\n";
   t += "client_ca = \"tls/ca.pem\"\n";
-  t += "\n[log]\nformat = " + tomlString(o.logFormat) + "   # or \"json\"\nlevel = \"info\"\n";
-  if (o.logFile) t += "file = " + tomlString(*o.logFile) + "\n";
+  t += logSection(o);
   t += "\n[storage]\ndatabase = \"gateway/gateway.db\"\n";
-  t += "\n[set]\nprofile = " + tomlString(std::string(profile.name())) + "\nbrand = \"SETPAY\"\n";
-  t += "root = \"root/cert.pem\"\n";
-  t += "ca_certificates = [\"brand/cert.pem\", \"cca/cert.pem\", \"mca/cert.pem\", \"pca/cert.pem\"]\n";
-  t += "crls = [\"root/crl.pem\", \"brand/crl.pem\", \"cca/crl.pem\", \"mca/crl.pem\", \"pca/crl.pem\"]\n";
+  t += "\n[set]\nprofile = " + tomlString(std::string(profile.name())) + "\nbrand = \"SETPAY\"\n" + trustLines();
   t += "signature_certificate = \"gateway-sign/cert.pem\"\nsignature_key = \"gateway-sign/key.pem\"\n";
   t += "key_exchange_certificate = \"gateway-kex/cert.pem\"\nkey_exchange_key = \"gateway-kex/key.pem\"\n";
   t += "merchant_key_exchange_certificates = [\"merchant-kex/cert.pem\"]\n";
@@ -153,27 +179,17 @@ void writeGatewayConfig(const fs::path& dir, const protocol::AlgorithmProfile& p
 void writeMerchantConfig(const fs::path& dir, const protocol::AlgorithmProfile& profile, const MerchantConfigOptions& o) {
   fs::create_directories(dir / "merchant");
   std::string t;
-  t += "# setpay merchant --config " + (dir / "merchant.toml").string() + "\n";
-  t += "# Written by `setpay pki init`. Relative paths are relative to this file's directory.\n";
+  t += headerLines(dir / "merchant.toml", "merchant");
   t += "# The shop page: https://127.0.0.1:" + std::to_string(o.port) + "/ (trust tls/ca.pem); capture: setpay merchant capture --config <this file>\n\n";
-  t += "[server]\naddress = \"127.0.0.1\"\nport = " + std::to_string(o.port) + "\n";
-  if (o.portFile) t += "port_file = " + tomlString(*o.portFile) + "\n";
-  t += "threads = 2\nmax_connections = " + std::to_string(o.maxConnections) + "\n";
-  t += "max_body_bytes = 65536   # SET messages: 64 KiB\n";
-  t += "read_timeout_ms = " + std::to_string(o.readTimeoutMs) + "   # a whole request, or an idle keep-alive\n";
-  t += "write_timeout_ms = 10000\nhandshake_timeout_ms = " + std::to_string(o.handshakeTimeoutMs) + "\n";
-  t += "drain_timeout_ms = " + std::to_string(o.drainTimeoutMs) + "   # SIGTERM: in-flight requests finish\n";
+  t += "[server]\n" + serverLines(o) + httpLimitLines(o);
   t += "\n[server.tls]   # loopback TLS material under tls/, separate from the SET hierarchy\n";
   t += "certificate = \"tls/merchant.pem\"\nprivate_key = \"tls/merchant-key.pem\"\n";
   t += "client_certificates = \"none\"   # cardholders' wallets have no TLS client certificate\n";
-  t += "\n[log]\nformat = " + tomlString(o.logFormat) + "   # or \"json\"\nlevel = \"info\"\n";
-  if (o.logFile) t += "file = " + tomlString(*o.logFile) + "\n";
+  t += logSection(o);
   t += "\n[storage]\ndatabase = \"merchant/merchant.db\"\n";
   t += "\n[set]\nprofile = " + tomlString(std::string(profile.name())) + "\nbrand = \"SETPAY\"\nlanguage = \"en\"\n";
   t += "# payment_url = \"https://shop.example/set\"   # absent: https://<address>:<bound port>/set\n";
-  t += "root = \"root/cert.pem\"\n";
-  t += "ca_certificates = [\"brand/cert.pem\", \"cca/cert.pem\", \"mca/cert.pem\", \"pca/cert.pem\"]\n";
-  t += "crls = [\"root/crl.pem\", \"brand/crl.pem\", \"cca/crl.pem\", \"mca/crl.pem\", \"pca/crl.pem\"]\n";
+  t += trustLines();
   t += "signature_certificate = \"merchant-sign/cert.pem\"\nsignature_key = \"merchant-sign/key.pem\"\n";
   t += "key_exchange_certificate = \"merchant-kex/cert.pem\"\nkey_exchange_key = \"merchant-kex/key.pem\"\n";
   t += "gateway_key_exchange_certificate = \"gateway-kex/cert.pem\"   # Cert-PE of the acquirer's gateway\n";
@@ -194,20 +210,14 @@ void writeWalletConfig(const fs::path& dir, const protocol::AlgorithmProfile& pr
     writeFile(dir / "wallet" / "channel-pub.pem", publicKeyPem(key.get()), 0644);
   }
   std::string t;
-  t += "# setpay wallet --config " + (dir / "wallet.toml").string() + "\n";
-  t += "# Written by `setpay pki init`. Relative paths are relative to this file's directory.\n";
+  t += headerLines(dir / "wallet.toml", "wallet");
   t += "# Accounts: setpay wallet enroll --config <this file> --msisdn +33612345678 --terminal-cert T.pem --brand SETPAY --bin 497010\n\n";
-  t += "[server]   # POST /c (message c), GET /purchases\naddress = \"127.0.0.1\"\nport = " + std::to_string(o.port) + "\n";
-  if (o.portFile) t += "port_file = " + tomlString(*o.portFile) + "\n";
-  t += "threads = 2\nmax_connections = " + std::to_string(o.maxConnections) + "\n";
+  t += "[server]   # POST /c (message c), GET /purchases\n" + serverLines(o);
   t += "\n[server.tls]\ncertificate = \"tls/wallet.pem\"\nprivate_key = \"tls/wallet-key.pem\"\n";
   t += "client_certificates = \"optional\"   # the operator's, for GET /accounts ([api])\nclient_ca = \"tls/ca.pem\"\n";
-  t += "\n[log]\nformat = " + tomlString(o.logFormat) + "\nlevel = \"info\"\n";
-  if (o.logFile) t += "file = " + tomlString(*o.logFile) + "\n";
+  t += logSection(o);
   t += "\n[storage]\ndatabase = \"wallet/wallet.db\"\n";
-  t += "\n[set]\nprofile = " + tomlString(std::string(profile.name())) + "\nroot = \"root/cert.pem\"\n";
-  t += "ca_certificates = [\"brand/cert.pem\", \"cca/cert.pem\", \"mca/cert.pem\", \"pca/cert.pem\"]\n";
-  t += "crls = [\"root/crl.pem\", \"brand/crl.pem\", \"cca/crl.pem\", \"mca/crl.pem\", \"pca/crl.pem\"]\n";
+  t += "\n[set]\nprofile = " + tomlString(std::string(profile.name())) + "\n" + trustLines();
   t += "\n[mobile]   # the terminals' TLS WebSocket (client certificate required, key enrolled per MSISDN)\n";
   t += "address = \"127.0.0.1\"\nport = " + std::to_string(o.mobilePort) + "\n";
   if (o.mobilePortFile) t += "port_file = " + tomlString(*o.mobilePortFile) + "\n";

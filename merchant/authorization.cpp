@@ -49,49 +49,44 @@ MerchantStep Merchant::requestAuthorization(PReqContext& r) {
   return {{}, AuthorizationRequest{r.tx.transIDs.xid, std::move(authReq)}};
 }
 
-// ---- the same PReq again while its AuthReq awaits an answer (a service whose gateway was unreachable)
+// ---- the same PReq again (same TransIDs, RRPID and Chall-C): its AuthReq awaits an answer, or it was
+// answered and its PRes lost on the way (a crash, a timeout). Anything else: nullopt, and handle() decides.
 
-std::optional<AuthorizationRequest> Merchant::pendingAuthorization(ByteView in) {
-  const std::lock_guard lock(mutex_);
+std::optional<Merchant::RepeatedPReq> Merchant::findRepeatedPReq(ByteView in) const {
   try {
     const protocol::MessageWrapper w = protocol::decode<protocol::MessageWrapper>(in);
     const auto* preq = std::get_if<protocol::PReq>(&w.message);
     if (!preq) return std::nullopt;
     const protocol::OIData& oi = std::visit([](const auto& x) -> const protocol::OIData& { return x.oiData; }, preq->value);
-    const auto tx = store_.findTransaction(oi.transIDs.xid);
+    auto tx = store_.findTransaction(oi.transIDs.xid);
     if (!tx || tx->transIDs != oi.transIDs) return std::nullopt;
-    const auto* pending = std::get_if<Authorizing>(&tx->state);
-    if (!pending || !protocol::constantTimeEqual(oi.rrpid, pending->pReqRRPID) ||
-        !protocol::constantTimeEqual(oi.challC, pending->challC))
-      return std::nullopt;
-    // Sending the kept AuthReq again is idempotent at the gateway, so a copy of the PReq made by
-    // anyone gets no more than the original: the same answer.
-    return AuthorizationRequest{tx->transIDs.xid, pending->authReq};
+    return RepeatedPReq{std::move(*tx), oi.rrpid, oi.challC};
   } catch (const std::exception&) {
     return std::nullopt;
   }
 }
 
-// ---- the same PReq again once it was answered (its PRes lost on the way: a crash, a timeout)
+bool Merchant::RepeatedPReq::answers(const Bytes& pReqRRPID, const Bytes& keptChallC) const {
+  return !pReqRRPID.empty() && protocol::constantTimeEqual(rrpid, pReqRRPID) && protocol::constantTimeEqual(challC, keptChallC);
+}
+
+std::optional<AuthorizationRequest> Merchant::pendingAuthorization(ByteView in) {
+  const std::lock_guard lock(mutex_);
+  const auto repeated = findRepeatedPReq(in);
+  const auto* pending = repeated ? std::get_if<Authorizing>(&repeated->tx.state) : nullptr;
+  if (!pending || !repeated->answers(pending->pReqRRPID, pending->challC)) return std::nullopt;
+  // Sending the kept AuthReq again is idempotent at the gateway, so a copy of the PReq made by
+  // anyone gets no more than the original: the same answer.
+  return AuthorizationRequest{repeated->tx.transIDs.xid, pending->authReq};
+}
 
 std::optional<Bytes> Merchant::repeatedAnswer(ByteView in) {
   const std::lock_guard lock(mutex_);
-  try {
-    const protocol::MessageWrapper w = protocol::decode<protocol::MessageWrapper>(in);
-    const auto* preq = std::get_if<protocol::PReq>(&w.message);
-    if (!preq) return std::nullopt;
-    const protocol::OIData& oi = std::visit([](const auto& x) -> const protocol::OIData& { return x.oiData; }, preq->value);
-    const auto tx = store_.findTransaction(oi.transIDs.xid);
-    if (!tx || tx->transIDs != oi.transIDs) return std::nullopt;
-    const auto* answered = std::get_if<Answered>(&tx->state);
-    if (!answered || answered->pReqRRPID.empty() || !protocol::constantTimeEqual(oi.rrpid, answered->pReqRRPID) ||
-        !protocol::constantTimeEqual(oi.challC, answered->challC))
-      return std::nullopt;
-    // The same PRes content, signed anew: it tells a copy of the PReq nothing the original did not.
-    return pRes(*tx, answered->pReqRRPID, answered->challC, answered->response, false);
-  } catch (const std::exception&) {
-    return std::nullopt;
-  }
+  const auto repeated = findRepeatedPReq(in);
+  const auto* answered = repeated ? std::get_if<Answered>(&repeated->tx.state) : nullptr;
+  if (!answered || !repeated->answers(answered->pReqRRPID, answered->challC)) return std::nullopt;
+  // The same PRes content, signed anew: it tells a copy of the PReq nothing the original did not.
+  return pRes(repeated->tx, answered->pReqRRPID, answered->challC, answered->response, false);
 }
 
 // ---- on AuthRes

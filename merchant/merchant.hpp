@@ -108,6 +108,12 @@ class Merchant {
   const MerchantConfig& config() const { return config_; }
 
  private:
+  struct RepeatedPReq {  // a PReq naming a stored transaction by its exact TransIDs
+    Transaction tx;
+    protocol::Bytes rrpid, challC;  // the PReq's (OIData)
+    bool answers(const protocol::Bytes& pReqRRPID, const protocol::Bytes& keptChallC) const;
+  };
+  std::optional<RepeatedPReq> findRepeatedPReq(protocol::ByteView wrapperDer) const;
   struct PReqContext;  // one PReq on its way through the steps (purchase_processing.cpp)
 
   // Handlers, one per message received (as PaymentGateway::processAuthReq / processCapReq).

@@ -119,4 +119,10 @@ InteropRun interop(const Home& home, const std::string& target, const std::strin
   return run;
 }
 
+std::string faultName(const Fault& f) {
+  std::string n = f.check;
+  for (char& c : n) c = c == '-' ? '_' : c;
+  return n;
+}
+
 }  // namespace setpay::interop_test

@@ -51,4 +51,12 @@ struct InteropRun {
 // `setpay interop TARGET URL --pki DIR --json …`
 InteropRun interop(const Home&, const std::string& target, const std::string& url);
 
+// A check removed in a seeded variant (protocol/seeded_fault.hpp) and the case that names it.
+struct Fault {
+  const char* check;
+  const char* caseName;
+};
+// The test-name suffix for a Fault parameter: its check, '-' as '_'.
+std::string faultName(const Fault&);
+
 }  // namespace setpay::interop_test

@@ -40,11 +40,6 @@ TEST(SeededGateway, WithNoCheckRemovedPassesEveryCase) {  // the variant is othe
   EXPECT_EQ(run.status, 0) << run.table;
 }
 
-struct Fault {
-  const char* check;  // as marked in gateway/ (protocol/seeded_fault.hpp)
-  const char* caseName;
-};
-
 class SeededGatewayFault : public ::testing::TestWithParam<Fault> {};
 
 TEST_P(SeededGatewayFault, IsCaughtByTheCaseNamingTheCheckAndOnlyByIt) {
@@ -62,11 +57,7 @@ INSTANTIATE_TEST_SUITE_P(Checks, SeededGatewayFault,
                                            Fault{"pi-linkage", "pi-of-another-purchase"},
                                            Fault{"amount-within-pi", "amount-above-pi"},
                                            Fault{"replay-cache", "replayed-authreq"}),
-                         [](const auto& p) {
-                           std::string n = p.param.check;
-                           for (char& c : n) c = c == '-' ? '_' : c;
-                           return n;
-                         });
+                         [](const auto& p) { return faultName(p.param); });
 
 }  // namespace
 }  // namespace setpay::interop_test

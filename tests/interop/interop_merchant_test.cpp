@@ -35,11 +35,6 @@ TEST(SeededMerchant, WithNoCheckRemovedPassesEveryCase) {
   EXPECT_EQ(run.status, 0) << run.table;
 }
 
-struct Fault {
-  const char* check;  // as marked in merchant/ (protocol/seeded_fault.hpp)
-  const char* caseName;
-};
-
 class SeededMerchantFault : public ::testing::TestWithParam<Fault> {};
 
 TEST_P(SeededMerchantFault, IsCaughtByTheCaseNamingTheCheck) {
@@ -61,11 +56,7 @@ INSTANTIATE_TEST_SUITE_P(Checks, SeededMerchantFault,
                                            Fault{"order-paid-once", "order-already-paid"},
                                            Fault{"inquiry-cardholder", "inquiry-by-another-cardholder"},
                                            Fault{"content-type", "wrong-content-type"}),
-                         [](const auto& p) {
-                           std::string n = p.param.check;
-                           for (char& c : n) c = c == '-' ? '_' : c;
-                           return n;
-                         });
+                         [](const auto& p) { return faultName(p.param); });
 
 }  // namespace
 }  // namespace setpay::interop_test
