@@ -1,26 +1,15 @@
 #include "interop/answers.hpp"
 
-#include <cctype>
-
 #include "protocol/error.hpp"
 #include "protocol/messages/codec.hpp"
 #include "protocol/pki/carried_trust.hpp"
 
 namespace setpay::interop {
 
-namespace {
-std::string mediaType(const std::string& header) {
-  std::string t = header.substr(0, header.find(';'));
-  while (!t.empty() && t.back() == ' ') t.pop_back();
-  for (char& c : t) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return t;
-}
-}  // namespace
-
 protocol::MessageWrapper decodeReply(const std::string& label, const Reply& reply) {
   if (reply.status != 200)
     throw CaseFailure(label + " answered with HTTP " + std::to_string(reply.status) + " instead of a SET message");
-  if (mediaType(reply.contentType) != setPaymentType)
+  if (runtime::mediaType(reply.contentType) != setPaymentType)
     throw CaseFailure(label + " answered with Content-Type '" + reply.contentType + "', not " + setPaymentType);
   try {
     return protocol::decode<protocol::MessageWrapper>(reply.body);

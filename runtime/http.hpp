@@ -11,6 +11,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace setpay::runtime {
@@ -24,6 +25,9 @@ struct HttpRequest {
   std::optional<std::string> clientCertificateSubject;  // TLS client certificate, when one was verified
   std::chrono::steady_clock::time_point received;
 };
+
+// A Content-Type header's media type: "Application/Set-Payment; charset=x" → "application/set-payment".
+std::string mediaType(std::string_view header);
 
 struct HttpResponse {
   unsigned status = 200;

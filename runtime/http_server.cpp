@@ -38,15 +38,6 @@ struct Route {
   Handler handler;
 };
 
-// "Application/Set-Payment; charset=x" → "application/set-payment"
-std::string mediaType(std::string_view header) {
-  std::string out(header.substr(0, header.find(';')));
-  while (!out.empty() && (out.back() == ' ' || out.back() == '\t')) out.pop_back();
-  const auto first = out.find_first_not_of(" \t");
-  out.erase(0, first == std::string::npos ? out.size() : first);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 std::string endpoint(const tcp::socket& s) {
   boost::system::error_code ec;
@@ -494,6 +485,15 @@ bool HttpServer::run() {
   for (auto& t : impl.threads) t.join();
   impl.threads.clear();
   return drained;
+}
+
+std::string mediaType(std::string_view header) {
+  std::string out(header.substr(0, header.find(';')));
+  while (!out.empty() && (out.back() == ' ' || out.back() == '\t')) out.pop_back();
+  const auto first = out.find_first_not_of(" \t");
+  out.erase(0, first == std::string::npos ? out.size() : first);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
 }
 
 }  // namespace setpay::runtime
