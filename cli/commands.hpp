@@ -28,5 +28,6 @@ void addInteropCommand(CLI::App& root, int& exitCode);  // cli/interop_command.c
 void addMerchantCommand(CLI::App& root, int& exitCode);  // cli/merchant_command.cpp — service + capture
 void addWalletCommand(CLI::App& root, int& exitCode);    // cli/wallet_command.cpp  — wallet service + accounts
 void addTerminalCommand(CLI::App& root, int& exitCode);  // cli/terminal_command.cpp — the mobile terminal
+void addRedirectorCommand(CLI::App& root, int& exitCode);  // cli/redirector_command.cpp — message c to the wallet
 
 }  // namespace setpay::cli

@@ -50,6 +50,7 @@ int main(int argc, char** argv) {
   addMerchantCommand(app, exitCode);
   addWalletCommand(app, exitCode);
   addTerminalCommand(app, exitCode);
+  addRedirectorCommand(app, exitCode);
 
   if (argc > 1 && argv[1][0] != '-') {
     const auto known = app.get_subcommands([&](const CLI::App* c) { return c->get_name() == argv[1]; });

@@ -252,6 +252,93 @@ void writeTerminalConfig(const fs::path& dir, const TerminalConfigOptions& o) {
   t += "root = \"root/cert.pem\"   # SET Root: the merchant's and the gateway's certificates are validated to it\n";
   if (o.reader) t += "reader = " + tomlString(*o.reader) + "\n";
   t += "card_wait_ms = 5000\nallow_card_data = " + std::string(o.allowCardData ? "true" : "false") + "\nreconnect_ms = 500\n";
+  t += "# setpay terminal open FILE: message c signed by this terminal's key for its own MSISDN\n";
+  if (o.msisdn) t += "msisdn = " + tomlString(*o.msisdn) + "\n";
+  t += "sender_id = " + tomlString(o.senderId) + "   # as enrolled: setpay wallet enroll --sender-id\n";
+  t += "\n[wallet_c]   # the wallet's HTTPS endpoint for message c (POST /c)\nhost = \"127.0.0.1\"\n";
+  if (o.walletCPortFile)
+    t += "port_file = " + tomlString(*o.walletCPortFile) + "\n";
+  else
+    t += "port = " + std::to_string(o.walletCPort) + "\n";
+  t += "ca_file = \"tls/ca.pem\"\n";
+  writeFile(dir / (o.name + ".toml"), t, 0644);
+}
+
+void writeRedirectorConfig(const fs::path& dir, const RedirectorConfigOptions& o) {
+  fs::create_directories(dir / o.name);
+  const fs::path key = dir / o.name / "key.pem";
+  if (!fs::exists(key)) {
+    const PKey k = p256();
+    writeFile(key, protocol::pki::privateKeyToPem(k.get()), 0600);
+    writeFile(dir / o.name / "pub.pem", publicKeyPem(k.get()), 0644);
+  }
+  std::string t;
+  t += "# setpay redirector open FILE --config " + (dir / (o.name + ".toml")).string() + "\n";
+  t += "# Written by `setpay pki init`. Relative paths are relative to this file's directory.\n";
+  t += "# Enroll the key at the wallet: setpay wallet enroll-sender --config wallet.toml --msisdn " + o.msisdn +
+       " --sender-id " + o.senderId + " --key " + o.name + "/pub.pem\n\n";
+  t += "[redirector]   # direct mode: this computer's shopper\nmsisdn = " + tomlString(o.msisdn) + "\n";
+  t += "sender_id = " + tomlString(o.senderId) + "\nprivate_key = " + tomlString(o.name + "/key.pem") + "\n";
+  t += "\n[wallet]   # POST /c, GET /purchases\nhost = \"127.0.0.1\"\n";
+  if (o.walletPortFile)
+    t += "port_file = " + tomlString(*o.walletPortFile) + "\n";
+  else
+    t += "port = " + std::to_string(o.walletPort) + "\n";
+  t += "ca_file = \"tls/ca.pem\"\ntimeout_ms = 30000\n";
+  t += "\n[follow]   # how long `open` follows the purchase (the shopper confirms on the terminal)\n";
+  t += "wait_s = " + std::to_string(o.waitS) + "\npoll_ms = 250\n";
+  writeFile(dir / (o.name + ".toml"), t, 0644);
+}
+
+namespace {
+std::string tomlStrings(const std::vector<std::string>& v) {
+  std::string t = "[";
+  for (std::size_t i = 0; i < v.size(); ++i) t += (i ? ", " : "") + tomlString(v[i]);
+  return t + "]";
+}
+}  // namespace
+
+void writeGatewayProxyConfig(const fs::path& dir, const GatewayProxyConfigOptions& o) {
+  fs::create_directories(dir / o.name);
+  const fs::path key = dir / o.name / "key.pem";
+  if (!fs::exists(key)) {
+    const PKey k = p256();
+    writeFile(key, protocol::pki::privateKeyToPem(k.get()), 0600);
+    writeFile(dir / o.name / "pub.pem", publicKeyPem(k.get()), 0644);
+  }
+  const fs::path secret = dir / o.name / "radius-secret";
+  if (!fs::exists(secret)) {
+    unsigned char s[16];
+    ok(RAND_priv_bytes(s, sizeof s) == 1, "RADIUS secret");
+    writeFile(secret, protocol::hex(protocol::ByteView(s, sizeof s)) + "\n", 0600);
+  }
+  std::string t;
+  t += "# setpay redirector --mode gateway-proxy --config " + (dir / (o.name + ".toml")).string() + "\n";
+  t += "# Written by `setpay pki init`. Relative paths are relative to this file's directory.\n";
+  t += "# Enroll the key for each subscriber: setpay wallet enroll-sender --config wallet.toml --msisdn M --sender-id " +
+       o.senderId + " --key " + o.name + "/pub.pem\n\n";
+  t += "[redirector]   # the operator's redirector: signs c for the MSISDN behind each client address\n";
+  t += "sender_id = " + tomlString(o.senderId) + "\nprivate_key = " + tomlString(o.name + "/key.pem") + "\n";
+  t += "\n[proxy]   # HTTP forward proxy for the handsets' browsers; CONNECT is tunnelled untouched (no diversion)\n";
+  t += "address = \"127.0.0.1\"\nport = " + std::to_string(o.port) + "\n";
+  if (o.portFile) t += "port_file = " + tomlString(*o.portFile) + "\n";
+  t += "threads = 2\nallow_hosts = " + tomlStrings(o.allowHosts) + "   # origins reachable through the proxy; [] = any\n";
+  t += "status_host = \"redirector.setpay.invalid\"   # the proxy's own pages (the purchase's outcome)\n";
+  t += "\n[accounting]   # RADIUS Accounting (RFC 2866) from the access network: Framed-IP-Address -> Calling-Station-Id\n";
+  t += "address = \"127.0.0.1\"\nport = " + std::to_string(o.accountingPort) + "\n";
+  if (o.accountingPortFile) t += "port_file = " + tomlString(*o.accountingPortFile) + "\n";
+  t += "networks = " + tomlStrings(o.accessNetworks) + "   # NAS ranges allowed to send accounting\n";
+  t += "secret_file = " + tomlString(o.name + "/radius-secret") + "   # their shared secret\n";
+  t += "\n[headers]   # an MSISDN header is believed only from these upstream proxies; every other copy is stripped\n";
+  t += "trusted_proxies = []\ntrusted_header = \"X-WAP-Network-Client-MSISDN\"\n";
+  t += "\n[wallet]   # POST /c, GET /purchases\nhost = \"127.0.0.1\"\n";
+  if (o.walletPortFile)
+    t += "port_file = " + tomlString(*o.walletPortFile) + "\n";
+  else
+    t += "port = " + std::to_string(o.walletPort) + "\n";
+  t += "ca_file = \"tls/ca.pem\"\ntimeout_ms = 30000\n";
+  t += "\n[log]\nformat = \"human\"\nlevel = \"info\"\n";
+  if (o.logFile) t += "file = " + tomlString(*o.logFile) + "\n";
   writeFile(dir / (o.name + ".toml"), t, 0644);
 }
 
@@ -260,7 +347,11 @@ void writeServiceConfigs(const fs::path& dir, const protocol::AlgorithmProfile& 
   writeGatewayConfig(dir, profile);
   writeMerchantConfig(dir, profile);
   writeWalletConfig(dir, profile);
-  writeTerminalConfig(dir);
+  TerminalConfigOptions terminal;
+  terminal.msisdn = "+33600000001";  // the test cardholder's (cli/pki_init.cpp)
+  writeTerminalConfig(dir, terminal);
+  writeRedirectorConfig(dir);
+  writeGatewayProxyConfig(dir);
 }
 
 }  // namespace setpay::cli

@@ -78,8 +78,40 @@ struct TerminalConfigOptions {
   std::optional<std::string> reader;
   bool allowCardData = false;
   std::string name = "terminal";  // DIR/<name>.toml and DIR/tls/<name>-client.pem
+  // `setpay terminal open FILE` (on-terminal mode): the handset's MSISDN, its Sender id (as enrolled:
+  // `setpay wallet enroll --sender-id`, default handset) and the wallet's HTTPS port for message c.
+  std::optional<std::string> msisdn;
+  std::string senderId = "handset";
+  std::uint16_t walletCPort = 8446;
+  std::optional<std::string> walletCPortFile;
 };
 void writeTerminalConfig(const std::filesystem::path& dir, const TerminalConfigOptions& = {});
+
+// DIR/<name>.toml for `setpay redirector open FILE` (direct mode) and its key DIR/<name>/key.pem
+// (ECDSA P-256, 0600, made if absent) with DIR/<name>/pub.pem beside it: enroll that at the wallet
+// with `setpay wallet enroll-sender --msisdn M --sender-id ID --key DIR/<name>/pub.pem`.
+struct RedirectorConfigOptions {
+  std::string msisdn = "+33600000001";
+  std::string senderId = "desktop";
+  std::uint16_t walletPort = 8446;
+  std::optional<std::string> walletPortFile;
+  unsigned waitS = 300;
+  std::string name = "redirector";
+};
+void writeRedirectorConfig(const std::filesystem::path& dir, const RedirectorConfigOptions& = {});
+
+// DIR/<name>.toml for `setpay redirector --mode gateway-proxy`, the operator redirector's key
+// DIR/<name>/key.pem (+ pub.pem, enrolled per account with `setpay wallet enroll-sender`) and the
+// RADIUS shared secret DIR/<name>/radius-secret (0600, random, kept if present).
+struct GatewayProxyConfigOptions {
+  std::uint16_t port = 3128, accountingPort = 1813, walletPort = 8446;
+  std::optional<std::string> portFile, accountingPortFile, walletPortFile, logFile;
+  std::string senderId = "operator-gw-1";
+  std::vector<std::string> accessNetworks{"127.0.0.0/8"};
+  std::vector<std::string> allowHosts{"127.0.0.1", "localhost"};
+  std::string name = "redirector-gw";
+};
+void writeGatewayProxyConfig(const std::filesystem::path& dir, const GatewayProxyConfigOptions& = {});
 
 // Everything `setpay pki init DIR` adds beside the SET hierarchy.
 void writeServiceConfigs(const std::filesystem::path& dir, const protocol::AlgorithmProfile&);

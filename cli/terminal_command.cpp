@@ -3,7 +3,8 @@
 // (merchant name from its verified certificate, amount, description, date), asks for the PIN, drives
 // the card through pcscd, answers e; shows each f. The PIN comes from the TTY with echo off, or one
 // line per prompt from --pin-fd (tests). Exit codes: 0 after --purchases confirmations, 1 failed, 2 bad
-// usage or configuration.
+// usage or configuration. `setpay terminal open FILE --config F` sends a wake-up as message c (on-terminal
+// mode) and follows the purchase: see runOpen.
 #include <openssl/crypto.h>
 #include <openssl/pem.h>
 #include <termios.h>
@@ -20,6 +21,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/output.hpp"
+#include "cli/redirector_command.hpp"
 #include "pcsc/reader.hpp"
 #include "protocol/mobile/codec.hpp"
 #include "protocol/pki/carried_trust.hpp"
@@ -47,6 +49,10 @@ struct TerminalSettings {
   terminal::TerminalConfig terminal;
   terminal::ReaderChoice reader;
   std::chrono::milliseconds reconnect{1000};
+  // `setpay terminal open` (on-terminal mode): [terminal] msisdn, sender_id; [wallet_c].
+  std::optional<protocol::Msisdn> msisdn;
+  std::string senderId = "handset";
+  std::optional<redirector::WalletTarget> walletC;
 };
 
 std::string slurp(const fs::path& p) {
@@ -97,6 +103,13 @@ TerminalSettings loadSettings(const fs::path& path) {
   s.reader.cardWait = std::chrono::milliseconds(t.integer("card_wait_ms", 0, 600000, 5000));
   s.terminal.allowCardData = t.boolean("allow_card_data", false);
   s.reconnect = std::chrono::milliseconds(t.integer("reconnect_ms", 10, 600000, 1000));
+  if (t.has("msisdn")) {
+    s.msisdn = protocol::Msisdn::parse(t.string("msisdn"));
+    if (!s.msisdn) t.fail("msisdn", "not an E.164 number (+ then 7..15 digits)");
+  }
+  s.senderId = t.string("sender_id", "handset");
+  if (!protocol::validSenderId(s.senderId)) t.fail("sender_id", "expected [A-Za-z0-9][A-Za-z0-9._:+@-]{0,127}");
+  if (const auto c = file.root().optionalTable("wallet_c")) s.walletC = redirector::readWalletTarget(*c);
   file.finish();
   return s;
 }
@@ -235,19 +248,56 @@ int runTerminal(const TerminalArgs& a) {
   }
 }
 
+// On-terminal mode (seed 004 claim 6): the handset sends c itself, for its own MSISDN, signed with the
+// key its certificate carries (the one enrolled with `setpay wallet enroll --terminal-cert`).
+int runOpen(const std::string& config, const std::string& file, bool noWait) {
+  TerminalSettings s;
+  try {
+    s = loadSettings(config);
+  } catch (const runtime::ConfigError& e) {
+    printErr("setpay terminal open: {}\n", e.what());
+    return 2;
+  }
+  if (!s.msisdn || !s.walletC) {
+    printErr("setpay terminal open: {} needs [terminal] msisdn and a [wallet_c] table (the wallet's HTTPS endpoint)\n",
+             protocol::safeText(config));
+    return 2;
+  }
+  redirector::SenderIdentity id{protocol::Sender{protocol::SenderKind::onTerminal, s.senderId}, std::move(s.terminal.channelKey),
+                                std::nullopt};
+  return sendWakeUp("setpay terminal open", file, *s.msisdn, id, *s.walletC, !noWait, std::chrono::seconds(300),
+                    std::chrono::milliseconds(250));
+}
+
 }  // namespace
 
 void addTerminalCommand(CLI::App& root, int& exitCode) {
   auto a = std::make_shared<TerminalArgs>();
   CLI::App* cmd = root.add_subcommand("terminal", "the mobile terminal: wallet channel, PIN, card reader through pcscd");
   cmd->add_option("--config", a->config, "the terminal's TOML file ([wallet] host, port|port_file, ca_file, channel_key; "
-                                         "[terminal] certificate, private_key, root, reader, card_wait_ms, allow_card_data)")
-      ->required()
+                                         "[terminal] certificate, private_key, root, reader, card_wait_ms, allow_card_data, "
+                                         "msisdn, sender_id; [wallet_c] host, port|port_file, ca_file)")
       ->check(CLI::ExistingFile);
+  auto open = std::make_shared<std::pair<std::string, bool>>();
+  auto openConfig = std::make_shared<std::string>();
+  CLI::App* o = cmd->add_subcommand("open", "on-terminal mode: send the wake-up in FILE to the wallet as message c, "
+                                            "signed with this terminal's key for its own MSISDN");
+  o->add_option("FILE", open->first, "the wake-up (application/set-payment-initiation) as the merchant sent it")->required();
+  o->add_option("--config", *openConfig, "the terminal's TOML file (as for `setpay terminal`)")->required()->check(CLI::ExistingFile);
+  o->add_flag("--no-wait", open->second, "print the purchase id and return without following the purchase");
+  o->callback([open, openConfig, &exitCode] { exitCode = runOpen(*openConfig, open->first, open->second); });
   cmd->add_option("--pin-fd", a->pinFd, "read each PIN as one line from this file descriptor (tests) instead of the TTY")
       ->check(CLI::Range(0, 1023));
   cmd->add_option("--purchases", a->purchases, "exit 0 after this many confirmations (f); default: run until stopped");
-  cmd->callback([a, &exitCode] { exitCode = runTerminal(*a); });
+  cmd->callback([cmd, a, &exitCode] {
+    if (!cmd->get_subcommands().empty()) return;  // open
+    if (a->config.empty()) {
+      printErr("setpay terminal: --config FILE is required (see setpay terminal --help)\n");
+      exitCode = 2;
+      return;
+    }
+    exitCode = runTerminal(*a);
+  });
 }
 
 }  // namespace setpay::cli

@@ -1,5 +1,5 @@
 // `setpay wallet --config F` runs the remote wallet service (wallet-server/service/); `setpay wallet
-// enroll|show|history --config F` manage its accounts (keyed by MSISDN) in the same database.
+// enroll|enroll-sender|show|history --config F` manage its accounts (keyed by MSISDN) in the same database.
 // Exit codes: 0 ok (the service: drained after SIGTERM), 1 failed, 2 bad usage or configuration.
 #include <chrono>
 #include <functional>
@@ -21,7 +21,7 @@ namespace setpay::cli {
 namespace {
 
 struct WalletArgs {
-  std::string config, msisdn, terminalCert, senderId = "handset", bin;
+  std::string config, msisdn, terminalCert, senderId = "handset", bin, senderKey;
   std::vector<std::string> brands;
   int currency = 978, exponent = -2;
   std::optional<std::int64_t> perPurchase, day, month;
@@ -123,7 +123,32 @@ void addAccountCommands(CLI::App& walletApp, int& exitCode) {
     });
   });
 
-  CLI::App* show = leaf("show", "one account: terminal, brands, ceilings, loyalty points");
+  CLI::App* sender = leaf("enroll-sender", "a further sender of message c for an account: a redirector's public key");
+  sender->add_option("--sender-id", args->senderId, "the Sender id the redirector puts in c (its `sender_id`)")->required();
+  sender->add_option("--key", args->senderKey, "its PEM public key or certificate (ECDSA P-256 or RSA >= 2048)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  sender->callback([args, &exitCode] {
+    const auto msisdn = msisdnArg(args->msisdn);
+    if (!msisdn) {
+      exitCode = 2;
+      return;
+    }
+    std::string pem;
+    try {
+      pem = readFile(args->senderKey);
+    } catch (const std::exception& e) {
+      printErr("setpay wallet enroll-sender: {}\n", protocol::safeText(e.what()));
+      exitCode = 1;
+      return;
+    }
+    exitCode = withStore(args->config, [&](wallet::WalletStore& store) {
+      store.enrollSender(*msisdn, args->senderId, pem);
+      printOut("{}  sender {} enrolled\n", msisdn->e164(), protocol::safeText(args->senderId));
+    });
+  });
+
+  CLI::App* show = leaf("show", "one account: terminal, brands, ceilings, loyalty points, further senders");
   show->callback([args, &exitCode] {
     const auto msisdn = msisdnArg(args->msisdn);
     if (!msisdn) {
@@ -134,6 +159,7 @@ void addAccountCommands(CLI::App& walletApp, int& exitCode) {
       const auto a = store.find(*msisdn);
       if (!a) throw std::invalid_argument("no account for " + msisdn->e164());
       print(*a);
+      for (const auto& id : store.senders(*msisdn)) printOut("  sender {} (enroll-sender)\n", protocol::safeText(id));
     });
   });
 

@@ -166,6 +166,20 @@ std::vector<fs::path> ConfigTable::existingFiles(std::string_view key, bool requ
   return out;
 }
 
+std::vector<std::string> ConfigTable::strings(std::string_view key, std::optional<std::vector<std::string>> fallback) const {
+  const void* n = node(key, !fallback.has_value());
+  if (!n) return *fallback;
+  const toml::array* a = nodeOf(n).as_array();
+  if (!a) fail(key, "expected an array of strings");
+  std::vector<std::string> out;
+  for (const auto& element : *a) {
+    const auto v = element.value<std::string>();
+    if (!element.is_string() || !v) fail(key, "expected an array of strings");
+    out.push_back(*v);
+  }
+  return out;
+}
+
 fs::path ConfigTable::writablePath(std::string_view key, std::optional<std::string> fallback) const {
   const fs::path p = file_->resolve(string(key, std::move(fallback)));
   std::error_code ec;

@@ -32,6 +32,8 @@ class ConfigTable {
   // One of `allowed`.
   std::string choice(std::string_view key, const std::vector<std::string>& allowed,
                      std::optional<std::string> fallback = std::nullopt) const;
+  // An array of strings (may be empty).
+  std::vector<std::string> strings(std::string_view key, std::optional<std::vector<std::string>> fallback = std::nullopt) const;
   // A file that must exist and be readable now.
   std::filesystem::path existingFile(std::string_view key) const;
   std::optional<std::filesystem::path> optionalExistingFile(std::string_view key) const;

@@ -21,6 +21,8 @@ packages=(
   libsqlite3-dev sqlite3                  # durable state of every service
   libcli11-dev                            # the `setpay` command line
   freeradius-utils                        # radclient: RADIUS accounting into the gateway-proxy redirector (tests)
+  curl                                    # the handsets' browser through the gateway-proxy (tests)
+  desktop-file-utils shared-mime-info     # desktop-file-validate, update-mime-database: deploy/desktop/ (tests)
   libspdlog-dev libfmt-dev                # service logs (runtime/log.cpp: one scrubbing sink for every line)
 )
 missing=()

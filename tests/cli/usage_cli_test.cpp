@@ -44,7 +44,12 @@ const std::vector<Command>& commands() {
        "--config c --msisdn +33612345678 --terminal-cert /dev/null --brand B --bin 497010"},
       {"wallet show", {"--config", "--msisdn"}, "--config c --msisdn +33612345678"},
       {"wallet history", {"--config", "--msisdn", "--limit"}, "--config c --msisdn +33612345678"},
-      {"terminal", {"--config", "--pin-fd", "--purchases"}, "--config /dev/null"},
+      {"terminal", {"--config", "--pin-fd", "--purchases", "open"}, "--config /dev/null"},
+      {"terminal open", {"FILE", "--config", "--no-wait", "on-terminal"}, "f --config /dev/null"},
+      {"wallet enroll-sender", {"--config", "--msisdn", "--sender-id", "--key"},
+       "--config c --msisdn +33612345678 --sender-id r --key /dev/null"},
+      {"redirector", {"--mode", "gateway-proxy", "--config", "open"}, "--mode gateway-proxy --config c"},
+      {"redirector open", {"FILE", "--config", "--no-wait", "XDG_CONFIG_HOME"}, "f"},
   };
   return all;
 }
@@ -80,7 +85,9 @@ TEST(CliUsage, BadValuesAndMissingArgumentsAreExitTwo) {
                            "pki", "pki frobnicate", "pki crl d --ca nope", "pki verify d --cert c",
                            "pki issue-cardholder d --pan 4111111111111111 --expiry 209913 --name X",
                            "pki issue-cardholder d --pan 4111111111111111 --expiry 209912 --name X --pin 12",
-                           "pki verify d --cert c --role cardholder --at yesterday", "frobnicate", ""}) {
+                           "pki verify d --cert c --role cardholder --at yesterday", "frobnicate", "",
+                           "redirector", "redirector --mode relay2", "redirector --mode gateway-proxy", "redirector open",
+                           "terminal open f", "wallet enroll-sender --config c --msisdn +33612345678 --key /dev/null"}) {
     const CliRun r = setpay(args);
     EXPECT_EQ(r.status, 2) << "setpay " << args << ":\n" << r.output;
   }

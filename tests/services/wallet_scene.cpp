@@ -124,10 +124,14 @@ MerchantService::MerchantService(const GatewayHome& g, const std::string& gatewa
 }
 
 protocol::WakeUp MerchantService::offer(std::int64_t cents, const std::string& description) {
+  return protocol::parseWakeUp(offerBody(cents, description));
+}
+
+std::string MerchantService::offerBody(std::int64_t cents, const std::string& description) {
   boost::json::object order{{"amount", cents}, {"currency", 978}, {"description", description}};
   const auto r = client_.postSync(process_.url("/orders"), "application/json", boost::json::serialize(order));
   if (r.status != 200) throw std::runtime_error("POST /orders: HTTP " + std::to_string(r.status) + ": " + r.body);
-  return protocol::parseWakeUp(r.body);
+  return r.body;
 }
 
 int MerchantService::received(const std::string& type) const {
@@ -238,7 +242,7 @@ WalletScene::WalletScene(protocol::ProfileId id, WalletOptions options) : home(i
   walletPort_ = waitPortFile(*c.portFile, *wallet_, walletLog);
   waitPortFile(*c.mobilePortFile, *wallet_, walletLog);
   client_ = std::make_unique<runtime::HttpClient>(home.clientOptions(false));
-  cli::writeTerminalConfig(home.dir, cli::TerminalConfigOptions{0, *c.mobilePortFile, env("VPCD_READER0"), false, "terminal"});
+  cli::writeTerminalConfig(home.dir, terminalOptions(false));
 }
 
 WalletScene::~WalletScene() {
@@ -280,7 +284,19 @@ void WalletScene::stopTerminal() {
 }
 
 void WalletScene::allowCardDataOnTerminal() {
-  cli::writeTerminalConfig(home.dir, cli::TerminalConfigOptions{0, *options_.config.mobilePortFile, env("VPCD_READER0"), true, "terminal"});
+  cli::writeTerminalConfig(home.dir, terminalOptions(true));
+}
+
+cli::TerminalConfigOptions WalletScene::terminalOptions(bool allowCardData) const {
+  cli::TerminalConfigOptions t;
+  t.walletPort = 0;
+  t.walletPortFile = *options_.config.mobilePortFile;
+  t.reader = env("VPCD_READER0");
+  t.allowCardData = allowCardData;
+  t.name = "terminal";
+  t.msisdn = kMsisdn;  // for `setpay terminal open`
+  t.walletCPortFile = *options_.config.portFile;
+  return t;
 }
 
 std::string WalletScene::terminalOutput() const { return test_support::readFile(terminalLog); }

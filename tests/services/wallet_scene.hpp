@@ -21,6 +21,7 @@
 #include "runtime/log.hpp"
 #include "runtime/metrics.hpp"
 #include "runtime/work_queue.hpp"
+#include "protocol/wakeup/wakeup.hpp"
 #include "tests/services/service_fixture.hpp"
 
 namespace setpay::services_test {
@@ -47,6 +48,8 @@ class MerchantEndpoint {
  public:
   virtual ~MerchantEndpoint() = default;
   virtual protocol::WakeUp offer(std::int64_t cents, const std::string& description = "2 x espresso; table 4") = 0;
+  // The wake-up's bytes as the merchant sends them (application/set-payment-initiation): a redirector's input.
+  virtual std::string offerBody(std::int64_t cents, const std::string& description) { return protocol::format(offer(cents, description)); }
   virtual int received(const std::string& messageType) const = 0;  // "PInitReq", "PReq"
 };
 
@@ -56,6 +59,7 @@ class MerchantService final : public MerchantEndpoint {
  public:
   MerchantService(const GatewayHome&, const std::string& gatewayUrl);
   protocol::WakeUp offer(std::int64_t cents, const std::string& description) override;
+  std::string offerBody(std::int64_t cents, const std::string& description) override;  // POST /orders, its body
   int received(const std::string& messageType) const override;
 
  private:
@@ -111,12 +115,15 @@ class WalletScene {
   void waitTerminalConnected();
   void stopTerminal();
   void allowCardDataOnTerminal();  // rewrites terminal.toml with allow_card_data = true
+  // terminal.toml's options: this scene's wallet ports, vpcd reader 0, kMsisdn for `setpay terminal open`.
+  cli::TerminalConfigOptions terminalOptions(bool allowCardData) const;
   std::string terminalOutput() const;
 
   // Message c for a fresh wake-up of `cents`, signed with the terminal's enrolled key.
   std::string messageC(std::int64_t cents, const std::string& msisdn = kMsisdn);
   std::string signedC(const protocol::WakeUp&, const std::string& msisdn, const std::string& senderId = "handset");
   runtime::HttpResponse postC(const std::string& xml);
+  std::string walletPortFile() const { return *options_.config.portFile; }
   std::string startPurchase(std::int64_t cents);  // POST /c, 202 expected; the purchase id
   boost::json::object status(const std::string& id = "");
   // GET /accounts?msisdn=… with tls/<client>-client.pem (empty: no client certificate).

@@ -36,7 +36,20 @@ CREATE TABLE history (
 CREATE INDEX history_msisdn_at ON history (msisdn, at_ms);
 )sql";
 
-constexpr runtime::Migration kMigrations[] = {{1, kV1}};
+// Version 2: further senders of message c per account (issue 10): a redirector (direct, relay) or an
+// operator's gateway-proxy signs c with its own key, enrolled here for the MSISDN under its Sender id.
+// The terminal's own sender id stays in account.sender_id (its key is the terminal certificate's).
+// public_key: PEM SubjectPublicKeyInfo, ECDSA P-256 or RSA >= 2048 (checked when enrolled).
+constexpr const char* kV2 = R"sql(
+CREATE TABLE sender (
+  msisdn TEXT NOT NULL REFERENCES account (msisdn),
+  sender_id TEXT NOT NULL,
+  public_key TEXT NOT NULL,
+  enrolled_ms INTEGER NOT NULL,
+  PRIMARY KEY (msisdn, sender_id)) WITHOUT ROWID;
+)sql";
+
+constexpr runtime::Migration kMigrations[] = {{1, kV1}, {2, kV2}};
 
 }  // namespace
 

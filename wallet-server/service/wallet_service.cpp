@@ -136,8 +136,12 @@ struct WalletService::Impl : std::enable_shared_from_this<WalletService::Impl> {
       const std::lock_guard lock(i_.dbMutex);
       const auto account = i_.store.find(msisdn);
       if (!account) return {Status::unknownMsisdn, {}};
-      if (sender.id != account->senderId) return {Status::notEnrolled, {}};
-      return {Status::found, protocol::Enrollment{terminalKeyOf(account->terminalCertPem), std::nullopt}};
+      if (sender.id == account->senderId)
+        return {Status::found, protocol::Enrollment{terminalKeyOf(account->terminalCertPem), std::nullopt}};
+      // A redirector's own key, enrolled with `setpay wallet enroll-sender` (wallet_store.hpp).
+      if (const auto pem = i_.store.senderKey(msisdn, sender.id))
+        return {Status::found, protocol::Enrollment{publicKeyOf(*pem), std::nullopt}};
+      return {Status::notEnrolled, {}};
     }
 
    private:
@@ -278,7 +282,9 @@ void WalletService::Impl::receiveC(const runtime::HttpRequest& request, const ru
     const std::lock_guard lock(mapsMutex);
     live.emplace(id, p);
   }
-  log.info("purchase-started", {{"purchase", id}, {"msisdn", account->msisdn.e164()}, {"merchant_url", p->merchantUrl},
+  log.info("purchase-started", {{"purchase", id}, {"msisdn", account->msisdn.e164()},
+                                {"sender", std::string(protocol::token(c.envelope.sender.kind)) + ":" + c.envelope.sender.id},
+                                {"merchant_url", p->merchantUrl},
                                 {"amount", protocol::describe(c.wakeUp.purchAmt)}});
   respond({202, "application/json", jsonText({{"purchase", id}, {"status", "/purchases?id=" + id}})});
   sendPInitReq(p, std::move(pInitReq));

@@ -1,5 +1,6 @@
 #include "wallet-server/service/wallet_store.hpp"
 
+#include <openssl/pem.h>
 #include <openssl/x509.h>
 
 #include <algorithm>
@@ -7,6 +8,8 @@
 #include <stdexcept>
 
 #include "protocol/mobile/channel.hpp"
+#include "protocol/redirect/envelope.hpp"
+#include "protocol/redirect/sign.hpp"
 
 namespace setpay::wallet {
 
@@ -60,6 +63,14 @@ protocol::ossl::PKey terminalKeyOf(const std::string& certPem) {
   }
   protocol::ossl::PKey key(X509_get_pubkey(cert.get()));
   if (!key) throw std::invalid_argument("the terminal certificate has no usable public key");
+  return key;
+}
+
+protocol::ossl::PKey publicKeyOf(const std::string& pem) {
+  if (pem.find("-----BEGIN CERTIFICATE-----") != std::string::npos) return terminalKeyOf(pem);
+  protocol::ossl::Bio bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+  protocol::ossl::PKey key(bio ? PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr) : nullptr);
+  if (!key) throw std::invalid_argument("not a PEM public key or certificate");
   return key;
 }
 
@@ -163,6 +174,42 @@ std::vector<HistoryEntry> WalletStore::history(const protocol::Msisdn& msisdn, s
     h.at = fromMs(s.integer(10));
     out.push_back(std::move(h));
   }
+  return out;
+}
+
+void WalletStore::enrollSender(const protocol::Msisdn& msisdn, const std::string& senderId, const std::string& keyPem) {
+  const auto account = find(msisdn);
+  if (!account) throw std::invalid_argument("no account for " + msisdn.e164());
+  if (!protocol::validSenderId(senderId)) throw std::invalid_argument("the sender id must match [A-Za-z0-9][A-Za-z0-9._:+@-]{0,127}");
+  if (senderId == account->senderId)
+    throw std::invalid_argument("sender id " + senderId + " is the terminal's (its key is the terminal certificate's)");
+  const protocol::ossl::PKey key = publicKeyOf(keyPem);
+  if (!protocol::signatureAlgorithmFor(key.get()))
+    throw std::invalid_argument("message c needs an ECDSA P-256 or an RSA key of at least 2048 bits");
+  protocol::ossl::Bio out(BIO_new(BIO_s_mem()));
+  char* data = nullptr;
+  if (!out || PEM_write_bio_PUBKEY(out.get(), key.get()) != 1) throw std::invalid_argument("cannot encode the public key");
+  const long n = BIO_get_mem_data(out.get(), &data);
+  auto s = db_.statement(
+      "INSERT INTO sender (msisdn, sender_id, public_key, enrolled_ms) VALUES (?1, ?2, ?3, ?4) "
+      "ON CONFLICT (msisdn, sender_id) DO UPDATE SET public_key = ?3, enrolled_ms = ?4");
+  s.bind(1, msisdn.e164()).bind(2, senderId).bind(3, std::string(data, static_cast<std::size_t>(n)));
+  s.bind(4, ms(std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now())));
+  s.run();
+}
+
+std::optional<std::string> WalletStore::senderKey(const protocol::Msisdn& msisdn, const std::string& senderId) const {
+  auto s = db_.statement("SELECT public_key FROM sender WHERE msisdn = ?1 AND sender_id = ?2");
+  s.bind(1, msisdn.e164()).bind(2, senderId);
+  if (!s.step()) return std::nullopt;
+  return s.text(0);
+}
+
+std::vector<std::string> WalletStore::senders(const protocol::Msisdn& msisdn) const {
+  auto s = db_.statement("SELECT sender_id FROM sender WHERE msisdn = ?1 ORDER BY sender_id");
+  s.bind(1, msisdn.e164());
+  std::vector<std::string> out;
+  while (s.step()) out.push_back(s.text(0));
   return out;
 }
 

@@ -60,6 +60,13 @@ class WalletStore {
   // The history row and the account's new points: inside the caller's WriteTransaction.
   void recordOutcome(const HistoryEntry&);
   std::vector<HistoryEntry> history(const protocol::Msisdn&, std::size_t limit = 100) const;
+  // A further sender of message c for an existing account (a redirector): its public key (PEM public
+  // key or certificate, ECDSA P-256 or RSA >= 2048) under `senderId`, replacing an earlier one of that
+  // id. Throws std::invalid_argument: no such account, a bad sender id, the terminal's own sender id,
+  // a key message c cannot use.
+  void enrollSender(const protocol::Msisdn&, const std::string& senderId, const std::string& keyPem);
+  std::optional<std::string> senderKey(const protocol::Msisdn&, const std::string& senderId) const;  // PEM public key
+  std::vector<std::string> senders(const protocol::Msisdn&) const;  // the further senders' ids, sorted
   std::size_t accounts() const;
 
  private:
@@ -69,5 +76,7 @@ class WalletStore {
 
 // The key of a PEM certificate and its terminal ID; throws std::invalid_argument.
 protocol::ossl::PKey terminalKeyOf(const std::string& certPem);
+// The public key of a PEM public key ("PUBLIC KEY") or certificate; throws std::invalid_argument.
+protocol::ossl::PKey publicKeyOf(const std::string& pem);
 
 }  // namespace setpay::wallet

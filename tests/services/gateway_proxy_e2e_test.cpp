@@ -1,0 +1,203 @@
+// `setpay redirector --mode gateway-proxy` end to end (claim 5) with real processes: gateway, merchant,
+// wallet, terminal, card through pcscd (tests/services/wallet_scene.hpp) and the proxy itself. The
+// MSISDN comes from a RADIUS Accounting-Start sent by a real `radclient` (freeradius-utils); the
+// handset's browser is `curl -x` (each "handset" its own loopback address through --interface).
+// The shop front the handset browses is plain HTTP (a CONNECT tunnel would hide the wake-up): a test
+// origin in this process whose POST /orders returns the real merchant's POST /orders body and type.
+// Run under scripts/with-virtual-pcsc.sh.
+#include <gtest/gtest.h>
+
+#include <regex>
+#include <thread>
+
+#include "runtime/http_server.hpp"
+#include "tests/services/wallet_scene.hpp"
+
+namespace setpay::services_test {
+namespace {
+
+using namespace std::chrono_literals;
+namespace ts = test_support;
+
+bool contains(const std::string& haystack, const std::string& needle) { return haystack.find(needle) != std::string::npos; }
+
+std::uint16_t waitPort(const fs::path& file, ChildProcess& p, const fs::path& log) {
+  const auto deadline = std::chrono::steady_clock::now() + 20s;
+  while (!fs::exists(file)) {
+    if (!p.running()) throw std::runtime_error("the proxy exited at start; see " + log.string());
+    if (std::chrono::steady_clock::now() > deadline) throw std::runtime_error("no port file " + file.string());
+    std::this_thread::sleep_for(10ms);
+  }
+  return static_cast<std::uint16_t>(std::stoi(ts::readFile(file)));
+}
+
+// The shop's plain-HTTP front: POST /orders → the merchant's wake-up (its bytes and media type);
+// GET /hello → a page (passes through the proxy unchanged).
+class ShopFront {
+ public:
+  explicit ShopFront(MerchantEndpoint& merchant)
+      : log_(runtime::LogOptions{"shop-front", runtime::LogFormat::human, runtime::LogLevel::info, logDir() / "shop-front.log"}) {
+    server_ = std::make_unique<runtime::HttpServer>(runtime::ServerOptions{}, log_, metrics_);
+    server_->route("POST", "/orders", {"application/json"}, [this, &merchant](runtime::HttpRequest, runtime::Respond respond) {
+      work_.post([&merchant, respond = std::move(respond)] {
+        respond({200, std::string(protocol::wakeUpMediaType), merchant.offerBody(4250, "1 x SET Book 2")});
+      });
+    });
+    server_->route("GET", "/hello", {}, [](runtime::HttpRequest, runtime::Respond respond) {
+      respond({200, "text/html; charset=utf-8", "<p>hello from the shop</p>\n"});
+    });
+    port_ = server_->start(false);
+  }
+  ~ShopFront() {
+    server_->stop();
+    server_->run();
+  }
+  std::string url(const std::string& path) const { return "http://127.0.0.1:" + std::to_string(port_) + path; }
+
+ private:
+  runtime::Logger log_;
+  runtime::Metrics metrics_{"shop-front"};
+  runtime::WorkQueue work_{1};
+  std::unique_ptr<runtime::HttpServer> server_;
+  std::uint16_t port_ = 0;
+};
+
+struct ProxyScene {
+  explicit ProxyScene(protocol::ProfileId profile) : s(profile), front(s.merchant()) {
+    cli::GatewayProxyConfigOptions o;
+    o.portFile = (s.home.dir / "redirector-gw" / "port").string();
+    o.accountingPortFile = (s.home.dir / "redirector-gw" / "accounting-port").string();
+    o.walletPortFile = s.walletPortFile();
+    log = logDir() / (s.home.logFile.stem().string() + ".proxy.log");
+    o.logFile = log.string();
+    cli::writeGatewayProxyConfig(s.home.dir, o);
+    secret = ts::readFile(s.home.dir / "redirector-gw" / "radius-secret");
+    secret.erase(secret.find('\n'));
+    const auto enrolled = s.walletCli("enroll-sender --msisdn " + std::string(WalletScene::kMsisdn) + " --sender-id operator-gw-1 --key " +
+                                      ts::shellQuote((s.home.dir / "redirector-gw" / "pub.pem").string()));
+    if (enrolled.status != 0) throw std::runtime_error(enrolled.output);
+    proxy = std::make_unique<ChildProcess>(std::vector<std::string>{ts::setpayBinary(), "redirector", "--mode", "gateway-proxy", "--config",
+                                                                    (s.home.dir / "redirector-gw.toml").string()},
+                                           log);
+    proxyPort = waitPort(*o.portFile, *proxy, log);
+    accountingPort = waitPort(*o.accountingPortFile, *proxy, log);
+  }
+
+  // radclient's exit status (0: our Accounting-Response verified).
+  int accountingStart(const std::string& address, const std::string& callingStationId, const std::string& session,
+                      const std::string& withSecret = "") {
+    const std::string attrs = "Acct-Status-Type = Start, Framed-IP-Address = " + address + ", Calling-Station-Id = \"" + callingStationId +
+                              "\", Acct-Session-Id = \"" + session + "\"";
+    return ts::runCommand("echo " + ts::shellQuote(attrs) + " | radclient -r 1 -t 2 127.0.0.1:" + std::to_string(accountingPort) +
+                          " acct " + ts::shellQuote(withSecret.empty() ? secret : withSecret) + " >/dev/null 2>&1");
+  }
+
+  // curl through the proxy from `from`; the body, then the HTTP status on the last line.
+  ts::CommandResult curl(const std::string& from, const std::string& args) {
+    return ts::captureCommand("curl -sS --max-time 30 --interface " + from + " -x http://127.0.0.1:" + std::to_string(proxyPort) + " " +
+                              args + " -w '\\n%{http_code}' 2>&1");
+  }
+  ts::CommandResult order(const std::string& from, const std::string& extraHeaders = "") {
+    return curl(from, extraHeaders + " -H 'Content-Type: application/json' -d '{\"amount\":4250}' " + ts::shellQuote(front.url("/orders")));
+  }
+
+  WalletScene s;
+  ShopFront front;
+  fs::path log;
+  std::string secret;
+  std::unique_ptr<ChildProcess> proxy;
+  std::uint16_t proxyPort = 0, accountingPort = 0;
+};
+
+std::string statusOf(const ts::CommandResult& r) { return r.output.substr(r.output.rfind('\n') + 1); }
+
+std::string purchaseIn(const std::string& page) {
+  std::smatch m;
+  return std::regex_search(page, m, std::regex("Purchase ([0-9a-f]{32})")) ? std::string(m[1]) : std::string();
+}
+
+class GatewayProxyE2E : public ::testing::TestWithParam<protocol::ProfileId> {};
+
+std::string profileParamName(const ::testing::TestParamInfo<protocol::ProfileId>& i) { return profileName(i.param); }
+
+// RADIUS Start (radclient) → the handset orders through the proxy → the wake-up goes to the wallet as c
+// for the RADIUS MSISDN (the handset's own X-MSISDN is stripped) → terminal, card, PIN → approved; the
+// handset's page shows "confirm on your card reader", then the outcome.
+TEST_P(GatewayProxyE2E, RadiusMsisdnDivertsTheWakeUpAndThePageShowsApproved) {
+  ProxyScene p(GetParam());
+  p.s.startTerminalWithPins(std::string(WalletScene::kPin) + "\n", 1);
+  p.s.waitTerminalConnected();
+  ASSERT_EQ(p.accountingStart("127.0.0.2", "33612345678", "sess-1"), 0);
+  const auto started = std::chrono::steady_clock::now();
+  const auto r = p.order("127.0.0.2", "-H 'X-MSISDN: +33699999999'");
+  ASSERT_EQ(statusOf(r), "200") << r.output;
+  EXPECT_TRUE(contains(r.output, "Confirm on your card reader")) << r.output;
+  EXPECT_FALSE(contains(r.output, "SET-Initiation-Type")) << "the wake-up reached the handset";
+  const std::string id = purchaseIn(r.output);
+  ASSERT_FALSE(id.empty()) << r.output;
+  std::string page;
+  for (const auto deadline = std::chrono::steady_clock::now() + 40s; std::chrono::steady_clock::now() < deadline;) {
+    const auto st = p.curl("127.0.0.2", ts::shellQuote("http://redirector.setpay.invalid/purchase?id=" + id));
+    ASSERT_EQ(statusOf(st), "200") << st.output;
+    page = st.output;
+    if (!contains(page, "http-equiv=\"refresh\"")) break;
+    std::this_thread::sleep_for(200ms);
+  }
+  const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+  EXPECT_TRUE(contains(page, "Payment approved")) << page;
+  EXPECT_TRUE(contains(page, "42.50 EUR")) << page;
+  EXPECT_EQ(p.s.status(id).at("outcome").as_string(), "approved");
+  EXPECT_EQ(p.s.merchant().received("PReq"), 1);
+  // Another address may not read that purchase's page.
+  EXPECT_EQ(statusOf(p.curl("127.0.0.3", ts::shellQuote("http://redirector.setpay.invalid/purchase?id=" + id))), "404");
+  const std::string proxyLog = ts::readFile(p.log);
+  EXPECT_TRUE(contains(proxyLog, "msisdn-header-stripped")) << proxyLog;
+  EXPECT_TRUE(contains(proxyLog, "X-MSISDN")) << proxyLog;
+  EXPECT_TRUE(contains(proxyLog, "wake-up-diverted")) << proxyLog;
+  EXPECT_TRUE(contains(proxyLog, "msisdn=+33612345678")) << proxyLog;
+  EXPECT_TRUE(contains(ts::readFile(p.s.walletLog), "sender=gateway-proxy:operator-gw-1"));
+  RecordProperty("order_to_outcome_page_ms", static_cast<int>(took.count()));
+}
+
+// Refusals: no RADIUS record (a client's own MSISDN header is not believed); a record sent with the
+// wrong shared secret (no answer, nothing learnt); an MSISDN without a wallet account. Other traffic
+// passes unchanged; CONNECT is tunnelled; hosts outside allow_hosts are refused.
+TEST_P(GatewayProxyE2E, RefusalsAndPassThrough) {
+  ProxyScene p(GetParam());
+  auto r = p.order("127.0.0.4", "-H 'X-MSISDN: " + std::string(WalletScene::kMsisdn) + "' -H 'X-WAP-Network-Client-MSISDN: " +
+                                    std::string(WalletScene::kMsisdn) + "'");
+  EXPECT_EQ(statusOf(r), "403") << r.output;
+  EXPECT_TRUE(contains(r.output, "does not know the mobile number")) << r.output;
+
+  EXPECT_NE(p.accountingStart("127.0.0.5", "33612345678", "sess-5", "wrong-secret"), 0);
+  r = p.order("127.0.0.5");
+  EXPECT_EQ(statusOf(r), "403") << r.output;
+
+  ASSERT_EQ(p.accountingStart("127.0.0.6", "33699999999", "sess-6"), 0);
+  r = p.order("127.0.0.6");
+  EXPECT_EQ(statusOf(r), "404") << r.output;
+  EXPECT_TRUE(contains(r.output, "no wallet account")) << r.output;
+  EXPECT_EQ(p.s.merchant().received("PInitReq"), 0);
+
+  r = p.curl("127.0.0.4", ts::shellQuote(p.front.url("/hello")));
+  EXPECT_EQ(statusOf(r), "200") << r.output;
+  EXPECT_TRUE(contains(r.output, "hello from the shop")) << r.output;
+
+  // CONNECT: TLS to the wallet's HTTPS port through the tunnel, end to end (the proxy sees no HTTP).
+  r = p.curl("127.0.0.4", "--cacert " + ts::shellQuote((p.s.home.dir / "tls" / "ca.pem").string()) + " " +
+                              ts::shellQuote("https://127.0.0.1:" + std::to_string(std::stoi(ts::readFile(p.s.walletPortFile()))) + "/healthz"));
+  EXPECT_EQ(statusOf(r), "200") << r.output;
+  r = p.curl("127.0.0.4", "http://example.invalid/");
+  EXPECT_EQ(statusOf(r), "403") << r.output;
+
+  const std::string proxyLog = ts::readFile(p.log);
+  EXPECT_TRUE(contains(proxyLog, "outcome=badAuthenticator")) << proxyLog;
+  EXPECT_TRUE(contains(proxyLog, "why=\"no MSISDN for this address\"")) << proxyLog;
+  EXPECT_TRUE(contains(proxyLog, "proxy-tunnel")) << proxyLog;
+}
+
+INSTANTIATE_TEST_SUITE_P(Profiles, GatewayProxyE2E, ::testing::Values(protocol::ProfileId::set1, protocol::ProfileId::modern),
+                         profileParamName);
+
+}  // namespace
+}  // namespace setpay::services_test

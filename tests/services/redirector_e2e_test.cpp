@@ -1,0 +1,186 @@
+// The redirector's direct and on-terminal modes end to end with real processes (tests/services/
+// wallet_scene.hpp): `setpay gateway`, `setpay merchant`, `setpay wallet`, `setpay terminal` (PIN, card
+// in pcscd's vpcd slot through `setpay card`), and the sender of message c as its own process:
+// `setpay redirector open FILE` (direct, the redirector's key enrolled with `wallet enroll-sender`) or
+// `setpay terminal open FILE` (on-terminal, the terminal's own key). FILE is the body of the
+// merchant's POST /orders, as a browser would save it. Also the wallet's refusals of c (HTTP status and
+// log line) for c built by the redirector's own code. Run under scripts/with-virtual-pcsc.sh.
+#include <gtest/gtest.h>
+
+#include <regex>
+#include <thread>
+
+#include "protocol/pki/pem.hpp"
+#include "protocol/redirect/envelope.hpp"
+#include "redirector/service/wallet_client.hpp"
+#include "tests/services/wallet_scene.hpp"
+
+namespace setpay::services_test {
+namespace {
+
+using namespace std::chrono_literals;
+
+class RedirectorE2E : public ::testing::TestWithParam<protocol::ProfileId> {};
+
+std::string profileParamName(const ::testing::TestParamInfo<protocol::ProfileId>& i) { return profileName(i.param); }
+
+bool contains(const std::string& haystack, const std::string& needle) { return haystack.find(needle) != std::string::npos; }
+
+// The redirector's config and key in the scene's home, its key enrolled at the wallet for kMsisdn.
+fs::path setUpRedirector(WalletScene& s, const std::string& senderId = "desktop", bool enroll = true) {
+  cli::RedirectorConfigOptions o;
+  o.msisdn = WalletScene::kMsisdn;
+  o.senderId = senderId;
+  o.walletPortFile = s.walletPortFile();
+  o.waitS = 60;
+  o.name = "redirector-" + senderId;
+  cli::writeRedirectorConfig(s.home.dir, o);
+  if (enroll) {
+    const auto r = s.walletCli("enroll-sender --msisdn " + std::string(WalletScene::kMsisdn) + " --sender-id " + senderId +
+                               " --key " + test_support::shellQuote((s.home.dir / o.name / "pub.pem").string()));
+    if (r.status != 0) throw std::runtime_error("enroll-sender: " + r.output);
+  }
+  return s.home.dir / (o.name + ".toml");
+}
+
+fs::path wakeUpFile(WalletScene& s, std::int64_t cents, const std::string& name = "wake.setpay") {
+  const fs::path f = s.home.dir / name;
+  test_support::writeFile(f, s.merchant().offerBody(cents, "1 x SET Book 2"));
+  return f;
+}
+
+test_support::CommandResult run(const std::string& args) {
+  return test_support::captureCommand(test_support::shellQuote(test_support::setpayBinary()) + " " + args + " 2>&1");
+}
+
+std::string purchaseIdIn(const std::string& output) {
+  std::smatch m;
+  if (!std::regex_search(output, m, std::regex("purchase ([0-9a-f]{32})\n"))) return "";
+  return m[1];
+}
+
+redirector::SenderIdentity redirectorIdentity(const WalletScene& s, const std::string& senderId = "desktop") {
+  return {protocol::Sender{protocol::SenderKind::direct, senderId},
+          protocol::pki::privateKeyFromPem(test_support::readFile(s.home.dir / ("redirector-" + senderId) / "key.pem")), std::nullopt};
+}
+
+// Direct mode (claims 2–3): the shopper's computer runs `setpay redirector open wake.setpay`.
+TEST_P(RedirectorE2E, DirectOpenRunsThePurchaseToApproved) {
+  WalletScene s(GetParam());
+  const fs::path config = setUpRedirector(s);
+  s.startTerminalWithPins(std::string(WalletScene::kPin) + "\n", 1);
+  s.waitTerminalConnected();
+  const fs::path wake = wakeUpFile(s, 4250);
+  const auto started = std::chrono::steady_clock::now();
+  const auto r = run("redirector open " + test_support::shellQuote(wake.string()) + " --config " + test_support::shellQuote(config.string()));
+  const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+  ASSERT_EQ(r.status, 0) << r.output;
+  const std::string id = purchaseIdIn(r.output);
+  ASSERT_FALSE(id.empty()) << r.output;
+  EXPECT_TRUE(contains(r.output, "outcome approved")) << r.output;
+  EXPECT_TRUE(contains(r.output, "42.50 EUR")) << r.output;
+  const auto ended = s.status(id);
+  EXPECT_EQ(ended.at("outcome").as_string(), "approved");
+  EXPECT_EQ(s.merchant().received("PInitReq"), 1);
+  EXPECT_EQ(s.merchant().received("PReq"), 1);
+  const std::string walletLog = test_support::readFile(s.walletLog);
+  EXPECT_TRUE(contains(walletLog, "sender=direct:desktop")) << walletLog;
+  std::this_thread::sleep_for(300ms);
+  EXPECT_TRUE(contains(s.terminalOutput(), "f: approved")) << s.terminalOutput();
+  RecordProperty("open_to_outcome_ms", static_cast<int>(took.count()));
+}
+
+// --no-wait: the purchase id at once, exit 0; the purchase still runs to its end.
+TEST_P(RedirectorE2E, DirectOpenNoWaitReturnsThePurchaseId) {
+  WalletScene s(GetParam());
+  const fs::path config = setUpRedirector(s);
+  s.startTerminalWithPins(std::string(WalletScene::kPin) + "\n", 1);
+  s.waitTerminalConnected();
+  const auto r = run("redirector open --no-wait " + test_support::shellQuote(wakeUpFile(s, 990).string()) + " --config " +
+                     test_support::shellQuote(config.string()));
+  ASSERT_EQ(r.status, 0) << r.output;
+  const std::string id = purchaseIdIn(r.output);
+  ASSERT_FALSE(id.empty()) << r.output;
+  EXPECT_FALSE(contains(r.output, "outcome")) << r.output;
+  EXPECT_EQ(s.waitEnded(id).at("outcome").as_string(), "approved");
+}
+
+// On-terminal mode (claim 6): the handset sends c itself with its own MSISDN and its own key.
+TEST_P(RedirectorE2E, TerminalOpenRunsThePurchaseToApproved) {
+  WalletScene s(GetParam());
+  // terminal.toml (the scene's) carries msisdn and [wallet_c] for `setpay terminal open`.
+  ASSERT_TRUE(contains(test_support::readFile(s.home.dir / "terminal.toml"), "[wallet_c]"));
+  s.startTerminalWithPins(std::string(WalletScene::kPin) + "\n", 1);
+  s.waitTerminalConnected();
+  const auto r = run("terminal open " + test_support::shellQuote(wakeUpFile(s, 1234).string()) + " --config " +
+                     test_support::shellQuote((s.home.dir / "terminal.toml").string()));
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_TRUE(contains(r.output, "outcome approved")) << r.output;
+  EXPECT_TRUE(contains(r.output, "12.34 EUR")) << r.output;
+  EXPECT_EQ(s.merchant().received("PReq"), 1);
+  EXPECT_TRUE(contains(test_support::readFile(s.walletLog), "sender=on-terminal:handset"));
+}
+
+// The wallet's refusals of c built by the redirector's code: each its HTTP status and a c-refused log
+// line with the reason; nothing reaches the merchant.
+TEST_P(RedirectorE2E, WalletRefusesUnsignedReplayedStaleAndUnenrolledC) {
+  WalletScene s(GetParam());
+  setUpRedirector(s);
+  setUpRedirector(s, "stranger", false);  // a key the wallet never enrolled
+  const std::string wake = s.merchant().offerBody(500, "1 x SET Book 2");
+  const auto msisdn = *protocol::Msisdn::parse(WalletScene::kMsisdn);
+  protocol::SystemRandom random;
+  protocol::SystemClock clock;
+
+  // Unsigned: the same content with its nonce and time but no Signature → 401 unsigned.
+  const auto parsed = protocol::parseWakeUp(wake);
+  protocol::RedirectEnvelope bare{protocol::Sender{protocol::SenderKind::direct, "desktop"}, msisdn, parsed.paymentUrl,
+                                  protocol::toBytes(wake), protocol::ClientAuth{random.bytes(16), std::chrono::floor<std::chrono::seconds>(clock.now()),
+                                                                                 std::nullopt, std::nullopt}};
+  auto r = s.postC(protocol::formatEnvelope(bare));
+  EXPECT_EQ(r.status, 401u) << r.body;
+  EXPECT_TRUE(contains(r.body, "unsigned")) << r.body;
+
+  // Signed by a key not enrolled for the MSISDN → 403; for an MSISDN without an account → 404.
+  r = s.postC(redirector::signedC(protocol::view(wake), msisdn, redirectorIdentity(s, "stranger"), random, clock));
+  EXPECT_EQ(r.status, 403u) << r.body;
+  r = s.postC(redirector::signedC(protocol::view(wake), *protocol::Msisdn::parse("+33699999999"), redirectorIdentity(s), random, clock));
+  EXPECT_EQ(r.status, 404u) << r.body;
+
+  // Stale: signed ten minutes ago (window 300 s) → 401 stale.
+  protocol::FixedClock past(clock.now() - 600s);
+  r = s.postC(redirector::signedC(protocol::view(wake), msisdn, redirectorIdentity(s), random, past));
+  EXPECT_EQ(r.status, 401u) << r.body;
+  EXPECT_TRUE(contains(r.body, "stale")) << r.body;
+
+  // Replayed: the one good c is accepted once (202), the same bytes again → 409 replayed.
+  const std::string good = redirector::signedC(protocol::view(wake), msisdn, redirectorIdentity(s), random, clock);
+  r = s.postC(good);
+  EXPECT_EQ(r.status, 202u) << r.body;
+  r = s.postC(good);
+  EXPECT_EQ(r.status, 409u) << r.body;
+  EXPECT_TRUE(contains(r.body, "replayed")) << r.body;
+
+  const std::string log = test_support::readFile(s.walletLog);
+  for (const char* reason : {"reason=unsigned", "reason=keyNotEnrolled", "reason=unknownMsisdn", "reason=stale", "reason=replayed"})
+    EXPECT_TRUE(contains(log, reason)) << reason << "\n" << log;
+  EXPECT_EQ(s.merchant().received("PInitReq"), 1);  // only the accepted c
+}
+
+// `setpay redirector open` with a key the wallet does not know: exit 1 and the wallet's reason.
+TEST_P(RedirectorE2E, DirectOpenWithAnUnenrolledKeyFailsWithTheWalletsReason) {
+  WalletScene s(GetParam());
+  const fs::path config = setUpRedirector(s, "stranger", false);
+  const auto r = run("redirector open " + test_support::shellQuote(wakeUpFile(s, 700).string()) + " --config " +
+                     test_support::shellQuote(config.string()));
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_TRUE(contains(r.output, "the wallet refused message c: HTTP 403")) << r.output;
+  EXPECT_TRUE(contains(r.output, "keyNotEnrolled")) << r.output;
+  EXPECT_EQ(s.merchant().received("PInitReq"), 0);
+}
+
+INSTANTIATE_TEST_SUITE_P(Profiles, RedirectorE2E, ::testing::Values(protocol::ProfileId::set1, protocol::ProfileId::modern),
+                         profileParamName);
+
+}  // namespace
+}  // namespace setpay::services_test
