@@ -94,6 +94,9 @@ int initCommand(const InitArgs& a) {
   const std::string merchantToml = protocol::safeText((minted.dir / "merchant.toml").string());
   printOut("  services: {} and {} (TLS under {})\n  run: setpay gateway --config {}\n       setpay merchant --config {}\n",
            gatewayToml, merchantToml, protocol::safeText((minted.dir / "tls").string()), gatewayToml, merchantToml);
+  printOut("  redirector: {} (direct: setpay redirector open FILE --config it), {} (--mode gateway-proxy);\n"
+           "  enroll their keys at the wallet with setpay wallet enroll-sender (see each file's header)\n",
+           protocol::safeText((minted.dir / "redirector.toml").string()), protocol::safeText((minted.dir / "redirector-gw.toml").string()));
   printOut("done: see {}\n", protocol::safeText((minted.dir / "README.txt").string()));
   return 0;
 }

@@ -62,7 +62,7 @@ TEST(DeployDesktop, MimeFileIsWellFormedAndCompilesToTheGlob) {
   EXPECT_TRUE(contains(readFile(d.path() / "globs2"), "application/set-payment-initiation:*.setpay\n")) << readFile(d.path() / "globs2");
   const auto type = captureCommand("xmllint --xpath 'string(//*[local-name()=\"comment\"][1])' " +
                                    shellQuote((d.path() / "application" / "set-payment-initiation.xml").string()));
-  EXPECT_EQ(type.output, "SET payment initiation (wake-up)");
+  EXPECT_EQ(type.output, "SET payment initiation (wake-up)\n");  // xmllint --xpath ends with a newline
 }
 
 }  // namespace

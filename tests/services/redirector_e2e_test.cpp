@@ -164,7 +164,12 @@ TEST_P(RedirectorE2E, WalletRefusesUnsignedReplayedStaleAndUnenrolledC) {
   const std::string log = test_support::readFile(s.walletLog);
   for (const char* reason : {"reason=unsigned", "reason=keyNotEnrolled", "reason=unknownMsisdn", "reason=stale", "reason=replayed"})
     EXPECT_TRUE(contains(log, reason)) << reason << "\n" << log;
-  EXPECT_EQ(s.merchant().received("PInitReq"), 1);  // only the accepted c
+  // Only the accepted c reaches the merchant (its PInitReq is sent after the 202: wait for it).
+  for (const auto deadline = std::chrono::steady_clock::now() + 10s;
+       s.merchant().received("PInitReq") == 0 && std::chrono::steady_clock::now() < deadline;)
+    std::this_thread::sleep_for(20ms);
+  std::this_thread::sleep_for(200ms);
+  EXPECT_EQ(s.merchant().received("PInitReq"), 1);
 }
 
 // `setpay redirector open` with a key the wallet does not know: exit 1 and the wallet's reason.
