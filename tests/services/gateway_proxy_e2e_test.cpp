@@ -65,6 +65,8 @@ class ShopFront {
 struct ProxyScene {
   explicit ProxyScene(protocol::ProfileId profile) : s(profile), front(s.merchant()) {
     cli::GatewayProxyConfigOptions o;
+    o.port = 0;  // free ports, written to the port files
+    o.accountingPort = 0;
     o.portFile = (s.home.dir / "redirector-gw" / "port").string();
     o.accountingPortFile = (s.home.dir / "redirector-gw" / "accounting-port").string();
     o.walletPortFile = s.walletPortFile();
@@ -194,6 +196,7 @@ TEST_P(GatewayProxyE2E, RefusalsAndPassThrough) {
   EXPECT_TRUE(contains(proxyLog, "outcome=badAuthenticator")) << proxyLog;
   EXPECT_TRUE(contains(proxyLog, "why=\"no MSISDN for this address\"")) << proxyLog;
   EXPECT_TRUE(contains(proxyLog, "proxy-tunnel")) << proxyLog;
+  EXPECT_EQ(p.proxy->stop(), 0) << "SIGTERM stops the proxy with exit 0";
 }
 
 INSTANTIATE_TEST_SUITE_P(Profiles, GatewayProxyE2E, ::testing::Values(protocol::ProfileId::set1, protocol::ProfileId::modern),
