@@ -50,8 +50,9 @@ int sendWakeUp(const std::string& command, const std::string& wakeUpFile, const 
              protocol::safeText(e.what()));
     return 1;
   }
+  std::string base;
   try {
-    const std::string base = wallet.baseUrl();
+    base = wallet.baseUrl();
     runtime::HttpClient client(wallet.clientOptions());
     const auto sent = redirector::submitC(client, base, xml);
     if (!sent.purchase) {
@@ -72,7 +73,7 @@ int sendWakeUp(const std::string& command, const std::string& wakeUpFile, const 
              end.reason.empty() ? "" : "  (" + protocol::safeText(end.reason) + ")");
     return end.outcome == "approved" ? 0 : 1;
   } catch (const std::exception& e) {
-    printErr("{}: {}\n", command, protocol::safeText(e.what()));
+    printErr("{}: the wallet{}: {}\n", command, base.empty() ? "" : " at " + protocol::safeText(base), protocol::safeText(e.what()));
     return 1;
   }
 }
