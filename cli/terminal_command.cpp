@@ -283,9 +283,13 @@ void addTerminalCommand(CLI::App& root, int& exitCode) {
   CLI::App* o = cmd->add_subcommand("open", "on-terminal mode: send the wake-up in FILE to the wallet as message c, "
                                             "signed with this terminal's key for its own MSISDN");
   o->add_option("FILE", open->first, "the wake-up (application/set-payment-initiation) as the merchant sent it")->required();
-  o->add_option("--config", *openConfig, "the terminal's TOML file (as for `setpay terminal`)")->required()->check(CLI::ExistingFile);
+  o->add_option("--config", *openConfig,
+                "the terminal's TOML file (as for `setpay terminal`); default $XDG_CONFIG_HOME/setpay/terminal.toml");
   o->add_flag("--no-wait", open->second, "print the purchase id and return without following the purchase");
-  o->callback([open, openConfig, &exitCode] { exitCode = runOpen(*openConfig, open->first, open->second); });
+  o->callback([open, openConfig, &exitCode] {
+    const std::string config = openConfig->empty() ? redirector::defaultConfigPath("terminal.toml").string() : *openConfig;
+    exitCode = runOpen(config, open->first, open->second);
+  });
   cmd->add_option("--pin-fd", a->pinFd, "read each PIN as one line from this file descriptor (tests) instead of the TTY")
       ->check(CLI::Range(0, 1023));
   cmd->add_option("--purchases", a->purchases, "exit 0 after this many confirmations (f); default: run until stopped");

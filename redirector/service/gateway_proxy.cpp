@@ -243,15 +243,18 @@ struct GatewayProxy::Impl {
     });
   }
 
+  // Declaration order is destruction order reversed: the proxy (whose handlers use the wallet client)
+  // goes first, then the accounting socket, then the wallet client (its callbacks use the log and the
+  // purchases map, which outlive it).
   GatewayProxyConfig config;
   runtime::Logger log;
   std::mutex tableMutex;
   MsisdnTable table;
   protocol::SystemRandom random;
   protocol::SystemClock clock;
-  runtime::HttpClient wallet;
   std::mutex purchasesMutex;
   std::map<std::string, std::string> purchases;  // id → the client address that started it
+  runtime::HttpClient wallet;
   AccountingListener accounting;
   runtime::HttpProxy proxy;
 };

@@ -78,10 +78,12 @@ DirectConfig loadDirectConfig(const fs::path& path) {
   return c;
 }
 
-fs::path defaultRedirectorConfig() {
-  if (const char* xdg = std::getenv("XDG_CONFIG_HOME"); xdg && *xdg == '/') return fs::path(xdg) / "setpay" / "redirector.toml";
+fs::path defaultConfigPath(const std::string& fileName) {
+  if (const char* xdg = std::getenv("XDG_CONFIG_HOME"); xdg && *xdg == '/') return fs::path(xdg) / "setpay" / fileName;
   const char* home = std::getenv("HOME");
-  return fs::path(home ? home : "/") / ".config" / "setpay" / "redirector.toml";
+  return fs::path(home ? home : "/") / ".config" / "setpay" / fileName;
 }
+
+fs::path defaultRedirectorConfig() { return defaultConfigPath("redirector.toml"); }
 
 }  // namespace setpay::redirector

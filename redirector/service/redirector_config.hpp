@@ -48,5 +48,7 @@ DirectConfig loadDirectConfig(const std::filesystem::path&);
 // $XDG_CONFIG_HOME/setpay/redirector.toml, else ~/.config/setpay/redirector.toml (the desktop entry
 // runs `setpay redirector open %f` without --config).
 std::filesystem::path defaultRedirectorConfig();
+// The same directory for another file: `setpay terminal open` uses terminal.toml there.
+std::filesystem::path defaultConfigPath(const std::string& fileName);
 
 }  // namespace setpay::redirector

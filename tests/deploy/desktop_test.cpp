@@ -1,4 +1,5 @@
-// deploy/desktop/: the browser's handler for application/set-payment-initiation. The desktop entry must
+// deploy/desktop/: the browser's handler for application/set-payment-initiation (direct mode; the
+// handset's: setpay-terminal.desktop, on-terminal mode). The desktop entries must
 // pass desktop-file-validate (desktop-file-utils, scripts/setup.sh) and run `setpay redirector open %f`
 // for exactly that type; the shared-mime-info file must be well-formed for xmllint and compile with
 // update-mime-database into a database that maps *.setpay to the type; the command the entry runs
@@ -22,12 +23,24 @@ fs::path deployDir() {
 
 bool contains(const std::string& s, const std::string& needle) { return s.find(needle) != std::string::npos; }
 
-TEST(DeployDesktop, EntryPassesDesktopFileValidate) {
-  const fs::path entry = deployDir() / "setpay-redirector.desktop";
-  ASSERT_TRUE(fs::exists(entry)) << entry;
-  const auto r = captureCommand("desktop-file-validate " + shellQuote(entry.string()) + " 2>&1");
-  EXPECT_EQ(r.status, 0) << r.output;
-  EXPECT_EQ(r.output, "") << "no warnings either";
+TEST(DeployDesktop, EntriesPassDesktopFileValidate) {
+  for (const char* name : {"setpay-redirector.desktop", "setpay-terminal.desktop"}) {
+    const fs::path entry = deployDir() / name;
+    ASSERT_TRUE(fs::exists(entry)) << entry;
+    const auto r = captureCommand("desktop-file-validate " + shellQuote(entry.string()) + " 2>&1");
+    EXPECT_EQ(r.status, 0) << name << ": " << r.output;
+    EXPECT_EQ(r.output, "") << name << ": no warnings either";
+  }
+}
+
+// The handset's handler (on-terminal mode): the terminal sends c itself.
+TEST(DeployDesktop, TerminalEntryRunsTerminalOpenForTheWakeUpType) {
+  const std::string text = readFile(deployDir() / "setpay-terminal.desktop");
+  EXPECT_TRUE(contains(text, "\nExec=setpay terminal open %f\n")) << text;
+  EXPECT_TRUE(contains(text, "\nMimeType=application/set-payment-initiation;\n")) << text;
+  const auto help = captureCommand(shellQuote(setpayBinary()) + " terminal open --help 2>&1");
+  EXPECT_EQ(help.status, 0) << help.output;
+  EXPECT_TRUE(contains(help.output, "XDG_CONFIG_HOME")) << help.output;
 }
 
 TEST(DeployDesktop, EntryRunsRedirectorOpenForTheWakeUpType) {
