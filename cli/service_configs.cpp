@@ -228,7 +228,7 @@ void writeWalletConfig(const fs::path& dir, const protocol::AlgorithmProfile& pr
   t += "# card-data: the card data comes to the wallet, which seals the PI (seed-literal; for terminals\n";
   t += "# that cannot validate the gateway's certificate or run its key transport; puts the wallet in PCI scope).\n";
   t += "card_mode = " + tomlString(o.cardMode) + "\n";
-  t += "\n[merchant]\nca_file = \"tls/ca.pem\"   # merchants' HTTPS roots\nrequest_timeout_ms = 30000\n";
+  t += "\n[merchant]\nca_file = " + tomlString(o.merchantCaFile) + "   # merchants' HTTPS roots\nrequest_timeout_ms = 30000\n";
   t += "\n[loyalty]\npoints_per_unit = " + std::to_string(o.pointsPerUnit) + "\n";
   t += "\n[c]\nwindow_s = 300\nreplay_capacity = 100000\n";
   t += "\n[work]\nthreads = 2\n";
@@ -284,6 +284,8 @@ void writeRedirectorConfig(const fs::path& dir, const RedirectorConfigOptions& o
     t += "port_file = " + tomlString(*o.walletPortFile) + "\n";
   else
     t += "port = " + std::to_string(o.walletPort) + "\n";
+  t += "ca_file = \"tls/ca.pem\"\ntimeout_ms = 30000\n";
+  t += "\n[merchant]   # relay mode only (setpay redirector --mode relay open FILE): merchants' HTTPS roots\n";
   t += "ca_file = \"tls/ca.pem\"\ntimeout_ms = 30000\n";
   t += "\n[follow]   # how long `open` follows the purchase (the shopper confirms on the terminal)\n";
   t += "wait_s = " + std::to_string(o.waitS) + "\npoll_ms = 250\n";

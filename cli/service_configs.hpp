@@ -61,6 +61,7 @@ struct WalletConfigOptions {
   std::string cardMode = "sealed-pi";
   unsigned maxConnections = 256;
   std::int64_t pointsPerUnit = 1;
+  std::string merchantCaFile = "tls/ca.pem";  // [merchant] ca_file: the merchants' HTTPS roots
 };
 
 // DIR/wallet.toml and DIR/wallet/ (database directory). Needs DIR/tls/wallet.pem (+ key), the

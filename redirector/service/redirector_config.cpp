@@ -69,7 +69,11 @@ DirectConfig loadDirectConfig(const fs::path& path) {
     r.fail("private_key", keyFile.string() + ": " + e.what());
   }
   DirectConfig c{*msisdn, SenderIdentity{protocol::Sender{protocol::SenderKind::direct, senderId}, std::move(key), std::nullopt},
-                 readWalletTarget(file.root().table("wallet")), std::chrono::seconds(300), std::chrono::milliseconds(500)};
+                 readWalletTarget(file.root().table("wallet")), {}, std::chrono::seconds(300), std::chrono::milliseconds(500)};
+  if (const auto m = file.root().optionalTable("merchant")) {
+    c.merchant.caFile = m->optionalExistingFile("ca_file");
+    c.merchant.requestTimeout = std::chrono::milliseconds(m->integer("timeout_ms", 100, 600000, 30000));
+  }
   if (const auto f = file.root().optionalTable("follow")) {
     c.wait = std::chrono::seconds(f->integer("wait_s", 1, 3600, 300));
     c.poll = std::chrono::milliseconds(f->integer("poll_ms", 10, 60000, 500));

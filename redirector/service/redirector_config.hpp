@@ -2,6 +2,7 @@
 //   [redirector] msisdn (E.164), sender_id (as enrolled: `setpay wallet enroll-sender`), private_key
 //   [wallet]     host, port | port_file, ca_file (the wallet's HTTPS roots), timeout_ms
 //   [follow]     wait_s (how long `open` follows the purchase), poll_ms
+//   [merchant]   ca_file, timeout_ms — relay mode only: the redirector, not the wallet, talks to the merchant
 // `setpay pki init DIR` writes DIR/redirector.toml and the key (cli/service_configs.hpp).
 #pragma once
 
@@ -36,8 +37,9 @@ WalletTarget readWalletTarget(const runtime::ConfigTable& t, const std::string& 
 
 struct DirectConfig {
   protocol::Msisdn msisdn;
-  SenderIdentity identity;  // kind direct
+  SenderIdentity identity;  // kind direct (relay with --mode relay)
   WalletTarget wallet;
+  runtime::ClientOptions merchant;  // relay mode: [merchant] ca_file (absent: the system store), timeout_ms
   std::chrono::seconds wait{300};
   std::chrono::milliseconds poll{500};
 };

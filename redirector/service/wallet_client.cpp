@@ -25,13 +25,15 @@ std::string signedC(protocol::ByteView wakeUp, const protocol::Msisdn& msisdn, c
 
 Submitted submitC(runtime::HttpClient& client, const std::string& base, const std::string& xml) {
   const auto r = client.postSync(base + "/c", std::string(protocol::redirectMediaType), xml);
-  Submitted s{r.status, std::nullopt, r.body};
+  Submitted s{r.status, std::nullopt, std::nullopt, r.body};
   if (r.status == 202) {
     boost::system::error_code ec;
     const auto v = boost::json::parse(r.body, ec);
     if (!ec && v.is_object())
       if (const auto* p = v.as_object().if_contains("purchase"); p && p->is_string()) s.purchase = std::string(p->as_string());
     if (!s.purchase) throw std::runtime_error("the wallet accepted c without a purchase id: " + r.body);
+    if (const auto* relayPath = v.as_object().if_contains("relay"); relayPath && relayPath->is_string())
+      s.relay = std::string(relayPath->as_string());
   }
   return s;
 }
@@ -63,6 +65,43 @@ PurchaseState follow(runtime::HttpClient& client, const std::string& base, const
     if (last.ended() || std::chrono::steady_clock::now() >= deadline) return last;
     std::this_thread::sleep_for(poll);
   }
+}
+
+bool relay(runtime::HttpClient& wallet, const std::string& base, const std::string& relayPath, runtime::HttpClient& merchant,
+           const std::string& merchantUrl, std::chrono::milliseconds wait, const std::function<void(const std::string&)>& onExchange) {
+  const auto deadline = std::chrono::steady_clock::now() + wait;
+  while (std::chrono::steady_clock::now() < deadline) {
+    runtime::HttpResponse next;
+    try {
+      next = wallet.getSync(base + relayPath);
+    } catch (const runtime::TransportError&) {
+      continue;  // our long poll timed out while the shopper types the PIN: poll again
+    }
+    if (next.status == 204) return true;
+    if (next.status == 409) continue;  // superseded by our own newer poll
+    if (next.status != 200) throw std::runtime_error("GET " + relayPath + ": HTTP " + std::to_string(next.status) + ": " + next.body);
+    std::string contentType = "application/set-payment", answer;
+    std::string what = std::to_string(next.body.size()) + " B to the merchant: ";
+    try {
+      const auto m = merchant.postSync(merchantUrl, "application/set-payment", next.body);
+      if (m.status == 200) {
+        answer = m.body;
+        what += "HTTP 200, " + std::to_string(m.body.size()) + " B back";
+      } else {
+        contentType = "text/plain";
+        answer = "merchant: HTTP " + std::to_string(m.status);
+        what += answer;
+      }
+    } catch (const runtime::TransportError& e) {
+      contentType = "text/plain";
+      answer = std::string("merchant: ") + e.what();
+      what += answer;
+    }
+    if (onExchange) onExchange(what);
+    const auto back = wallet.postSync(base + relayPath, contentType, answer);
+    if (back.status != 204) throw std::runtime_error("POST " + relayPath + ": HTTP " + std::to_string(back.status) + ": " + back.body);
+  }
+  return false;
 }
 
 }  // namespace setpay::redirector

@@ -33,6 +33,7 @@ std::string signedC(protocol::ByteView wakeUp, const protocol::Msisdn&, const Se
 struct Submitted {
   unsigned status = 0;                  // 202: accepted
   std::optional<std::string> purchase;  // its id when accepted
+  std::optional<std::string> relay;     // relay mode: "/relay?purchase=…&token=…" (the wallet's 202)
   std::string body;                     // the wallet's answer (the refusal's reason otherwise)
 };
 // POST baseUrl + "/c". Throws runtime::TransportError when the wallet cannot be reached.
@@ -48,5 +49,15 @@ struct PurchaseState {
 PurchaseState follow(runtime::HttpClient&, const std::string& walletBaseUrl, const std::string& purchase,
                      std::chrono::milliseconds wait, std::chrono::milliseconds poll,
                      const std::function<void(const PurchaseState&)>& onChange = {});
+
+// Relay mode (claim 4): the wallet never connects to the merchant. Long-polls the wallet's `relayPath`
+// for each SET request, POSTs it to `merchantUrl` (the wake-up's SET-Payment-URL) with `merchant`, and
+// brings the answer back (a transport error or non-200 goes back as text/plain, so the purchase ends
+// with the reason). Returns when the wallet says the purchase has ended (204) or `wait` passes (false).
+// `onExchange` is told each request carried ("PInitReq 123 B → HTTP 200"). Throws runtime::TransportError
+// when the wallet cannot be reached, std::runtime_error for an answer that is not in the protocol.
+bool relay(runtime::HttpClient& wallet, const std::string& walletBaseUrl, const std::string& relayPath, runtime::HttpClient& merchant,
+           const std::string& merchantUrl, std::chrono::milliseconds wait,
+           const std::function<void(const std::string&)>& onExchange = {});
 
 }  // namespace setpay::redirector

@@ -13,6 +13,7 @@
 #include "protocol/pki/pem.hpp"
 #include "protocol/redirect/envelope.hpp"
 #include "redirector/service/wallet_client.hpp"
+#include "runtime/http_client.hpp"
 #include "tests/services/wallet_scene.hpp"
 
 namespace setpay::services_test {
@@ -123,7 +124,7 @@ TEST_P(RedirectorE2E, TerminalOpenRunsThePurchaseToApproved) {
 
 // The wallet's refusals of c built by the redirector's code: each its HTTP status and a c-refused log
 // line with the reason; nothing reaches the merchant.
-TEST_P(RedirectorE2E, WalletRefusesUnsignedReplayedStaleAndUnenrolledC) {
+TEST_P(RedirectorE2E, WalletRefusesUnsignedMisSignedStaleReplayedAndUnenrolledC) {
   WalletScene s(GetParam());
   setUpRedirector(s);
   setUpRedirector(s, "stranger", false);  // a key the wallet never enrolled
@@ -147,6 +148,13 @@ TEST_P(RedirectorE2E, WalletRefusesUnsignedReplayedStaleAndUnenrolledC) {
   r = s.postC(redirector::signedC(protocol::view(wake), *protocol::Msisdn::parse("+33699999999"), redirectorIdentity(s), random, clock));
   EXPECT_EQ(r.status, 404u) << r.body;
 
+  // Mis-signed: another key signs in the enrolled sender's name → 401 badSignature.
+  auto impostor = redirectorIdentity(s, "stranger");
+  impostor.sender.id = "desktop";
+  r = s.postC(redirector::signedC(protocol::view(wake), msisdn, impostor, random, clock));
+  EXPECT_EQ(r.status, 401u) << r.body;
+  EXPECT_TRUE(contains(r.body, "badSignature")) << r.body;
+
   // Stale: signed ten minutes ago (window 300 s) → 401 stale.
   protocol::FixedClock past(clock.now() - 600s);
   r = s.postC(redirector::signedC(protocol::view(wake), msisdn, redirectorIdentity(s), random, past));
@@ -162,7 +170,8 @@ TEST_P(RedirectorE2E, WalletRefusesUnsignedReplayedStaleAndUnenrolledC) {
   EXPECT_TRUE(contains(r.body, "replayed")) << r.body;
 
   const std::string log = test_support::readFile(s.walletLog);
-  for (const char* reason : {"reason=unsigned", "reason=keyNotEnrolled", "reason=unknownMsisdn", "reason=stale", "reason=replayed"})
+  for (const char* reason :
+       {"reason=unsigned", "reason=keyNotEnrolled", "reason=unknownMsisdn", "reason=badSignature", "reason=stale", "reason=replayed"})
     EXPECT_TRUE(contains(log, reason)) << reason << "\n" << log;
   // Only the accepted c reaches the merchant (its PInitReq is sent after the 202: wait for it).
   for (const auto deadline = std::chrono::steady_clock::now() + 10s;
@@ -182,6 +191,65 @@ TEST_P(RedirectorE2E, DirectOpenWithAnUnenrolledKeyFailsWithTheWalletsReason) {
   EXPECT_TRUE(contains(r.output, "the wallet refused message c: HTTP 403")) << r.output;
   EXPECT_TRUE(contains(r.output, "keyNotEnrolled")) << r.output;
   EXPECT_EQ(s.merchant().received("PInitReq"), 0);
+}
+
+// Relay mode (claim 4): here the wallet cannot reach the merchant at all (its [merchant] ca_file trusts
+// nothing the merchant presents): the direct purchase fails at PInitReq, the relayed one is approved,
+// every SET message having passed through `setpay redirector --mode relay open`.
+TEST_P(RedirectorE2E, RelayCarriesEverySetMessageAndTheWalletNeverReachesTheMerchant) {
+  WalletOptions o;
+  o.config.merchantCaFile = "tls/wallet.pem";  // a server certificate, not the merchant's CA
+  WalletScene s(GetParam(), o);
+  const fs::path config = setUpRedirector(s);
+  s.startTerminalWithPins(std::string(WalletScene::kPin) + "\n", 1);
+  s.waitTerminalConnected();
+  auto r = run("redirector open " + test_support::shellQuote(wakeUpFile(s, 1000, "direct.setpay").string()) + " --config " +
+               test_support::shellQuote(config.string()));
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_TRUE(contains(r.output, "outcome failed")) << r.output;
+  EXPECT_TRUE(contains(r.output, "(merchant: ")) << r.output;
+  EXPECT_EQ(s.merchant().received("PInitReq"), 0);
+
+  const auto started = std::chrono::steady_clock::now();
+  r = run("redirector --mode relay open " + test_support::shellQuote(wakeUpFile(s, 4250, "relay.setpay").string()) + " --config " +
+          test_support::shellQuote(config.string()));
+  const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_TRUE(contains(r.output, "outcome approved")) << r.output;
+  std::size_t relayed = 0;
+  for (auto at = r.output.find("relayed "); at != std::string::npos; at = r.output.find("relayed ", at + 1)) ++relayed;
+  EXPECT_EQ(relayed, 2u) << r.output;  // PInitReq and PReq, each with the merchant's answer
+  EXPECT_EQ(s.merchant().received("PInitReq"), 1);
+  EXPECT_EQ(s.merchant().received("PReq"), 1);
+  const std::string walletLog = test_support::readFile(s.walletLog);
+  EXPECT_TRUE(contains(walletLog, "sender=relay:desktop")) << walletLog;
+  EXPECT_TRUE(contains(walletLog, "relay-answer")) << walletLog;
+  RecordProperty("relay_open_to_outcome_ms", static_cast<int>(took.count()));
+}
+
+// A relay request without the token the 202 gave the sender: 403; for an unknown purchase: 404.
+TEST_P(RedirectorE2E, RelayEndpointNeedsTheToken) {
+  WalletScene s(GetParam());
+  setUpRedirector(s);
+  const std::string wake = s.merchant().offerBody(500, "1 x SET Book 2");
+  auto identity = redirectorIdentity(s);
+  identity.sender.kind = protocol::SenderKind::relay;
+  protocol::SystemRandom random;
+  protocol::SystemClock clock;
+  const auto r = s.postC(redirector::signedC(protocol::view(wake), *protocol::Msisdn::parse(WalletScene::kMsisdn), identity, random, clock));
+  ASSERT_EQ(r.status, 202u) << r.body;
+  const auto accepted = boost::json::parse(r.body).as_object();
+  const std::string id(accepted.at("purchase").as_string());
+  const std::string path(accepted.at("relay").as_string());
+  EXPECT_EQ(path.substr(0, path.find("&token=")), "/relay?purchase=" + id);
+  runtime::HttpClient client(s.home.clientOptions(false));
+  const std::string base = "https://127.0.0.1:" + std::to_string(std::stoi(test_support::readFile(s.walletPortFile())));
+  EXPECT_EQ(client.getSync(base + "/relay?purchase=" + id + "&token=00").status, 403u);
+  EXPECT_EQ(client.getSync(base + "/relay?purchase=00&token=00").status, 404u);
+  const auto taken = client.getSync(base + path);  // the PInitReq, for the holder of the token
+  EXPECT_EQ(taken.status, 200u);
+  EXPECT_EQ(taken.contentType, "application/set-payment");
+  EXPECT_EQ(s.merchant().received("PInitReq"), 0) << "the wallet sent nothing to the merchant itself";
 }
 
 INSTANTIATE_TEST_SUITE_P(Profiles, RedirectorE2E, ::testing::Values(protocol::ProfileId::set1, protocol::ProfileId::modern),

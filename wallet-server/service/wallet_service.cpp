@@ -7,6 +7,7 @@
 #include <map>
 #include <mutex>
 #include <set>
+#include <variant>
 
 #include "protocol/mobile/channel.hpp"
 #include "protocol/mobile/codec.hpp"
@@ -83,6 +84,18 @@ struct Purchase {
   std::unique_ptr<MobileChannel::Timer> timer;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   std::int64_t reservedAmount = 0;  // counted against the rolling ceilings until the purchase ends
+  // Relay mode (Sender kind relay, seed claim 4): the wallet never connects to the merchant. Each SET
+  // request waits here until the redirector's GET /relay takes it; its POST /relay brings the answer.
+  struct Relay {
+    std::mutex mutex;  // never held while calling a Respond or a step
+    std::string token;  // hex, handed to the sender in the 202
+    std::optional<Bytes> outgoing;  // the next SET request, not yet taken
+    std::function<void(runtime::ClientResult)> deliver;  // where the merchant's answer goes
+    std::optional<runtime::Respond> poll;  // the redirector's waiting GET /relay
+    std::unique_ptr<MobileChannel::Timer> timer;  // no answer in time: the step gets an error
+    bool ended = false;
+  };
+  std::shared_ptr<Relay> relay;  // set once, before the first step
 };
 
 struct Finished {
@@ -123,6 +136,10 @@ struct WalletService::Impl : std::enable_shared_from_this<WalletService::Impl> {
   void terminalConnected(const Bytes& terminalID);
   // ---- GET /purchases, GET /accounts
   runtime::HttpResponse status(const runtime::HttpRequest&);
+  // ---- relay mode: GET /relay (long poll for the next SET request), POST /relay (the merchant's answer)
+  void relayPoll(const runtime::HttpRequest&, const runtime::Respond&);
+  void relayAnswer(const runtime::HttpRequest&, const runtime::Respond&);
+  std::variant<std::shared_ptr<Purchase>, runtime::HttpResponse> relayOf(const runtime::HttpRequest&);
   runtime::HttpResponse account(const runtime::HttpRequest&);
 
   void post(std::function<void()> job);
@@ -209,6 +226,9 @@ WalletService::Impl::Impl(WalletServiceConfig c)
     post([this, r = std::move(r), respond = std::move(respond)] { receiveC(r, respond); });
   });
   server.route("GET", "/purchases", {}, [this](runtime::HttpRequest r, runtime::Respond respond) { respond(status(r)); });
+  server.route("GET", "/relay", {}, [this](runtime::HttpRequest r, runtime::Respond respond) { relayPoll(r, respond); });
+  server.route("POST", "/relay", {kSetPayment, "text/plain"},
+               [this](runtime::HttpRequest r, runtime::Respond respond) { relayAnswer(r, respond); });
   server.route("GET", "/accounts", {}, [this](runtime::HttpRequest r, runtime::Respond respond) {
     post([this, r = std::move(r), respond = std::move(respond)] { respond(account(r)); });
   });
@@ -231,6 +251,35 @@ void WalletService::Impl::post(std::function<void()> job) {
 
 void WalletService::Impl::toMerchant(const std::shared_ptr<Purchase>& p, Bytes message,
                                      void (Impl::*step)(const std::shared_ptr<Purchase>&, const runtime::ClientResult&)) {
+  if (p->relay) {
+    std::optional<runtime::Respond> waiting;
+    {
+      const std::lock_guard lock(p->relay->mutex);
+      p->relay->deliver = [this, p, step](runtime::ClientResult r) { post([this, p, step, r = std::move(r)] { (this->*step)(p, r); }); };
+      // As long as a direct exchange may take, twice: the redirector polls, then asks the merchant.
+      const auto limit = 2 * config.merchantClient.requestTimeout;
+      p->relay->timer = channel.after(limit, [p, limit] {
+        std::function<void(runtime::ClientResult)> deliver;
+        {
+          const std::lock_guard held(p->relay->mutex);
+          deliver = std::move(p->relay->deliver);
+          p->relay->deliver = nullptr;
+          p->relay->outgoing.reset();
+        }
+        if (deliver)
+          deliver(runtime::ClientResult{"relay: no answer within " + std::to_string(limit.count() / 1000) + " s", {}});
+      });
+      if (p->relay->poll) {
+        waiting = std::move(p->relay->poll);
+        p->relay->poll.reset();
+      } else {
+        p->relay->outgoing = message;
+      }
+    }
+    log.info("relay-request", {{"purchase", p->id}, {"size", std::to_string(message.size())}, {"taken", waiting ? "now" : "queued"}});
+    if (waiting) (*waiting)({200, kSetPayment, protocol::toString(message)});
+    return;
+  }
   merchants.post(p->merchantUrl, kSetPayment, protocol::toString(message), [this, p, step](runtime::ClientResult r) {
     post([this, p, step, r = std::move(r)] { (this->*step)(p, r); });
   });
@@ -272,6 +321,10 @@ void WalletService::Impl::receiveC(const runtime::HttpRequest& request, const ru
   const std::string id = protocol::hex(random.bytes(16));
   auto p = std::make_shared<Purchase>(id, *account, c.wakeUp, c.envelope.merchantUrl,
                                       MobileCardholder(std::move(mc), terminalKeyOf(account->terminalCertPem), clock, random));
+  if (c.envelope.sender.kind == protocol::SenderKind::relay) {
+    p->relay = std::make_shared<Purchase::Relay>();
+    p->relay->token = protocol::hex(random.bytes(16));
+  }
   Bytes pInitReq;
   try {
     pInitReq = p->holder.pInitReq(c.wakeUp, account->bin);
@@ -286,7 +339,9 @@ void WalletService::Impl::receiveC(const runtime::HttpRequest& request, const ru
                                 {"sender", std::string(protocol::token(c.envelope.sender.kind)) + ":" + c.envelope.sender.id},
                                 {"merchant_url", p->merchantUrl},
                                 {"amount", protocol::describe(c.wakeUp.purchAmt)}});
-  respond({202, "application/json", jsonText({{"purchase", id}, {"status", "/purchases?id=" + id}})});
+  boost::json::object accepted{{"purchase", id}, {"status", "/purchases?id=" + id}};
+  if (p->relay) accepted["relay"] = "/relay?purchase=" + id + "&token=" + p->relay->token;
+  respond({202, "application/json", jsonText(accepted)});
   sendPInitReq(p, std::move(pInitReq));
 }
 
@@ -490,6 +545,19 @@ void WalletService::Impl::end(Purchase& p, const std::string& outcome, std::opti
       finishedOrder.pop_front();
     }
   }
+  if (p.relay) {  // the redirector's waiting poll learns that nothing more will come
+    std::optional<runtime::Respond> waiting;
+    {
+      const std::lock_guard lock(p.relay->mutex);
+      p.relay->ended = true;
+      p.relay->outgoing.reset();
+      p.relay->deliver = nullptr;
+      p.relay->timer.reset();
+      waiting = std::move(p.relay->poll);
+      p.relay->poll.reset();
+    }
+    if (waiting) (*waiting)({204, "text/plain", ""});
+  }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - p.started).count();
   metrics.setMessage("purchase", outcome, seconds);
   log.info("purchase-ended", {{"purchase", p.id}, {"outcome", outcome}, {"reason", reason.value_or("-")},
@@ -535,6 +603,74 @@ runtime::HttpResponse WalletService::Impl::status(const runtime::HttpRequest& r)
             jsonText({{"purchase", id}, {"state", "ended"}, {"outcome", f->second.outcome}, {"reason", f->second.reason},
                       {"merchant", f->second.merchant}, {"amount", protocol::describe(f->second.amount)}})};
   return {404, "text/plain", "no such purchase\n"};
+}
+
+// ---- relay mode (claim 4): the redirector holds the connection, the wallet never reaches the merchant.
+// Both requests name the purchase and its relay token (given only to the sender of c, in the 202).
+std::variant<std::shared_ptr<Purchase>, runtime::HttpResponse> WalletService::Impl::relayOf(const runtime::HttpRequest& r) {
+  auto url = boost::urls::parse_origin_form(r.target);
+  if (!url) return runtime::HttpResponse{400, "text/plain", "bad request target\n"};
+  const auto params = url->params();
+  const auto id = params.find("purchase");
+  const auto token = params.find("token");
+  if (id == params.end() || token == params.end()) return runtime::HttpResponse{400, "text/plain", "purchase and token are required\n"};
+  const std::string purchase((*id).value), given((*token).value);
+  std::shared_ptr<Purchase> p;
+  {
+    const std::lock_guard lock(mapsMutex);
+    if (auto it = live.find(purchase); it != live.end()) p = it->second;
+    else if (finished.contains(purchase)) return runtime::HttpResponse{204, "text/plain", ""};
+  }
+  if (!p || !p->relay) return runtime::HttpResponse{404, "text/plain", "no such relayed purchase\n"};
+  if (!protocol::constantTimeEqual(protocol::view(given), protocol::view(p->relay->token))) {
+    log.warn("relay-refused", {{"purchase", purchase}, {"remote", r.remote}});
+    return runtime::HttpResponse{403, "text/plain", "wrong relay token\n"};
+  }
+  return p;
+}
+
+void WalletService::Impl::relayPoll(const runtime::HttpRequest& r, const runtime::Respond& respond) {
+  auto found = relayOf(r);
+  if (auto* answer = std::get_if<runtime::HttpResponse>(&found)) return respond(*answer);
+  const auto& p = std::get<std::shared_ptr<Purchase>>(found);
+  std::optional<runtime::HttpResponse> now;
+  std::optional<runtime::Respond> superseded;
+  {
+    const std::lock_guard lock(p->relay->mutex);
+    if (p->relay->ended) {
+      now = runtime::HttpResponse{204, "text/plain", ""};
+    } else if (p->relay->outgoing) {
+      now = runtime::HttpResponse{200, kSetPayment, protocol::toString(*p->relay->outgoing)};
+      p->relay->outgoing.reset();
+    } else {
+      superseded = std::move(p->relay->poll);
+      p->relay->poll = respond;  // answered when the next SET request or the end comes
+    }
+  }
+  if (superseded) (*superseded)({409, "text/plain", "superseded by a newer poll\n"});
+  if (now) respond(*now);
+}
+
+void WalletService::Impl::relayAnswer(const runtime::HttpRequest& r, const runtime::Respond& respond) {
+  auto found = relayOf(r);
+  if (auto* answer = std::get_if<runtime::HttpResponse>(&found)) return respond(answer->status == 204 ? runtime::HttpResponse{409, "text/plain", "the purchase has ended\n"} : *answer);
+  const auto& p = std::get<std::shared_ptr<Purchase>>(found);
+  std::function<void(runtime::ClientResult)> deliver;
+  {
+    const std::lock_guard lock(p->relay->mutex);
+    if (!p->relay->outgoing) deliver = std::move(p->relay->deliver);  // taken, so this is its answer
+    p->relay->deliver = nullptr;
+    if (deliver) p->relay->timer.reset();
+  }
+  if (!deliver) return respond({409, "text/plain", "no SET request awaits an answer\n"});
+  runtime::ClientResult result;
+  if (r.contentType == kSetPayment)
+    result.response = runtime::HttpResponse{200, kSetPayment, r.body};
+  else
+    result.error = "relay: " + r.body.substr(0, 200);
+  log.info("relay-answer", {{"purchase", p->id}, {"size", std::to_string(r.body.size())}, {"ok", result.ok() ? "yes" : result.error}});
+  deliver(std::move(result));
+  respond({204, "text/plain", ""});
 }
 
 // The operator's read API: the same data as `setpay wallet show` and `history`.

@@ -5,6 +5,11 @@
 //                    REDIRECT-ENVELOPE.md "Errors" and nothing else happens. Accepted → 202 with the
 //                    purchase id ({"purchase":"…"}), and the purchase runs on its own.
 //   GET /purchases?id=HEX   one purchase's state and outcome (JSON); without id: pending count, terminals.
+//   GET|POST /relay?purchase=HEX&token=T  relay mode (c from a Sender of kind relay, claim 4): the wallet
+//                    never connects to the merchant; GET long-polls for the next SET request (200, its
+//                    DER; 204 once the purchase has ended), POST brings the merchant's answer back
+//                    (application/set-payment, or text/plain saying why there is none). The token is
+//                    in the 202 of c ({"relay":"/relay?…"}), given only to the sender.
 //   GET /accounts?msisdn=E164  the account (brands, BIN, ceilings, loyalty points) and its last 50
 //                    purchases, JSON; only for the operator's TLS client certificate ([api]).
 // Each purchase is an asynchronous state machine (purchase steps in wallet_service.cpp, in the order of
