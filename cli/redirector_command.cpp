@@ -100,6 +100,7 @@ int sendWakeUp(const std::string& command, const std::string& wakeUpFile, const 
 namespace {
 
 int runOpen(const OpenArgs& a, bool relay) {
+  if (relay && a.noWait) usageError("--mode relay carries the purchase's messages: --no-wait does not apply");
   const std::filesystem::path configPath = a.config.empty() ? redirector::defaultRedirectorConfig() : std::filesystem::path(a.config);
   std::optional<redirector::DirectConfig> c;
   try {
@@ -108,10 +109,7 @@ int runOpen(const OpenArgs& a, bool relay) {
     printErr("setpay redirector open: {}\n", protocol::safeText(e.what()));
     return 2;
   }
-  if (relay) {
-    if (a.noWait) usageError("--mode relay carries the purchase's messages: --no-wait does not apply");
-    c->identity.sender.kind = protocol::SenderKind::relay;
-  }
+  if (relay) c->identity.sender.kind = protocol::SenderKind::relay;
   return sendWakeUp("setpay redirector open", a.file, c->msisdn, c->identity, c->wallet, !a.noWait, c->wait, c->poll,
                     relay ? &c->merchant : nullptr);
 }

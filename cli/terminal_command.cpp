@@ -53,6 +53,7 @@ struct TerminalSettings {
   std::optional<protocol::Msisdn> msisdn;
   std::string senderId = "handset";
   std::optional<redirector::WalletTarget> walletC;
+  std::optional<std::string> walletPassword;  // [terminal] wallet_password_file
 };
 
 std::string slurp(const fs::path& p) {
@@ -109,6 +110,7 @@ TerminalSettings loadSettings(const fs::path& path) {
   }
   s.senderId = t.string("sender_id", "handset");
   if (!protocol::validSenderId(s.senderId)) t.fail("sender_id", "expected [A-Za-z0-9][A-Za-z0-9._:+@-]{0,127}");
+  if (const auto f = t.optionalExistingFile("wallet_password_file")) s.walletPassword = redirector::readWalletPassword(*f);
   if (const auto c = file.root().optionalTable("wallet_c")) s.walletC = redirector::readWalletTarget(*c);
   file.finish();
   return s;
@@ -264,7 +266,7 @@ int runOpen(const std::string& config, const std::string& file, bool noWait) {
     return 2;
   }
   redirector::SenderIdentity id{protocol::Sender{protocol::SenderKind::onTerminal, s.senderId}, std::move(s.terminal.channelKey),
-                                std::nullopt};
+                                s.walletPassword};
   return sendWakeUp("setpay terminal open", file, *s.msisdn, id, *s.walletC, !noWait, std::chrono::seconds(300),
                     std::chrono::milliseconds(250));
 }

@@ -1,6 +1,7 @@
 // `setpay wallet --config F` runs the remote wallet service (wallet-server/service/); `setpay wallet
-// enroll|enroll-sender|show|history --config F` manage its accounts (keyed by MSISDN) in the same database.
+// enroll|enroll-sender|password|show|history --config F` manage its accounts (keyed by MSISDN) in the same database.
 // Exit codes: 0 ok (the service: drained after SIGTERM), 1 failed, 2 bad usage or configuration.
+#include <algorithm>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -11,6 +12,8 @@
 #include "cli/commands.hpp"
 #include "cli/files.hpp"
 #include "cli/output.hpp"
+#include "protocol/redirect/envelope.hpp"
+#include "protocol/redirect/password.hpp"
 #include "protocol/text/scrub.hpp"
 #include "wallet-server/service/wallet_config.hpp"
 #include "wallet-server/service/wallet_schema.hpp"
@@ -21,7 +24,8 @@ namespace setpay::cli {
 namespace {
 
 struct WalletArgs {
-  std::string config, msisdn, terminalCert, senderId = "handset", bin, senderKey;
+  std::string config, msisdn, terminalCert, senderId = "handset", bin, senderKey, passwordFile;
+  bool clearPassword = false;
   std::vector<std::string> brands;
   int currency = 978, exponent = -2;
   std::optional<std::int64_t> perPurchase, day, month;
@@ -148,6 +152,46 @@ void addAccountCommands(CLI::App& walletApp, int& exitCode) {
     });
   });
 
+  CLI::App* password = leaf("password", "set (or --clear) the account's wallet password; every message c must then carry it");
+  password->add_option("--password-file", args->passwordFile, "the password: the file's first line (kept only as a scrypt hash)")
+      ->check(CLI::ExistingFile);
+  password->add_flag("--clear", args->clearPassword, "remove the password");
+  password->callback([args, &exitCode] {
+    const auto msisdn = msisdnArg(args->msisdn);
+    if (!msisdn) {
+      exitCode = 2;
+      return;
+    }
+    if (args->clearPassword == !args->passwordFile.empty()) usageError("give exactly one of --password-file and --clear");
+    std::optional<std::string> record;
+    if (!args->clearPassword) {
+      std::string text;
+      try {
+        text = readFile(args->passwordFile, 4096);
+      } catch (const std::exception& e) {
+        printErr("setpay wallet password: {}\n", protocol::safeText(e.what()));
+        exitCode = 1;
+        return;
+      }
+      text = text.substr(0, text.find('\n'));
+      if (!text.empty() && text.back() == '\r') text.pop_back();
+      // The envelope's rule (REDIRECT-ENVELOPE.md): 1..256 octets, no control characters (its UTF-8 is
+      // checked where c is built: a password c could not carry is refused there).
+      if (text.empty() || text.size() > protocol::redirect_limits::passwordMax ||
+          std::any_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; })) {
+        printErr("setpay wallet password: the password must be 1..256 octets of UTF-8 without control characters\n");
+        exitCode = 1;
+        return;
+      }
+      protocol::SystemRandom random;
+      record = protocol::hashWalletPassword(text, random);
+    }
+    exitCode = withStore(args->config, [&](wallet::WalletStore& store) {
+      store.setPasswordHash(*msisdn, record);
+      printOut("{}  wallet password {}\n", msisdn->e164(), record ? "set (scrypt)" : "cleared");
+    });
+  });
+
   CLI::App* show = leaf("show", "one account: terminal, brands, ceilings, loyalty points, further senders");
   show->callback([args, &exitCode] {
     const auto msisdn = msisdnArg(args->msisdn);
@@ -160,6 +204,7 @@ void addAccountCommands(CLI::App& walletApp, int& exitCode) {
       if (!a) throw std::invalid_argument("no account for " + msisdn->e164());
       print(*a);
       for (const auto& id : store.senders(*msisdn)) printOut("  sender {} (enroll-sender)\n", protocol::safeText(id));
+      printOut("  wallet password {}\n", store.passwordHash(*msisdn) ? "set" : "none");
     });
   });
 

@@ -53,6 +53,13 @@ std::string slurp(const fs::path& p) {
 
 }  // namespace
 
+std::string readWalletPassword(const fs::path& file) {
+  std::string text = slurp(file);
+  text = text.substr(0, text.find('\n'));
+  if (!text.empty() && text.back() == '\r') text.pop_back();
+  return text;
+}
+
 DirectConfig loadDirectConfig(const fs::path& path) {
   const runtime::ConfigFile file = runtime::ConfigFile::load(path);
   const runtime::ConfigTable r = file.root().table("redirector");
@@ -70,6 +77,7 @@ DirectConfig loadDirectConfig(const fs::path& path) {
   }
   DirectConfig c{*msisdn, SenderIdentity{protocol::Sender{protocol::SenderKind::direct, senderId}, std::move(key), std::nullopt},
                  readWalletTarget(file.root().table("wallet")), {}, std::chrono::seconds(300), std::chrono::milliseconds(500)};
+  if (const auto f = r.optionalExistingFile("wallet_password_file")) c.identity.walletPassword = readWalletPassword(*f);
   if (const auto m = file.root().optionalTable("merchant")) {
     c.merchant.caFile = m->optionalExistingFile("ca_file");
     c.merchant.requestTimeout = std::chrono::milliseconds(m->integer("timeout_ms", 100, 600000, 30000));

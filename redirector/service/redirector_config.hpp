@@ -1,5 +1,6 @@
 // `setpay redirector`'s TOML file (runtime/config.hpp: strict, relative paths from the file):
-//   [redirector] msisdn (E.164), sender_id (as enrolled: `setpay wallet enroll-sender`), private_key
+//   [redirector] msisdn (E.164), sender_id (as enrolled: `setpay wallet enroll-sender`), private_key,
+//                wallet_password_file (optional: its first line goes in c, claims 9/15)
 //   [wallet]     host, port | port_file, ca_file (the wallet's HTTPS roots), timeout_ms
 //   [follow]     wait_s (how long `open` follows the purchase), poll_ms
 //   [merchant]   ca_file, timeout_ms — relay mode only: the redirector, not the wallet, talks to the merchant
@@ -46,6 +47,9 @@ struct DirectConfig {
 
 // Throws runtime::ConfigError naming the file, line and key.
 DirectConfig loadDirectConfig(const std::filesystem::path&);
+
+// A wallet password file's first line (a trailing CR dropped).
+std::string readWalletPassword(const std::filesystem::path&);
 
 // $XDG_CONFIG_HOME/setpay/redirector.toml, else ~/.config/setpay/redirector.toml (the desktop entry
 // runs `setpay redirector open %f` without --config).

@@ -51,6 +51,13 @@ TEST(RedirectorCli, ConfigurationErrorsAreExitTwoAndNamed) {
   EXPECT_TRUE(has(r, "extra: unknown key")) << r.output;
 }
 
+TEST(RedirectorCli, RelayWithNoWaitIsAUsageError) {
+  Home h;
+  const auto r = setpay("redirector --mode relay open " + shellQuote(h.file("wake.setpay")) + " --no-wait --config " + shellQuote(h.config()));
+  EXPECT_EQ(r.status, 2) << r.output;
+  EXPECT_TRUE(has(r, "--no-wait does not apply")) << r.output;
+}
+
 TEST(RedirectorCli, WithoutConfigTheXdgPathIsUsed) {
   Home h;
   const auto r = setpay("redirector open " + shellQuote(h.file("wake.setpay")),

@@ -48,7 +48,8 @@ const std::vector<Command>& commands() {
       {"terminal open", {"FILE", "--config", "--no-wait", "on-terminal"}, "f --config /dev/null"},
       {"wallet enroll-sender", {"--config", "--msisdn", "--sender-id", "--key"},
        "--config c --msisdn +33612345678 --sender-id r --key /dev/null"},
-      {"redirector", {"--mode", "gateway-proxy", "--config", "open"}, "--mode gateway-proxy --config c"},
+      {"wallet password", {"--config", "--msisdn", "--password-file", "--clear"}, "--config c --msisdn +33612345678 --clear"},
+      {"redirector", {"--mode", "relay", "gateway-proxy", "--config", "open"}, "--mode gateway-proxy --config c"},
       {"redirector open", {"FILE", "--config", "--no-wait", "XDG_CONFIG_HOME"}, "f"},
   };
   return all;
@@ -87,7 +88,9 @@ TEST(CliUsage, BadValuesAndMissingArgumentsAreExitTwo) {
                            "pki issue-cardholder d --pan 4111111111111111 --expiry 209912 --name X --pin 12",
                            "pki verify d --cert c --role cardholder --at yesterday", "frobnicate", "",
                            "redirector", "redirector --mode relay2", "redirector --mode gateway-proxy", "redirector open",
-                           "terminal open f", "wallet enroll-sender --config c --msisdn +33612345678 --key /dev/null"}) {
+                           "terminal open f", "wallet enroll-sender --config c --msisdn +33612345678 --key /dev/null",
+                           "wallet password --config c --msisdn +33612345678",
+                           "redirector --mode relay open f --no-wait"}) {
     const CliRun r = setpay(args);
     EXPECT_EQ(r.status, 2) << "setpay " << args << ":\n" << r.output;
   }

@@ -227,6 +227,48 @@ TEST_P(RedirectorE2E, RelayCarriesEverySetMessageAndTheWalletNeverReachesTheMerc
   RecordProperty("relay_open_to_outcome_ms", static_cast<int>(took.count()));
 }
 
+// The wallet password (claims 9, 15): once set for the account (kept as a scrypt record), c without it
+// is 401 passwordRequired, with a wrong one 401 passwordWrong; with the right one the purchase runs.
+TEST_P(RedirectorE2E, WalletPasswordIsRequiredOnceSet) {
+  WalletScene s(GetParam());
+  const fs::path config = setUpRedirector(s);
+  const std::string password = "correct horse battery staple";
+  test_support::writeFile(s.home.dir / "pw.txt", password + "\n");
+  test_support::writeFile(s.home.dir / "wrong.txt", std::string("Tr0ub4dor&3\n"));
+  const auto set = s.walletCli("password --msisdn " + std::string(WalletScene::kMsisdn) + " --password-file " +
+                               test_support::shellQuote((s.home.dir / "pw.txt").string()));
+  ASSERT_EQ(set.status, 0) << set.output;
+  EXPECT_TRUE(contains(s.walletCli("show --msisdn " + std::string(WalletScene::kMsisdn)).output, "wallet password set"));
+  s.startTerminalWithPins(std::string(WalletScene::kPin) + "\n", 1);
+  s.waitTerminalConnected();
+  const std::string base = test_support::readFile(config);
+  auto withPassword = [&](const std::string& file) {
+    std::string t = base;
+    const std::string key = "private_key = \"redirector-desktop/key.pem\"\n";
+    t.replace(t.find(key), key.size(), key + "wallet_password_file = \"" + file + "\"\n");
+    const fs::path out = s.home.dir / ("redirector-" + file + ".toml");
+    test_support::writeFile(out, t);
+    return out;
+  };
+  auto open = [&](const fs::path& c, const std::string& wake) {
+    return run("redirector open " + test_support::shellQuote(wakeUpFile(s, 700, wake).string()) + " --config " +
+               test_support::shellQuote(c.string()));
+  };
+  auto r = open(config, "a.setpay");
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_TRUE(contains(r.output, "HTTP 401")) << r.output;
+  EXPECT_TRUE(contains(r.output, "passwordRequired")) << r.output;
+  r = open(withPassword("wrong.txt"), "b.setpay");
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_TRUE(contains(r.output, "passwordWrong")) << r.output;
+  r = open(withPassword("pw.txt"), "c.setpay");
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_TRUE(contains(r.output, "outcome approved")) << r.output;
+  // Neither the wallet's database nor its log holds the password itself.
+  for (const fs::path& f : {s.walletLog, s.home.dir / "wallet" / "wallet.db", s.home.dir / "wallet" / "wallet.db-wal"})
+    EXPECT_FALSE(contains(fs::exists(f) ? test_support::readFile(f) : std::string(), password)) << f;
+}
+
 // A relay request without the token the 202 gave the sender: 403; for an unknown purchase: 404.
 TEST_P(RedirectorE2E, RelayEndpointNeedsTheToken) {
   WalletScene s(GetParam());

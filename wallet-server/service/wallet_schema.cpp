@@ -40,6 +40,8 @@ CREATE INDEX history_msisdn_at ON history (msisdn, at_ms);
 // operator's gateway-proxy signs c with its own key, enrolled here for the MSISDN under its Sender id.
 // The terminal's own sender id stays in account.sender_id (its key is the terminal certificate's).
 // public_key: PEM SubjectPublicKeyInfo, ECDSA P-256 or RSA >= 2048 (checked when enrolled).
+// account.password_hash: the wallet password of claims 9/15 as protocol/redirect/password.hpp's scrypt record
+// (NULL: none); once set, every c for the account must carry it.
 constexpr const char* kV2 = R"sql(
 CREATE TABLE sender (
   msisdn TEXT NOT NULL REFERENCES account (msisdn),
@@ -47,6 +49,7 @@ CREATE TABLE sender (
   public_key TEXT NOT NULL,
   enrolled_ms INTEGER NOT NULL,
   PRIMARY KEY (msisdn, sender_id)) WITHOUT ROWID;
+ALTER TABLE account ADD COLUMN password_hash TEXT;
 )sql";
 
 constexpr runtime::Migration kMigrations[] = {{1, kV1}, {2, kV2}};

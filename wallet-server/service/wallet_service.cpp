@@ -153,11 +153,12 @@ struct WalletService::Impl : std::enable_shared_from_this<WalletService::Impl> {
       const std::lock_guard lock(i_.dbMutex);
       const auto account = i_.store.find(msisdn);
       if (!account) return {Status::unknownMsisdn, {}};
+      const auto password = i_.store.passwordHash(msisdn);  // checked by verifyEnvelope after the signature
       if (sender.id == account->senderId)
-        return {Status::found, protocol::Enrollment{terminalKeyOf(account->terminalCertPem), std::nullopt}};
+        return {Status::found, protocol::Enrollment{terminalKeyOf(account->terminalCertPem), password}};
       // A redirector's own key, enrolled with `setpay wallet enroll-sender` (wallet_store.hpp).
       if (const auto pem = i_.store.senderKey(msisdn, sender.id))
-        return {Status::found, protocol::Enrollment{publicKeyOf(*pem), std::nullopt}};
+        return {Status::found, protocol::Enrollment{publicKeyOf(*pem), password}};
       return {Status::notEnrolled, {}};
     }
 

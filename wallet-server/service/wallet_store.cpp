@@ -213,6 +213,24 @@ std::vector<std::string> WalletStore::senders(const protocol::Msisdn& msisdn) co
   return out;
 }
 
+void WalletStore::setPasswordHash(const protocol::Msisdn& msisdn, const std::optional<std::string>& record) {
+  auto s = db_.statement("UPDATE account SET password_hash = ?2 WHERE msisdn = ?1");
+  s.bind(1, msisdn.e164());
+  if (record)
+    s.bind(2, *record);
+  else
+    s.bindNull(2);
+  s.run();
+  if (!find(msisdn)) throw std::invalid_argument("no account for " + msisdn.e164());
+}
+
+std::optional<std::string> WalletStore::passwordHash(const protocol::Msisdn& msisdn) const {
+  auto s = db_.statement("SELECT password_hash FROM account WHERE msisdn = ?1");
+  s.bind(1, msisdn.e164());
+  if (!s.step()) return std::nullopt;
+  return optionalText(s, 0);
+}
+
 std::size_t WalletStore::accounts() const {
   auto s = db_.statement("SELECT COUNT(*) FROM account");
   s.step();

@@ -67,6 +67,10 @@ class WalletStore {
   void enrollSender(const protocol::Msisdn&, const std::string& senderId, const std::string& keyPem);
   std::optional<std::string> senderKey(const protocol::Msisdn&, const std::string& senderId) const;  // PEM public key
   std::vector<std::string> senders(const protocol::Msisdn&) const;  // the further senders' ids, sorted
+  // The account's wallet password as a scrypt record (password.hpp), or none. Throws
+  // std::invalid_argument when there is no such account.
+  void setPasswordHash(const protocol::Msisdn&, const std::optional<std::string>& record);
+  std::optional<std::string> passwordHash(const protocol::Msisdn&) const;
   std::size_t accounts() const;
 
  private:
