@@ -63,8 +63,10 @@ class ShopFront {
 };
 
 struct ProxyScene {
-  explicit ProxyScene(protocol::ProfileId profile) : s(profile), front(s.merchant()) {
+  explicit ProxyScene(protocol::ProfileId profile, std::vector<std::string> accessNetworks = {"127.0.0.0/8"})
+      : s(profile), front(s.merchant()) {
     cli::GatewayProxyConfigOptions o;
+    o.accessNetworks = std::move(accessNetworks);
     o.port = 0;  // free ports, written to the port files
     o.accountingPort = 0;
     o.portFile = (s.home.dir / "redirector-gw" / "port").string();
@@ -197,6 +199,17 @@ TEST_P(GatewayProxyE2E, RefusalsAndPassThrough) {
   EXPECT_TRUE(contains(proxyLog, "why=\"no MSISDN for this address\"")) << proxyLog;
   EXPECT_TRUE(contains(proxyLog, "proxy-tunnel")) << proxyLog;
   EXPECT_EQ(p.proxy->stop(), 0) << "SIGTERM stops the proxy with exit 0";
+}
+
+// Accounting from outside the configured access networks (radclient sends from 127.0.0.1, the only
+// network is 127.0.0.2/32) is dropped unanswered and teaches nothing: the order is not diverted.
+TEST_P(GatewayProxyE2E, AccountingFromOutsideTheAccessNetworksIsIgnored) {
+  ProxyScene p(GetParam(), {"127.0.0.2/32"});
+  EXPECT_NE(p.accountingStart("127.0.0.2", "33612345678", "sess-x"), 0);
+  const auto r = p.order("127.0.0.2");
+  EXPECT_EQ(statusOf(r), "403") << r.output;
+  EXPECT_TRUE(contains(ts::readFile(p.log), "outcome=notFromAccessNetwork")) << ts::readFile(p.log);
+  EXPECT_EQ(p.s.merchant().received("PInitReq"), 0);
 }
 
 INSTANTIATE_TEST_SUITE_P(Profiles, GatewayProxyE2E, ::testing::Values(protocol::ProfileId::set1, protocol::ProfileId::modern),
