@@ -81,10 +81,11 @@ struct TerminalConfigOptions {
   std::string name = "terminal";  // DIR/<name>.toml and DIR/tls/<name>-client.pem
   // `setpay terminal open FILE` (on-terminal mode): the handset's MSISDN, its Sender id (as enrolled:
   // `setpay wallet enroll --sender-id`, default handset) and the wallet's HTTPS port for message c.
-  std::optional<std::string> msisdn;
+  // (Each with a default member initializer: positional initialisers elsewhere stay warning-free.)
+  std::optional<std::string> msisdn{};
   std::string senderId = "handset";
   std::uint16_t walletCPort = 8446;
-  std::optional<std::string> walletCPortFile;
+  std::optional<std::string> walletCPortFile{};
 };
 void writeTerminalConfig(const std::filesystem::path& dir, const TerminalConfigOptions& = {});
 
