@@ -345,7 +345,9 @@ TEST(WalletLoad, ThousandPendingPurchasesMemoryAndThreads) {
   RecordProperty("rss_kb_before", static_cast<int>(rssBefore));
   RecordProperty("rss_kb_after", static_cast<int>(rssAfter));
   RecordProperty("threads", static_cast<int>(threadsAfter));
-  if (!kSanitized) EXPECT_LT(rssAfter, 256 * 1024) << "issue 9 goal: under 256 MB";
+  if (!kSanitized) {
+    EXPECT_LT(rssAfter, 256 * 1024) << "issue 9 goal: under 256 MB";
+  }
   EXPECT_EQ(threadsAfter, threadsBefore) << "no thread per purchase";
   EXPECT_EQ(s.merchant().received("PReq"), 0);
   ::close(pipeFds[1]);
