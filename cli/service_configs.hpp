@@ -61,6 +61,7 @@ struct WalletConfigOptions {
   std::string cardMode = "sealed-pi";
   unsigned maxConnections = 256;
   std::int64_t pointsPerUnit = 1;
+  std::optional<std::string> traceDir;  // [trace] messages_dir (the demo: every purchase's messages)
 };
 
 // DIR/wallet.toml and DIR/wallet/ (database directory). Needs DIR/tls/wallet.pem (+ key), the
