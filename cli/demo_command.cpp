@@ -6,10 +6,6 @@
 // SET Error. Exit 0 only if all three behave as expected. What the roles put in their messages is
 // peer data: every such value is escaped and PAN-masked (safeText), the trace leaves through
 // cli/output.hpp.
-#include <fcntl.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -23,6 +19,9 @@
 #include <vector>
 
 #include "cli/commands.hpp"
+#include "cli/demo_mobile.hpp"
+#include "cli/demo_process.hpp"
+#include "cli/demo_trace.hpp"
 #include "cli/output.hpp"
 #include "cli/pki_init.hpp"
 #include "cli/service_configs.hpp"
@@ -33,17 +32,10 @@
 #include "merchant/service/merchant_schema.hpp"
 #include "merchant/service/sqlite_merchant_store.hpp"
 #include "merchant/merchant.hpp"
-#include "protocol/crypto/digest.hpp"
-#include "protocol/messages/codec.hpp"
-#include "protocol/messages/sealed.hpp"
-#include "protocol/pki/extensions.hpp"
-#include "protocol/pki/pem.hpp"
 #include "protocol/text/scrub.hpp"
 #include "protocol/wakeup/wakeup.hpp"
 #include "runtime/http_client.hpp"
 #include "wallet-server/cardholder.hpp"
-
-extern char** environ;
 
 namespace setpay::cli {
 namespace {
@@ -55,152 +47,7 @@ using protocol::ByteView;
 using protocol::ErrorCode;
 using protocol::ProtocolError;
 using protocol::safeText;
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  if (!in) throw ProtocolError(ErrorCode::unspecifiedFailure, "cannot read " + p.string());
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-// ---- the hierarchy `setpay pki init` wrote
-
-struct Pki {
-  protocol::AlgorithmProfile profile;
-  fs::path dir;
-
-  protocol::ossl::Cert cert(const char* entity) const { return protocol::ossl::certFromPem(slurp(dir / entity / "cert.pem")); }
-  pki::Credential credential(const char* entity) const {
-    return {cert(entity), pki::privateKeyFromPem(slurp(dir / entity / "key.pem"))};
-  }
-  std::vector<protocol::ossl::Cert> cas() const {
-    std::vector<protocol::ossl::Cert> out;
-    for (const char* ca : {"brand", "cca", "mca", "pca"}) out.push_back(cert(ca));
-    return out;
-  }
-  std::vector<protocol::ossl::Crl> crls() const {
-    std::vector<protocol::ossl::Crl> out;
-    for (const char* ca : {"root", "brand", "cca", "mca", "pca"}) out.push_back(pki::crlFromPem(slurp(dir / ca / "crl.pem")));
-    return out;
-  }
-  fs::path cardDir() const {
-    for (const auto& e : fs::directory_iterator(dir / "cardholders"))
-      if (e.is_directory()) return e.path();
-    throw ProtocolError(ErrorCode::missingCertificate, "no cardholder in " + dir.string());
-  }
-};
-
-void mintPki(const fs::path& dir, const std::string& profileName) {
-  printOut("$ setpay pki init {} --profile {}\n", safeText(dir.string()), profileName);
-  mintHierarchyInto({dir, *protocol::AlgorithmProfile::parse(profileName), "SETPAY"});
-}
-
-// ---- the trace
-
-std::string shortHex(ByteView b) { return protocol::hex(b.first(std::min<std::size_t>(b.size(), 4))) + "..."; }
-std::string amount(const protocol::CurrencyAmount& a) {
-  const std::string d = protocol::describe(a);
-  return d.substr(d.find(" = ") + 3);
-}
-// A certificate's CN is its owner's text: escaped and PAN-masked.
-std::string commonName(const X509* c) {
-  return c ? safeText(pki::nameEntry(X509_get_subject_name(c), NID_commonName)) : std::string("?");
-}
-std::string cardholderName(const X509* c) { return "cardholder " + commonName(c).substr(0, 8) + "..."; }
-
-// Who can read what: the demo holds every party's keys, so it can open each message for the trace.
-struct Parties {
-  const protocol::AlgorithmProfile& profile;
-  const pki::Credential& merchantKeyExchange;
-  const pki::Credential& merchantSignature;
-  const pki::Credential& gatewayKeyExchange;
-  std::string maskedPan;
-  protocol::CurrencyAmount purchAmt;
-};
-
-std::string facts(const Parties& p, const protocol::MessageWrapper& w) {
-  const auto& prof = p.profile;
-  const std::string gw = "gateway \"" + commonName(p.gatewayKeyExchange.cert.get()) + "\"";
-  if (const auto* m = std::get_if<protocol::PInitReq>(&w.message))
-    return "not signed, in clear; brand " + safeText(m->brandID) + ", BIN " + safeText(m->bin) + ", RRPID " + shortHex(m->rrpid) +
-           (m->localIDM ? ", LID-M " + shortHex(*m->localIDM) : "");
-  if (const auto* m = std::get_if<protocol::PInitRes>(&w.message)) {
-    const auto o = protocol::open(prof, *m);
-    return "signed by merchant \"" + commonName(o.signature.signer.get()) + "\"; XID " + shortHex(o.data.transIDs.xid) +
-           ", Chall-C echoed, Cert-PE thumb " + shortHex(protocol::digestOfDD(prof, o.data.peThumb)) + ", " +
-           std::to_string(o.signature.certificates.size()) + " certificates and " +
-           std::to_string(o.signature.crls.size()) + " CRLs carried";
-  }
-  if (const auto* m = std::get_if<protocol::PReq>(&w.message)) {
-    if (const auto* d = std::get_if<protocol::PReqDualSigned>(&m->value)) {
-      std::string signer;
-      try {
-        signer = "dual-signed by " + cardholderName(protocol::verifyDualSignature(prof, *d).signer.get());
-      } catch (const ProtocolError& e) {
-        signer = "dual signature DOES NOT VERIFY (" + safeText(e.what()) + ")";
-      }
-      return signer + "; OIData in clear for the merchant (XID " +
-             shortHex(d->oiData.transIDs.xid) + ", HOD " + shortHex(protocol::digestOfDD(prof, d->oiData.hod)) +
-             "); PI encrypted for " + gw + ": PAN " + p.maskedPan + ", " + amount(p.purchAmt);
-    }
-    return "unsigned; PI encrypted for " + gw + ": PAN " + p.maskedPan;
-  }
-  if (const auto* m = std::get_if<protocol::AuthReq>(&w.message)) {
-    const auto o = protocol::open(prof, p.gatewayKeyExchange.key.get(), *m);
-    const auto& item = o.data.authReqItem;
-    return "signed by merchant \"" + commonName(o.signature.signer.get()) + "\", encrypted for " + gw +
-           "; AuthReqAmt " + amount(item.authReqPayload.authReqAmt) + ", XID " + shortHex(item.authTags.transIDs.xid) +
-           ", the cardholder's PI as baggage (still sealed for the gateway)";
-  }
-  if (const auto* m = std::get_if<protocol::AuthRes>(&w.message)) {
-    const auto o = protocol::open(prof, p.merchantKeyExchange.key.get(), p.merchantSignature.cert.get(), *m);
-    const auto& h = o.data.authResPayload.authHeader;
-    std::string s = "signed by gateway \"" + commonName(o.signature.signer.get()) + "\", encrypted for merchant \"" +
-                    commonName(p.merchantKeyExchange.cert.get()) + "\"; AuthCode " + std::string(protocol::name(h.authCode)) +
-                    ", AuthAmt " + amount(h.authAmt);
-    if (h.responseData.authValCodes && h.responseData.authValCodes->approvalCode)
-      s += ", approval code " + safeText(*h.responseData.authValCodes->approvalCode);
-    if (h.responseData.respReason) s += ", RespReason " + std::to_string(*h.responseData.respReason);
-    return s;
-  }
-  if (const auto* m = std::get_if<protocol::PRes>(&w.message)) {
-    const auto o = protocol::open(prof, *m);
-    const auto& pay = o.data.pResPayloadSeq.front();
-    std::string s = "signed by merchant \"" + commonName(o.signature.signer.get()) + "\"; " +
-                    std::string(protocol::name(pay.completionCode));
-    if (pay.results && pay.results->authStatus)
-      s += ", AuthCode " + std::string(protocol::name(pay.results->authStatus->authCode));
-    return s + ", Chall-C echoed";
-  }
-  if (const auto* m = std::get_if<protocol::Error>(&w.message)) {
-    const auto o = protocol::open(prof, *m);
-    const int code = o.data.errorCode;
-    const std::string name = code >= 1 && code <= static_cast<int>(ErrorCode::challengeMismatch)
-                                 ? std::string(protocol::name(static_cast<ErrorCode>(code)))
-                                 : "code " + std::to_string(code);
-    return (o.signature ? "signed by \"" + commonName(o.signature->signer.get()) + "\"" : std::string("unsigned")) +
-           "; ErrorCode " + name;
-  }
-  return "";
-}
-
-struct Tracer {
-  const Parties* parties = nullptr;
-  void show(const char* from, const char* to, ByteView der) const {
-    if (der.empty()) {
-      printOut("  {:<9} -> {:<9} (no answer)\n", from, to);
-      return;
-    }
-    try {
-      const auto w = protocol::decode<protocol::MessageWrapper>(der);
-      printOut("  {:<9} -> {:<9} {:<8} {:>5} bytes  {}\n", from, to, protocol::messageName(w.message), der.size(),
-               facts(*parties, w));
-    } catch (const std::exception& e) {
-      printOut("  {:<9} -> {:<9} {:>5} bytes (undecodable: {})\n", from, to, der.size(), safeText(e.what()));
-    }
-  }
-};
+using namespace demo;
 
 // ---- the scenes
 
@@ -358,80 +205,6 @@ int run(const fs::path& dir, const std::string& profileName) {
   return runScenes(scenes);
 }
 
-// ---- --services: the gateway and the merchant as separate processes, HTTPS on loopback
-
-// `setpay <service> --config F` started by the demo; stopped (SIGTERM, then SIGKILL after 15 s) by
-// its PID only, when this goes.
-class Child {
- public:
-  Child(const std::string& service, const fs::path& config, const fs::path& portFile, const fs::path& log) : service_(service) {
-    const std::string self = fs::read_symlink("/proc/self/exe").string();
-    std::vector<std::string> argv{self, service, "--config", config.string()};
-    std::vector<char*> args;
-    for (auto& a : argv) args.push_back(a.data());
-    args.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    const std::string logPath = log.string();
-    posix_spawn_file_actions_addopen(&actions, 1, logPath.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
-    posix_spawn_file_actions_adddup2(&actions, 1, 2);
-    const int rc = posix_spawn(&pid_, self.c_str(), &actions, nullptr, args.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    if (rc != 0) throw std::runtime_error("cannot start setpay " + service);
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-    while (!fs::exists(portFile)) {
-      int status = 0;
-      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-        pid_ = -1;
-        throw std::runtime_error("setpay " + service + " exited at start; see " + logPath);
-      }
-      if (std::chrono::steady_clock::now() > deadline) throw std::runtime_error("setpay " + service + " did not start; see " + logPath);
-      ::usleep(10'000);
-    }
-    port_ = static_cast<std::uint16_t>(std::stoi(slurp(portFile)));
-  }
-  ~Child() { (void)stop(); }
-  Child(const Child&) = delete;
-  Child& operator=(const Child&) = delete;
-
-  int stop() {
-    if (pid_ <= 0) return -1;
-    ::kill(pid_, SIGTERM);
-    int status = 0;
-    for (int i = 0; i < 1500 && ::waitpid(pid_, &status, WNOHANG) == 0; ++i) ::usleep(10'000);
-    if (::waitpid(pid_, &status, WNOHANG) == 0) {
-      ::kill(pid_, SIGKILL);
-      ::waitpid(pid_, &status, 0);
-    }
-    pid_ = -1;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  }
-  pid_t pid() const { return pid_; }
-  std::uint16_t port() const { return port_; }
-  std::string url(const std::string& path) const { return "https://127.0.0.1:" + std::to_string(port_) + path; }
-
- private:
-  std::string service_;
-  pid_t pid_ = -1;
-  std::uint16_t port_ = 0;
-};
-
-// The merchant's log lines about its AuthReqs (one per SET message): what went to the gateway.
-std::vector<std::string> authReqLines(const fs::path& log) {
-  std::vector<std::string> out;
-  std::istringstream in(slurp(log));
-  for (std::string line; std::getline(in, line);)
-    if (line.find("set-message type=AuthReq") != std::string::npos) out.push_back(line);
-  return out;
-}
-std::string field(const std::string& line, const std::string& key) {
-  const auto at = line.find(" " + key + "=");
-  if (at == std::string::npos) return "?";
-  const auto from = at + key.size() + 2;
-  if (line[from] == '"') return line.substr(from + 1, line.find('"', from + 1) - from - 1);
-  return line.substr(from, line.find(' ', from) - from);
-}
-
 int runServices(const fs::path& dir, const std::string& profileName) {
   mintPki(dir, profileName);
   const auto profile = protocol::AlgorithmProfile::make(*protocol::AlgorithmProfile::parse(profileName));
@@ -459,25 +232,27 @@ int runServices(const fs::path& dir, const std::string& profileName) {
   printOut("$ setpay gateway accounts add --config {} --pan {} --balance 50000\n",
            safeText((dir / "gateway.toml").string()), protocol::maskPan(identity.pan));
 
-  Child gatewayProcess("gateway", dir / "gateway.toml", dir / "gateway" / "port", dir / "gateway.log");
+  Process gatewayProcess({"gateway", "--config", (dir / "gateway.toml").string()}, dir / "gateway.log");
+  const std::string gatewayUrl = "https://127.0.0.1:" + std::to_string(gatewayProcess.waitForPortFile(dir / "gateway" / "port"));
   printOut("$ setpay gateway --config {} &   # pid {}, {}\n", safeText((dir / "gateway.toml").string()), gatewayProcess.pid(),
-           gatewayProcess.url("/set"));
+           gatewayUrl + "/set");
   MerchantConfigOptions m;
   m.port = 0;
   m.portFile = (dir / "merchant" / "port").string();
   m.logFile = (dir / "merchant.log").string();
-  m.gatewayUrl = gatewayProcess.url("/set");
+  m.gatewayUrl = gatewayUrl + "/set";
   writeMerchantConfig(dir, profile, m);
-  Child merchantProcess("merchant", dir / "merchant.toml", dir / "merchant" / "port", dir / "merchant.log");
+  Process merchantProcess({"merchant", "--config", (dir / "merchant.toml").string()}, dir / "merchant.log");
+  const std::string merchantUrl = "https://127.0.0.1:" + std::to_string(merchantProcess.waitForPortFile(dir / "merchant" / "port"));
   printOut("$ setpay merchant --config {} &   # pid {}, {}\n", safeText((dir / "merchant.toml").string()),
-           merchantProcess.pid(), merchantProcess.url("/"));
+           merchantProcess.pid(), merchantUrl + "/");
 
   runtime::ClientOptions options;  // the wallet's: trusts the loopback CA, no client certificate
   options.caFile = dir / "tls" / "ca.pem";
   runtime::HttpClient client(options);
   for (int i = 0;; ++i) {
     try {
-      if (client.getSync(merchantProcess.url("/readyz")).status == 200) break;
+      if (client.getSync(merchantUrl + "/readyz").status == 200) break;
     } catch (const runtime::TransportError&) {
     }
     if (i > 1000) throw std::runtime_error("the merchant did not become ready");
@@ -495,7 +270,7 @@ int runServices(const fs::path& dir, const std::string& profileName) {
   protocol::SystemClock clock;
   protocol::SystemRandom random;
   const fs::path merchantLog = dir / "merchant.log";
-  const std::string setUrl = merchantProcess.url("/set");
+  const std::string setUrl = merchantUrl + "/set";
   Scenes scenes;
   scenes.cardholder = [&] {
     wallet::CardholderConfig c{profile, profile.hardeningByDefault(), protocol::pki::TrustAnchors{pki.cert("root"), pki.cas(), {}},
@@ -504,7 +279,7 @@ int runServices(const fs::path& dir, const std::string& profileName) {
   };
   scenes.offer = [&](const std::string& what, std::int64_t cents) {
     const std::string body = "{\"amount\": " + std::to_string(cents) + ", \"currency\": 978, \"description\": \"" + what + "\"}";
-    const auto r = client.postSync(merchantProcess.url("/orders"), "application/json", body);
+    const auto r = client.postSync(merchantUrl + "/orders", "application/json", body);
     if (r.status != 200) throw std::runtime_error("POST /orders: HTTP " + std::to_string(r.status));
     const protocol::WakeUp w = protocol::parseWakeUp(r.body);
     parties = std::make_unique<Parties>(Parties{profile, merchantKeyExchange, merchantSignature, gatewayKeyExchange,
@@ -512,21 +287,21 @@ int runServices(const fs::path& dir, const std::string& profileName) {
     tracer.parties = parties.get();
     printOut("  {:<9} -> {:<9} {:<8} {:>5} bytes  {}; {}, LID-M {}, SET URL {}\n", "merchant", "browser", "wake-up",
              r.body.size(), protocol::wakeUpMediaType, amount(w.purchAmt), shortHex(*w.lidM), safeText(w.paymentUrl));
-    printOut("{:>24} POST {} (application/json) -> HTTP {}\n", "", safeText(merchantProcess.url("/orders")), r.status);
+    printOut("{:>24} POST {} (application/json) -> HTTP {}\n", "", safeText(merchantUrl + "/orders"), r.status);
     return w;
   };
   scenes.toMerchant = [&](ByteView b) {
     tracer.show("wallet", "merchant", b);
-    const std::size_t before = authReqLines(merchantLog).size();
+    const std::size_t before = logLines(merchantLog, "set-message type=AuthReq").size();
     const auto r = client.postSync(setUrl, "application/set-payment", protocol::toString(b));
     printOut("{:>24} POST {} (application/set-payment) -> HTTP {}\n", "", safeText(setUrl), r.status);
-    const auto lines = authReqLines(merchantLog);
+    const auto lines = logLines(merchantLog, "set-message type=AuthReq");
     for (std::size_t i = before; i < lines.size(); ++i) {
       // The demo does not see these bytes: the merchant's log line says where they went and how it ended.
       printOut("  {:<9} -> {:<9} {:<8} POST {} (TLS client certificate), {} ms\n", "merchant", "gateway", "AuthReq",
-               safeText(field(lines[i], "remote")), safeText(field(lines[i], "latency_ms")));
+               safeText(logField(lines[i], "remote")), safeText(logField(lines[i], "latency_ms")));
       printOut("  {:<9} -> {:<9} {:<8} result {} (from the merchant's log line)\n", "gateway", "merchant", "AuthRes",
-               safeText(field(lines[i], "result")));
+               safeText(logField(lines[i], "result")));
     }
     Bytes answer = protocol::toBytes(r.body);
     tracer.show("merchant", "wallet", answer);
@@ -540,7 +315,7 @@ int runServices(const fs::path& dir, const std::string& profileName) {
     });
     return a;
   };
-  scenes.gatewayRequests = [&] { return static_cast<int>(authReqLines(merchantLog).size()); };
+  scenes.gatewayRequests = [&] { return static_cast<int>(logLines(merchantLog, "set-message type=AuthReq").size()); };
   scenes.approvalCode = [&](const wallet::Cardholder& c) {  // what the merchant recorded, read from its database
     if (!c.transIDs()) return std::string("-");
     const auto db = merchant::openMerchantDatabase({dir / "merchant" / "merchant.db", runtime::Durability::normal,
@@ -552,11 +327,11 @@ int runServices(const fs::path& dir, const std::string& profileName) {
   const int rc = runScenes(scenes);
 
   const pid_t merchantPid = merchantProcess.pid(), gatewayPid = gatewayProcess.pid();
-  const int merchantExit = merchantProcess.stop(), gatewayExit = gatewayProcess.stop();
-  printOut("stopped: merchant pid {} (SIGTERM) exit {}, gateway pid {} (SIGTERM) exit {}; their logs: merchant.log, "
+  const ExitStatus merchantExit = merchantProcess.stop(), gatewayExit = gatewayProcess.stop();
+  printOut("stopped: merchant pid {} (SIGTERM) {}, gateway pid {} (SIGTERM) {}; their logs: merchant.log, "
            "gateway.log (kept with --keep)\n",
-           merchantPid, merchantExit, gatewayPid, gatewayExit);
-  return rc == 0 && merchantExit == 0 && gatewayExit == 0 ? 0 : 1;
+           merchantPid, merchantExit.text(), gatewayPid, gatewayExit.text());
+  return rc == 0 && merchantExit.ok() && gatewayExit.ok() ? 0 : 1;
 }
 
 }  // namespace
@@ -564,7 +339,7 @@ int runServices(const fs::path& dir, const std::string& profileName) {
 void addDemoCommand(CLI::App& root, int& exitCode) {
   struct DemoArgs {
     std::string profile = "modern", dir;
-    bool keep = false, services = false;
+    bool keep = false, services = false, mobile = false;
   };
   auto a = std::make_shared<DemoArgs>();
   CLI::App* cmd = root.add_subcommand("demo", "one SET purchase through wallet, merchant and gateway, traced");
@@ -575,9 +350,14 @@ void addDemoCommand(CLI::App& root, int& exitCode) {
       ->capture_default_str();
   cmd->add_option("--dir", a->dir, "mint the SET hierarchy into DIR (default: a temporary directory)");
   cmd->add_flag("--keep", a->keep, "keep the temporary directory");
-  cmd->add_flag("--services", a->services,
+  CLI::Option* services = cmd->add_flag("--services", a->services,
                 "run the gateway and the merchant as separate processes (`setpay gateway`, `setpay merchant`)\n"
                 "on loopback ports over HTTPS, and the wallet against them");
+  cmd->add_flag("--mobile", a->mobile,
+                "the whole system as processes: gateway, merchant, wallet, terminal and the virtual card in\n"
+                "pcscd's vpcd reader; message c to the wallet, d/e/f on the terminal's channel (needs pcscd\n"
+                "with vpcd: ./scripts/run-demo.sh provides one)")
+      ->excludes(services);
   cmd->footer(
       "Runs SET purchases through the wallet, the merchant and the payment gateway in one process and\n"
       "prints each message: name, size, who signed it, what was encrypted for whom, and its key facts.\n"
@@ -585,6 +365,14 @@ void addDemoCommand(CLI::App& root, int& exitCode) {
       "With --services the gateway and the merchant run as their own processes over HTTPS on loopback\n"
       "(pki init's service configurations, ports chosen by the system), and the trace says where each\n"
       "message went; the demo stops exactly the processes it started.\n"
+      "With --mobile the whole remote-wallet system runs as processes (setpay gateway, merchant, wallet,\n"
+      "terminal, card) in a pcscd with the vpcd reader: an approved purchase, a decline (insufficient\n"
+      "funds), a purchase above the wallet's ceiling refused before the terminal is asked; each leg\n"
+      "(c, PInitReq/PInitRes, d, the card's APDUs, e, PReq, AuthReq/AuthRes, PRes, f) traced from its bytes.\n"
+      "Without pcscd and vpcd it fails at once (exit 1) and says how to get them.\n"
+      "Why --mobile is not the bare command's default: it needs a PC/SC daemon with a virtual reader,\n"
+      "which a bare machine lacks; the in-process run works anywhere. The README's first command,\n"
+      "./scripts/run-demo.sh, starts a private pcscd (scripts/with-virtual-pcsc.sh) and runs --mobile.\n"
       "Exit 0 if all three behaved as expected, 1 otherwise, 2 on bad usage.");
   cmd->callback([a, cmd, &exitCode] {
     const bool temporary = cmd->count("--dir") == 0;
@@ -600,7 +388,7 @@ void addDemoCommand(CLI::App& root, int& exitCode) {
     }
     int rc = 1;
     try {
-      rc = a->services ? runServices(dir, a->profile) : run(dir, a->profile);
+      rc = a->mobile ? runMobileDemo(dir, a->profile) : a->services ? runServices(dir, a->profile) : run(dir, a->profile);
     } catch (const std::exception& e) {
       printErr("setpay demo: {}\n", safeText(e.what()));
       rc = 1;

@@ -59,7 +59,7 @@ interop::TestPki loadTestPki(const fs::path& dir) {
 
 struct InteropArgs {
   std::string url, pki, only, junit, json, orders;
-  bool list = false;
+  bool list = false, captureNow = false;
   std::int64_t approveCents = 1000, declineCents = 99'999'999;
   std::string tlsCa, tlsCert, tlsKey;
 };
@@ -133,7 +133,7 @@ int runMerchant(const InteropArgs& a) {
   const auto tls = prepare(a, "merchant", cases, false);
   const interop::TestPki pki = loadTestPki(a.pki);
   interop::SutLink link(a.url, *tls), orders(ordersUrlOf(a), *tls);
-  interop::MerchantPlayer player(pki, link, orders, a.approveCents, a.declineCents);
+  interop::MerchantPlayer player(pki, link, orders, a.approveCents, a.declineCents, a.captureNow);
   return report(a, "merchant", cases, player, pki, link);
 }
 
@@ -179,6 +179,9 @@ void addInteropCommand(CLI::App& root, int& exitCode) {
       "issuer approves --approve-amount and declines --decline-amount for DIR's cardholder.");
   addCommonOptions(merchant, *m, "the merchant's SET URL, e.g. https://127.0.0.1:8444/set", "TLS client certificate (none by default)");
   merchant->add_option("--orders", m->orders, "the shop's order URL (default: /orders beside URL)");
+  merchant->add_flag("--capture-now", m->captureNow,
+                     "the merchant under test captures with authorization (AuthReq CaptureNow): run the capture-now "
+                     "case (skipped without this flag)");
   merchant->callback([m, &exitCode] { exitCode = runMerchant(*m); });
 }
 

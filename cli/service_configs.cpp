@@ -234,6 +234,7 @@ void writeWalletConfig(const fs::path& dir, const protocol::AlgorithmProfile& pr
   t += "\n[work]\nthreads = 2\n";
   t += "\n[api]   # GET /accounts: the operator's client certificate (tls/operator-client.pem)\n";
   t += "operator_subject = \"/O=setpay loopback TLS/CN=operator\"\n";
+  if (o.traceDir) t += "\n[trace]   # every purchase's messages as files (sealed-pi mode only)\nmessages_dir = " + tomlString(*o.traceDir) + "\n";
   writeFile(dir / "wallet.toml", t, 0644);
 }
 

@@ -62,6 +62,7 @@ struct WalletConfigOptions {
   unsigned maxConnections = 256;
   std::int64_t pointsPerUnit = 1;
   std::string merchantCaFile = "tls/ca.pem";  // [merchant] ca_file: the merchants' HTTPS roots
+  std::optional<std::string> traceDir;  // [trace] messages_dir (the demo: every purchase's messages)
 };
 
 // DIR/wallet.toml and DIR/wallet/ (database directory). Needs DIR/tls/wallet.pem (+ key), the

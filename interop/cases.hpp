@@ -1,6 +1,7 @@
 // A conformance case: its name, the SET rule it checks, and what runs it. run() returns a one-line
 // account of what the system under test did when it behaved as SET requires, and throws CaseFailure
-// (or anything else) when it did not. A case that does not apply to the profile says so (skipped).
+// (or anything else) when it did not. A case that does not apply (to the profile, or to how the system
+// under test was said to be configured) is skipped with its reason, and counts as neither.
 #pragma once
 
 #include <chrono>
@@ -17,6 +18,7 @@ struct Case {
   std::string rule;  // what SET requires, one line (CASES.md has the why)
   std::function<std::string(Player&)> run;
   std::function<bool(const Player&)> applies = [](const Player&) { return true; };
+  std::string notApplicable = "does not apply to this profile";  // the skip's detail
 };
 
 enum class Verdict { pass, fail, skipped };
@@ -34,7 +36,7 @@ std::vector<CaseResult> runCases(const std::vector<Case<Player>>& cases, Player&
   std::vector<CaseResult> out;
   for (const auto& c : cases) {
     if (only && c.name != *only) continue;
-    CaseResult r{c.name, c.rule, Verdict::skipped, "does not apply to this profile", 0};
+    CaseResult r{c.name, c.rule, Verdict::skipped, c.notApplicable, 0};
     if (c.applies(player)) {
       const auto start = std::chrono::steady_clock::now();
       try {

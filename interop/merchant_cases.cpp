@@ -1,5 +1,8 @@
 #include "interop/merchant_cases.hpp"
 
+#include <algorithm>
+#include <initializer_list>
+
 #include "protocol/error.hpp"
 #include "protocol/messages/codec.hpp"
 #include "protocol/messages/reply.hpp"
@@ -45,6 +48,46 @@ std::string refusedWithError(MerchantPlayer& p, const std::string& label, const 
   return "refused: Error " + errorName(*a.error);
 }
 
+// A refusal SET names: an Error with one of `codes` (a refusal for another reason says the case did not
+// test what it names, e.g. a signature that does not verify).
+std::string refusedWithErrorCode(MerchantPlayer& p, const std::string& label, const Bytes& request,
+                                 std::initializer_list<ErrorCode> codes) {
+  const MerchantAnswer a = p.exchange(label, request);
+  if (approvedPRes(a)) throw CaseFailure("APPROVED where SET requires a refusal: " + a.describe());
+  if (!a.error) throw CaseFailure("expected a SET Error, got " + a.describe());
+  if (std::find(codes.begin(), codes.end(), static_cast<ErrorCode>(a.error->errorCode)) == codes.end()) {
+    std::string wanted;
+    for (ErrorCode c : codes) wanted += (wanted.empty() ? "" : " or ") + std::string(name(c));
+    throw CaseFailure("refused with Error " + errorName(*a.error) + ", SET requires " + wanted);
+  }
+  return "refused: Error " + errorName(*a.error);
+}
+
+// FloatingPoint equal to 1 (1e0, 10e-1, 1000e-3, …).
+bool isOne(const FloatingPoint& f) {
+  std::int64_t m = f.mantissa;
+  int e = f.exponent10;
+  while (e < 0 && m != 0 && m % 10 == 0) {
+    m /= 10;
+    ++e;
+  }
+  return m == 1 && e == 0;
+}
+
+// What a PRes or InqRes must say of a purchase authorized and captured in one step.
+void requireCaptured(const std::string& what, const PResPayload& r, const MerchantAnswer& a) {
+  if (authCodeOf(r) != AuthCode::approved) throw CaseFailure(what + " does not report an approved authorization: " + a.describe());
+  if (r.completionCode != CompletionCode::capturePerformed)
+    throw CaseFailure(what + " CompletionCode " + std::string(name(r.completionCode)) +
+                      " from a merchant said to capture with authorization (--capture-now)");
+  const auto& cap = r.results->capStatus;
+  if (!cap) throw CaseFailure(what + " says capturePerformed without a CapStatus");
+  if (cap->capCode != CapCode::success) throw CaseFailure(what + " CapStatus CapCode " + std::string(name(cap->capCode)));
+  if (!isOne(cap->capRatio))
+    throw CaseFailure(what + " CapRatio " + std::to_string(cap->capRatio.mantissa) + "e" +
+                      std::to_string(cap->capRatio.exponent10) + ": not the whole purchase captured");
+}
+
 std::string approved(MerchantPlayer& p) {
   const MerchantSession s = p.initiate(p.approvedCents);
   const MerchantAnswer a = p.exchange("PReq", p.pReq(s));
@@ -72,6 +115,15 @@ std::string inquiry(MerchantPlayer& p) {
   const PResPayload& r = pResFor(a, s, p.lastPReqRRPID);
   if (authCodeOf(r) != AuthCode::approved) throw CaseFailure("InqRes does not report the approval: " + a.describe());
   return "InqRes " + std::string(name(r.completionCode));
+}
+
+std::string captureNow(MerchantPlayer& p) {
+  const MerchantSession s = p.initiate(p.approvedCents);
+  const MerchantAnswer a = p.exchange("PReq", p.pReq(s));
+  requireCaptured("PRes", pResFor(a, s, p.lastPReqRRPID), a);
+  const MerchantAnswer q = p.exchange("InqReq", p.inqReq(s));
+  requireCaptured("InqRes", pResFor(q, s, p.lastPReqRRPID), q);
+  return "PRes and InqRes: capturePerformed, CapCode success, CapRatio 1";
 }
 
 std::string tamperedOIData(MerchantPlayer& p) {
@@ -134,6 +186,25 @@ std::string cardholderOf(MerchantPlayer& p, const pki::Credential& card, const C
 
 std::string cardholderExpired(MerchantPlayer& p) { return cardholderOf(p, p.impostors().expiredCardholder, {}); }
 std::string cardholderWrongType(MerchantPlayer& p) { return cardholderOf(p, p.impostors().mistypedCardholder, {}); }
+
+// Revoked after DIR's CRLs were written: the PReq carries the CCA's newer CRL listing it (the way a
+// cardholder passes on what its CA published), so a merchant that validates the chain with the newest
+// CRL at hand sees the revocation. revokedCertificate is the one ErrorCode that tells the wallet why.
+std::string cardholderRevoked(MerchantPlayer& p) {
+  const Impostors& i = p.impostors();
+  CarriedCertificates newer;
+  newer.crls.push_back(i.ccaCrlRevokingIt.get());
+  const MerchantSession s = p.initiate(p.approvedCents);
+  return refusedWithErrorCode(p, "PReq", p.pReq(s, {}, &i.revokedCardholder, newer), {ErrorCode::revokedCertificate});
+}
+
+// Otherwise valid (our CCA, the card's subject, signed by the CCA): only the unknown critical extension
+// is wrong. X.509 and SET: a certificate with a critical extension the validator does not know is refused.
+std::string cardholderUnknownCriticalExtension(MerchantPlayer& p) {
+  const MerchantSession s = p.initiate(p.approvedCents);
+  return refusedWithErrorCode(p, "PReq", p.pReq(s, {}, &p.impostors().unknownCriticalCardholder, {}),
+                              {ErrorCode::invalidCertificate, ErrorCode::unrecognizedExtension});
+}
 // Refused by the merchant (Error), or declined by its gateway (cardMerchBrandMismatch): never approved.
 std::string cardholderOtherBrand(MerchantPlayer& p) {
   const Impostors& i = p.impostors();
@@ -260,6 +331,9 @@ const std::vector<Case<MerchantPlayer>>& merchantCases() {
       {"approved", "a valid purchase gets a signed PRes echoing XID and RRPID, authorization approved", approved},
       {"declined", "an amount the issuer declines gets a PRes whose Results report the decline", declined},
       {"inquiry", "InqReq after a purchase gets an InqRes reporting its authorization", inquiry},
+      {"capture-now", "a merchant capturing with authorization answers PRes and InqRes capturePerformed, CapStatus success",
+       captureNow, [](const MerchantPlayer& p) { return p.merchantCapturesNow; },
+       "needs --capture-now: the merchant under test configured to capture with authorization"},
       {"tampered-oidata", "OIData changed after the dual signature gets an Error", tamperedOIData},
       {"dual-signature-mismatch", "a dual signature the cardholder certificate does not verify gets an Error",
        dualSignatureMismatch},
@@ -281,6 +355,13 @@ const std::vector<Case<MerchantPlayer>>& merchantCases() {
        cardholderExpired},
       {"cardholder-certificate-wrong-type", "a PReq signed under a non-cardholder certificate type gets an Error",
        cardholderWrongType},
+      {"cardholder-certificate-revoked",
+       "a PReq signed under a revoked cardholder certificate, the newer CRL listing it carried, gets Error revokedCertificate",
+       cardholderRevoked},
+      {"unknown-critical-extension",
+       "a PReq signed under a cardholder certificate with an unknown critical extension gets Error invalidCertificate "
+       "(or unrecognizedExtension)",
+       cardholderUnknownCriticalExtension},
       {"cardholder-certificate-other-brand", "a cardholder certificate of another brand than OIData's is not approved",
        cardholderOtherBrand},
       {"ber-instead-of-der", "a length in a non-minimal (BER) form gets an Error", berInsteadOfDer},

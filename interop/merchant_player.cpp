@@ -34,8 +34,9 @@ std::string MerchantAnswer::describe() const {
   return empty ? "no answer (empty body)" : "nothing";
 }
 
-MerchantPlayer::MerchantPlayer(const TestPki& p, SutLink& set, SutLink& o, std::int64_t approved, std::int64_t declined)
-    : pki(p), link(set), orders(o), approvedCents(approved), declinedCents(declined) {}
+MerchantPlayer::MerchantPlayer(const TestPki& p, SutLink& set, SutLink& o, std::int64_t approved, std::int64_t declined,
+                               bool capturesNow)
+    : pki(p), link(set), orders(o), approvedCents(approved), declinedCents(declined), merchantCapturesNow(capturesNow) {}
 
 const Impostors& MerchantPlayer::impostors() {
   if (!impostors_) impostors_ = mintImpostors(pki, random);

@@ -46,12 +46,15 @@ struct MerchantAnswer {
 
 class MerchantPlayer {
  public:
-  MerchantPlayer(const TestPki&, SutLink& set, SutLink& orders, std::int64_t approvedCents, std::int64_t declinedCents);
+  // `capturesNow`: the merchant under test was said (--capture-now) to capture with authorization.
+  MerchantPlayer(const TestPki&, SutLink& set, SutLink& orders, std::int64_t approvedCents, std::int64_t declinedCents,
+                 bool capturesNow = false);
 
   const TestPki& pki;
   SutLink& link;
   SutLink& orders;
   const std::int64_t approvedCents, declinedCents;
+  const bool merchantCapturesNow;
   protocol::SystemClock clock;
   protocol::SystemRandom random;
 

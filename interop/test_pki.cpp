@@ -1,5 +1,9 @@
 #include "interop/test_pki.hpp"
 
+#include <openssl/objects.h>
+#include <openssl/x509v3.h>
+
+#include <algorithm>
 #include <chrono>
 
 #include "protocol/pki/cardholder.hpp"
@@ -46,6 +50,41 @@ pki::Credential caUnder(const pki::Credential& issuer, pki::DistinguishedName dn
   pki::CertificateSpec s = spec(std::move(dn), type, pki::KeyUse::certificateAuthority, pki::lifetime::ca);
   s.pathLen = pathLen;
   return mint(std::move(s), issuer, p, random, p.profile.caRsaBits());
+}
+
+// The raw path: `cert` with one more extension, critical, of an OID no SET party knows (value: an
+// OCTET STRING holding DER NULL), signed again by `issuer` as mintCertificate signs.
+void addUnknownCriticalExtension(X509* cert, const pki::Credential& issuer, const AlgorithmProfile& profile) {
+  const ossl::Object oid(OBJ_txt2obj(unknownCriticalOid, 1));
+  ossl::OctetString value(ASN1_OCTET_STRING_new());
+  static constexpr unsigned char derNull[] = {0x05, 0x00};
+  ossl::check(oid && value && ASN1_OCTET_STRING_set(value.get(), derNull, sizeof derNull) == 1,
+              ErrorCode::unspecifiedFailure, "unknown extension value");
+  const ossl::Extension ext(X509_EXTENSION_create_by_OBJ(nullptr, oid.get(), 1, value.get()));
+  ossl::check(ext && X509_add_ext(cert, ext.get(), -1) == 1, ErrorCode::unspecifiedFailure, "unknown extension");
+  ossl::check(X509_sign(cert, issuer.key.get(), profile.digest()) > 0, ErrorCode::unspecifiedFailure,
+              "certificate signature");
+}
+
+// DIR's CRL of `ca` (the one the system under test was given).
+const X509_CRL* crlOf(const TestPki& p, const pki::Credential& ca) {
+  for (const auto& crl : p.crls)
+    if (X509_NAME_cmp(X509_CRL_get_issuer(crl.get()), X509_get_subject_name(ca.cert.get())) == 0) return crl.get();
+  throw ProtocolError(ErrorCode::missingCertificate,
+                      "the test PKI has no CRL of " + pki::nameEntry(X509_get_subject_name(ca.cert.get()), NID_commonName));
+}
+
+// `ca`'s CRL re-issued with `cert` added: cRLNumber + 1, entries kept. thisUpdate one second after
+// DIR's, or an hour ago if that is later (the system under test runs on its own clock), never ahead
+// of ours: a newer CRL by its date when time allows, and always by its number.
+ossl::Crl newerCrlRevoking(const TestPki& p, const pki::Credential& ca, const X509* cert, TimePoint now) {
+  const X509_CRL* current = crlOf(p, ca);
+  std::vector<pki::RevokedSerial> revoked = pki::revokedSerials(current);
+  const TimePoint thisUpdate =
+      std::min(now, std::max(pki::toTimePoint(X509_CRL_get0_lastUpdate(current)) + std::chrono::seconds(1),
+                             now - std::chrono::hours(1)));
+  revoked.push_back({pki::serialOf(cert), thisUpdate});
+  return pki::issueCrl(ca, revoked, pki::crlNumber(current) + 1, thisUpdate, p.profile);
 }
 
 }  // namespace
@@ -103,6 +142,13 @@ Impostors mintImpostors(const TestPki& p, RandomSource& random) {
                                p.cca, p, random, p.profile.endEntityRsaBits());
   out.mistypedCardholder = mint(cardholderSpec(pki::CertificateType::mer, now - std::chrono::hours(1), now + std::chrono::days(365)),
                                 p.cca, p, random, p.profile.endEntityRsaBits());
+  out.revokedCardholder = mint(cardholderSpec(pki::CertificateType::card, now - std::chrono::hours(1), now + std::chrono::days(365)),
+                               p.cca, p, random, p.profile.endEntityRsaBits());
+  out.ccaCrlRevokingIt = newerCrlRevoking(p, p.cca, out.revokedCardholder.cert.get(), now);
+  out.unknownCriticalCardholder =
+      mint(cardholderSpec(pki::CertificateType::card, now - std::chrono::hours(1), now + std::chrono::days(365)), p.cca, p,
+           random, p.profile.endEntityRsaBits());
+  addUnknownCriticalExtension(out.unknownCriticalCardholder.cert.get(), p.cca, p.profile);
   out.anotherCardholder =
       pki::issueCardholder(p.cca, {"4000000000000002", std::chrono::year{2030} / std::chrono::month{12}, std::nullopt},
                            p.profile, random, SystemClock())

@@ -46,7 +46,15 @@ struct Impostors {
   protocol::pki::Credential expiredCardholder;   // our CCA, validity ended yesterday
   protocol::pki::Credential mistypedCardholder;  // our CCA, the card's subject, certificateType mer
   protocol::pki::Credential anotherCardholder;   // a valid card of our brand, another account
+  // Our CCA, the card's subject, revoked: the CCA's CRL re-issued (cRLNumber + 1, thisUpdate later than
+  // DIR's when the clock allows) listing it; the system under test holds only DIR's older CRL.
+  protocol::pki::Credential revokedCardholder;
+  protocol::ossl::Crl ccaCrlRevokingIt;
+  // Our CCA, the card's subject, and one critical extension no SET party knows (unknownCriticalOid):
+  // added with OpenSSL's X509 API and signed again by the CCA (our issuer writes only SET's profile).
+  protocol::pki::Credential unknownCriticalCardholder;
 };
+inline constexpr const char* unknownCriticalOid = "2.25.113146556733274964223083519836001889002.9.1";
 Impostors mintImpostors(const TestPki&, protocol::RandomSource&);
 
 }  // namespace setpay::interop

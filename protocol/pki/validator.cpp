@@ -98,6 +98,29 @@ bool claimsBrand(const X509* cert) {
   }
 }
 
+// The CRLs in the order OpenSSL is to consider them: each CA's highest cRLNumber first. Of one CA's
+// CRLs OpenSSL takes the one with the strictly latest thisUpdate and, on a tie, the first it was
+// given; SET CRLs are ordered by their number, so the newer of two issued in the same second must come
+// first whoever (we, or a peer carrying it) supplied it. A CRL without a readable cRLNumber comes last.
+std::vector<X509_CRL*> newestFirst(std::span<X509_CRL* const> crls) {
+  using Numbered = std::pair<X509_CRL*, ossl::Integer>;
+  std::vector<Numbered> numbered;
+  for (X509_CRL* c : crls) {
+    ossl::Integer number(static_cast<ASN1_INTEGER*>(X509_CRL_get_ext_d2i(c, NID_crl_number, nullptr, nullptr)));
+    if (!number) ERR_clear_error();
+    numbered.emplace_back(c, std::move(number));
+  }
+  std::stable_sort(numbered.begin(), numbered.end(), [](const Numbered& a, const Numbered& b) {
+    if (const int byIssuer = X509_NAME_cmp(X509_CRL_get_issuer(a.first), X509_CRL_get_issuer(b.first)); byIssuer != 0)
+      return byIssuer < 0;
+    if (!a.second || !b.second) return a.second && !b.second;
+    return ASN1_INTEGER_cmp(a.second.get(), b.second.get()) > 0;
+  });
+  std::vector<X509_CRL*> out;
+  for (const auto& [c, number] : numbered) out.push_back(c);
+  return out;
+}
+
 bool hasSetPolicy(const X509* cert) {
   Policies policies(static_cast<CERTIFICATEPOLICIES*>(
       X509_get_ext_d2i(cert, NID_certificate_policies, nullptr, nullptr)));
@@ -236,7 +259,7 @@ ValidatedChain ChainValidator::validate(const X509* endEntity, std::span<X509* c
   ossl::check(untrusted && crlStack, ErrorCode::unspecifiedFailure, "stacks");
   for (X509* c : intermediates)
     ossl::check(sk_X509_push(untrusted.get(), c) > 0, ErrorCode::unspecifiedFailure, "push");
-  for (X509_CRL* c : crls)
+  for (X509_CRL* c : newestFirst(crls))
     ossl::check(sk_X509_CRL_push(crlStack.get(), c) > 0, ErrorCode::unspecifiedFailure, "push");
 
   ossl::StoreCtx ctx(X509_STORE_CTX_new());

@@ -59,6 +59,15 @@ void Home::pointMerchantAt(int gatewayPort) const {
   test_support::writeFile(config("merchant"), t);
 }
 
+void Home::merchantCapturesNow() const {
+  std::string t = test_support::readFile(config("merchant"));
+  const std::string off = "\ncapture_now = false\n";
+  const auto at = t.find(off);
+  if (at == std::string::npos) throw std::runtime_error("merchant.toml without capture_now = false");
+  t.replace(at, off.size(), "\ncapture_now = true\n");
+  test_support::writeFile(config("merchant"), t);
+}
+
 Service::Service(const Home& home, const std::string& service, const std::string& variantBinary, const std::string& fault) {
   const fs::path portFile = home.dir / (service + ".port");
   fs::remove(portFile);
@@ -106,11 +115,12 @@ Service::~Service() {
 
 std::string Service::url(const std::string& path) const { return "https://127.0.0.1:" + std::to_string(port_) + path; }
 
-InteropRun interop(const Home& home, const std::string& target, const std::string& url) {
+InteropRun interop(const Home& home, const std::string& target, const std::string& url, const std::string& options) {
   const fs::path report = home.temp.path() / "report.json";
   fs::remove(report);
   const auto r = captureCommand(shellQuote(setpay()) + " interop " + target + " " + url + " --pki " +
-                                shellQuote(home.dir.string()) + " --json " + shellQuote(report.string()) + " 2>&1");
+                                shellQuote(home.dir.string()) + " --json " + shellQuote(report.string()) +
+                                (options.empty() ? "" : " " + options) + " 2>&1");
   InteropRun run{r.status, r.output, {}};
   if (!fs::exists(report)) throw std::runtime_error("no report: " + r.output);
   const boost::json::value json = boost::json::parse(test_support::readFile(report));

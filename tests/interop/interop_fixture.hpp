@@ -24,6 +24,7 @@ struct Home {
   fs::path dir;
   fs::path config(const std::string& service) const { return dir / (service + ".toml"); }
   void pointMerchantAt(int gatewayPort) const;  // merchant.toml's [gateway] url
+  void merchantCapturesNow() const;             // merchant.toml's [set] capture_now = true
 };
 
 // `setpay SERVICE --config DIR/SERVICE.toml`, or a seeded variant binary (`BINARY --config …`) with
@@ -48,8 +49,8 @@ struct InteropRun {
   std::map<std::string, std::string> verdicts;  // case → pass / FAIL / skip
 };
 
-// `setpay interop TARGET URL --pki DIR --json …`
-InteropRun interop(const Home&, const std::string& target, const std::string& url);
+// `setpay interop TARGET URL --pki DIR --json … [options]`
+InteropRun interop(const Home&, const std::string& target, const std::string& url, const std::string& options = "");
 
 // A check removed in a seeded variant (protocol/seeded_fault.hpp) and the case that names it.
 struct Fault {

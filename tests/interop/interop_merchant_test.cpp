@@ -1,5 +1,6 @@
 // `setpay interop merchant` against `setpay merchant` with `setpay gateway` behind it (both profiles:
-// every case passes), and against seeded_merchant with one check removed at a time: the case naming
+// every case passes; capture-now, skipped without --capture-now, passes against a merchant configured
+// with capture_now and fails against one that is not), and against seeded_merchant with one check removed at a time: the case naming
 // that check fails (a removed check may also fail a neighbouring case that leans on it).
 #include <gtest/gtest.h>
 
@@ -8,13 +9,14 @@
 namespace setpay::interop_test {
 namespace {
 
-constexpr std::size_t kMerchantCases = 24;
+constexpr std::size_t kMerchantCases = 27;
 
-InteropRun againstMerchant(const Home& home, const std::string& variant, const std::string& fault) {
+InteropRun againstMerchant(const Home& home, const std::string& variant, const std::string& fault,
+                           const std::string& options = "") {
   const Service gateway(home, "gateway");
   home.pointMerchantAt(gateway.port());
   const Service merchant(home, "merchant", variant, fault);
-  return interop(home, "merchant", merchant.url());
+  return interop(home, "merchant", merchant.url(), options);
 }
 
 class OurMerchant : public ::testing::TestWithParam<std::string> {};
@@ -24,10 +26,31 @@ TEST_P(OurMerchant, PassesEveryCase) {
   const InteropRun run = againstMerchant(home, "", "");
   EXPECT_EQ(run.status, 0) << run.table;
   ASSERT_EQ(run.verdicts.size(), kMerchantCases) << run.table;
-  for (const auto& [name, verdict] : run.verdicts) EXPECT_EQ(verdict, "pass") << name << "\n" << run.table;
+  for (const auto& [name, verdict] : run.verdicts)
+    EXPECT_EQ(verdict, name == "capture-now" ? "skip" : "pass") << name << "\n" << run.table;
+}
+
+// The merchant's [set] capture_now = true: its AuthReq asks CaptureNow, and the wallet sees the
+// capture in PRes and InqRes (the only place a wallet can see it).
+TEST_P(OurMerchant, CapturingNowPassesCaptureNow) {
+  const Home home(GetParam());
+  home.merchantCapturesNow();
+  const InteropRun run = againstMerchant(home, "", "", "--capture-now --case capture-now");
+  EXPECT_EQ(run.status, 0) << run.table;
+  ASSERT_EQ(run.verdicts.size(), 1u) << run.table;
+  EXPECT_EQ(run.verdicts.at("capture-now"), "pass") << run.table;
 }
 
 INSTANTIATE_TEST_SUITE_P(Profiles, OurMerchant, ::testing::Values("set1", "modern"), [](const auto& p) { return p.param; });
+
+// Said to capture (--capture-now) but configured not to: the case reads the PRes, and fails.
+TEST(OurMerchantNotCapturing, FailsCaptureNow) {
+  const Home home("modern");
+  const InteropRun run = againstMerchant(home, "", "", "--capture-now --case capture-now");
+  EXPECT_EQ(run.status, 1) << run.table;
+  EXPECT_EQ(run.verdicts.at("capture-now"), "FAIL") << run.table;
+  EXPECT_NE(run.table.find("CompletionCode authorizationPerformed"), std::string::npos) << run.table;
+}
 
 TEST(SeededMerchant, WithNoCheckRemovedPassesEveryCase) {
   const Home home("modern");

@@ -296,11 +296,23 @@ TEST(WalletC, RefusedVariantsStartNothing) {
 namespace setpay::services_test {
 namespace {
 
+// The wallet under test is the build's own `setpay`: with AddressSanitizer its allocator keeps freed
+// memory in quarantine (up to 256 MB by default) and shadows every byte, so RSS says nothing about the
+// shipped binary, and each purchase costs several times the CPU. The sanitized build therefore runs fewer
+// purchases and checks only that none is lost and no thread is added; the memory goal is asserted by the
+// unsanitized build, which the test command runs too (scripts/run-tests.sh).
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kSanitized = true;
+constexpr int kPurchases = 200;
+#else
+constexpr bool kSanitized = false;
+constexpr int kPurchases = 1000;
+#endif
+
 // Issue 9 "must show" 4: 1000 purchases waiting on a terminal at once in one wallet process (d pushed,
 // the terminal shows the first and waits for a PIN that never comes). Reports RSS per pending purchase
 // and the thread count (fixed: io threads + work pool, whatever the number of purchases).
 TEST(WalletLoad, ThousandPendingPurchasesMemoryAndThreads) {
-  constexpr int kPurchases = 1000;
   WalletOptions o;
   o.config.eTimeoutS = 600;
   o.config.maxConnections = 2048;
@@ -333,7 +345,9 @@ TEST(WalletLoad, ThousandPendingPurchasesMemoryAndThreads) {
   RecordProperty("rss_kb_before", static_cast<int>(rssBefore));
   RecordProperty("rss_kb_after", static_cast<int>(rssAfter));
   RecordProperty("threads", static_cast<int>(threadsAfter));
-  EXPECT_LT(rssAfter, 256 * 1024) << "issue 9 goal: under 256 MB";
+  if (!kSanitized) {
+    EXPECT_LT(rssAfter, 256 * 1024) << "issue 9 goal: under 256 MB";
+  }
   EXPECT_EQ(threadsAfter, threadsBefore) << "no thread per purchase";
   EXPECT_EQ(s.merchant().received("PReq"), 0);
   ::close(pipeFds[1]);

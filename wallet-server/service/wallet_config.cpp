@@ -1,5 +1,7 @@
 #include "wallet-server/service/wallet_config.hpp"
 
+#include <unistd.h>
+
 #include <fstream>
 #include <sstream>
 
@@ -41,7 +43,7 @@ WalletServiceConfig loadWalletServiceConfig(const fs::path& path) {
   runtime::ServiceSettings settings = runtime::readServiceSettings(file, "wallet", runtime::Durability::normal);
   const ConfigTable set = file.root().table("set");
   const auto profile = protocol::AlgorithmProfile::make(*protocol::AlgorithmProfile::parse(set.choice("profile", {"set1", "modern"})));
-  WalletServiceConfig c{path, std::move(settings), profile, {}, "en", {}, {}, {}, 1, std::chrono::seconds(300), 100000, 2, std::nullopt};
+  WalletServiceConfig c{path, std::move(settings), profile, {}, "en", {}, {}, {}, 1, std::chrono::seconds(300), 100000, 2, std::nullopt, std::nullopt};
   c.trust.root = cert(set, "root", set.existingFile("root"));
   for (const auto& f : set.existingFiles("ca_certificates", true)) c.trust.caCertificates.push_back(cert(set, "ca_certificates", f));
   for (const auto& f : set.existingFiles("crls", false))
@@ -76,6 +78,14 @@ WalletServiceConfig loadWalletServiceConfig(const fs::path& path) {
   }
   if (auto work = file.root().optionalTable("work")) c.workThreads = static_cast<unsigned>(work->integer("threads", 1, 64, 2));
   if (auto api = file.root().optionalTable("api")) c.operatorSubject = api->string("operator_subject");
+  if (auto trace = file.root().optionalTable("trace")) {
+    const fs::path dir = trace->writablePath("messages_dir");
+    if (!fs::is_directory(dir) || ::access(dir.c_str(), W_OK) != 0)
+      trace->fail("messages_dir", "no writable directory " + dir.string());
+    c.traceDir = dir;
+    if (c.mobile.cardMode == protocol::mobile::CardMode::cardData)
+      trace->fail("messages_dir", "not with [mobile] card_mode = \"card-data\": e carries the PAN and the PAN secret");
+  }
   file.finish();
   return c;
 }

@@ -16,6 +16,8 @@
 //   [api]       operator_subject: the TLS client certificate subject (X509_NAME_oneline form,
 //               "/O=…/CN=…") allowed to read accounts on GET /accounts; needs [server.tls]
 //               client_certificates = "optional" and client_ca. Absent: the API answers 403.
+//   [trace]     messages_dir: every purchase's messages written there (message_trace.hpp; demos and
+//               debugging). Refused with card_mode = "card-data" (e would put card data on disk).
 #pragma once
 
 #include <chrono>
@@ -53,6 +55,7 @@ struct WalletServiceConfig {
   std::size_t replayCapacity = 100000;
   unsigned workThreads = 2;
   std::optional<std::string> operatorSubject;
+  std::optional<std::filesystem::path> traceDir;
 };
 
 WalletServiceConfig loadWalletServiceConfig(const std::filesystem::path&);  // runtime::ConfigError

@@ -20,6 +20,7 @@
 #include "runtime/metrics.hpp"
 #include "runtime/work_queue.hpp"
 #include "wallet-server/mobile_cardholder.hpp"
+#include "wallet-server/service/message_trace.hpp"
 #include "wallet-server/service/mobile_channel.hpp"
 #include "wallet-server/service/wallet_schema.hpp"
 #include "wallet-server/service/wallet_store.hpp"
@@ -181,6 +182,7 @@ struct WalletService::Impl : std::enable_shared_from_this<WalletService::Impl> {
 
   WalletServiceConfig config;
   runtime::Logger log;
+  MessageTrace trace;
   runtime::Metrics metrics;
   std::unique_ptr<runtime::Database> db;
   mutable std::mutex dbMutex;  // one connection: the store is used under this lock only
@@ -210,6 +212,7 @@ struct WalletService::Impl : std::enable_shared_from_this<WalletService::Impl> {
 WalletService::Impl::Impl(WalletServiceConfig c)
     : config(std::move(c)),
       log(config.settings.log),
+      trace(config.traceDir, log),
       metrics("wallet"),
       db(openWalletDatabase(config.settings.storage)),
       store(*db),
@@ -336,6 +339,7 @@ void WalletService::Impl::receiveC(const runtime::HttpRequest& request, const ru
     const std::lock_guard lock(mapsMutex);
     live.emplace(id, p);
   }
+  trace.record(id, "PInitReq", pInitReq);
   log.info("purchase-started", {{"purchase", id}, {"msisdn", account->msisdn.e164()},
                                 {"sender", std::string(protocol::token(c.envelope.sender.kind)) + ":" + c.envelope.sender.id},
                                 {"merchant_url", p->merchantUrl},
@@ -356,6 +360,7 @@ void WalletService::Impl::receivePInitRes(const std::shared_ptr<Purchase>& p, co
   if (p->stage != Stage::awaitingPInitRes) return;
   if (!r.ok() || r.response.status != 200)
     return end(*p, "failed", "merchant: " + (r.ok() ? "HTTP " + std::to_string(r.response.status) : r.error));
+  trace.record(p->id, "PInitRes", protocol::view(r.response.body));
   try {
     p->merchantName = p->holder.acceptPInitRes(protocol::view(r.response.body)).merchantName;
   } catch (const ProtocolError& e) {
@@ -420,6 +425,7 @@ void WalletService::Impl::pushD(const std::shared_ptr<Purchase>& p) {
   }
   p->timer = channel.after(std::chrono::duration_cast<std::chrono::milliseconds>(config.mobile.eTimeout),
                            [this, p] { post([this, p] { expire(p); }); });
+  trace.record(p->id, "d", p->d);
   const bool sent = channel.send(p->account.terminalID, p->d);
   log.info("d-sent", {{"purchase", p->id}, {"terminal_connected", sent ? "yes" : "no"}, {"size", std::to_string(p->d.size())}});
 }
@@ -442,6 +448,7 @@ void WalletService::Impl::receiveE(const Bytes& terminalID, const Bytes& e) {
   if (!p) return log.warn("e-unmatched", {{"terminal", protocol::hex(terminalID).substr(0, 16)}});
   const std::lock_guard lock(p->mutex);
   if (p->stage != Stage::awaitingE) return;
+  trace.record(p->id, "e", e);
   p->timer.reset();
   std::variant<Bytes, mobile::Refusal> answer;
   try {
@@ -465,6 +472,7 @@ void WalletService::Impl::receiveE(const Bytes& terminalID, const Bytes& e) {
     byNonce.erase(p->purchaseNonce);
     awaitingByTerminal[p->account.terminalID].erase(p->id);
   }
+  trace.record(p->id, "PReq", std::get<Bytes>(answer));
   toMerchant(p, std::get<Bytes>(std::move(answer)), &Impl::receivePRes);
 }
 
@@ -477,6 +485,7 @@ void WalletService::Impl::receivePRes(const std::shared_ptr<Purchase>& p, const 
     outcome.error = ErrorCode::unspecifiedFailure;
     outcome.detail = "merchant did not answer the PReq: " + (r.ok() ? "HTTP " + std::to_string(r.response.status) : r.error);
   } else {
+    trace.record(p->id, "PRes", protocol::view(r.response.body));
     outcome = p->holder.acceptPRes(protocol::view(r.response.body));
     log.setMessage({"PRes", xidOf(*p), "", outcome.approved() ? "approved" : outcome.error ? "error" : "declined", latency(*p),
                     p->merchantUrl});
@@ -500,6 +509,7 @@ void WalletService::Impl::expire(const std::shared_ptr<Purchase>& p) {
 }
 
 void WalletService::Impl::sendF(const Purchase& p, Bytes f) {
+  trace.record(p.id, "f", f);
   if (!channel.send(p.account.terminalID, std::move(f)))
     log.info("f-undelivered", {{"purchase", p.id}, {"why", "terminal not connected"}});
 }

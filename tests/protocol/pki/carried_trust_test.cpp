@@ -1,5 +1,6 @@
 // carried_trust: a peer's certificate validated from our anchors plus what a SignedData carried —
-// either side may supply the CA certificates and CRLs, a carried CRL revokes, missing pieces are
+// either side may supply the CA certificates and CRLs, a carried CRL revokes (the newest of a CA's
+// CRLs decides, by cRLNumber when issued in the same second), missing pieces are
 // missingCertificate, and the path's brand is its Brand CA's organization.
 #include "protocol/pki/carried_trust.hpp"
 
@@ -111,6 +112,42 @@ TEST_P(CarriedTrust, ACarriedCrlRevokes) {
                               Role::cardholder, clock);
             }),
             ErrorCode::revokedCertificate);
+}
+
+// The CCA re-issues its CRL (cRLNumber + 1, the card listed) in the second it issued ours: the newer
+// one decides, whichever side holds it and with or without a TrustCache. (OpenSSL alone takes the
+// CRL with the strictly latest thisUpdate, else the first it was given: ours, the older.)
+TEST_P(CarriedTrust, ANewerCrlOfTheSameSecondRevokesWhoeverHoldsIt) {
+  const auto clock = f().soon();
+  const TimePoint issued = toTimePoint(X509_CRL_get0_lastUpdate(f().ccaCrl.get()));
+  const RevokedSerial revoked{serialOf(cardCert()), issued};
+  const ossl::Crl newer = issueCrl(f().h.cca, std::span(&revoked, 1), crlNumber(f().ccaCrl.get()) + 1, issued, f().profile);
+  ASSERT_EQ(toTimePoint(X509_CRL_get0_lastUpdate(newer.get())), issued);
+  for (const bool cached : {false, true}) {
+    SCOPED_TRACE(cached ? "TrustCache" : "ChainValidator");
+    // Ours: DIR's older CRL; carried: the newer one.
+    TrustAnchors ours{share(f().h.root.cert.get()), caCertificates(f()), crls(f())};
+    if (cached) attachTrustCache(ours, f().profile);
+    std::vector<ossl::Crl> carried;
+    carried.push_back(share(newer.get()));
+    EXPECT_EQ(codeOf([&] {
+                validateCarried(f().profile, ours, cardCert(), carrying(cardCert(), {}, std::move(carried), clock.now()),
+                                Role::cardholder, clock);
+              }),
+              ErrorCode::revokedCertificate);
+    // Ours: the newer; carried: the older one (a peer cannot bring revocation back).
+    std::vector<ossl::Crl> newerOurs;
+    for (const auto* c : {&f().rootCrl, &f().brandCrl, &newer, &f().mcaCrl, &f().pcaCrl}) newerOurs.push_back(share(c->get()));
+    TrustAnchors holding{share(f().h.root.cert.get()), caCertificates(f()), std::move(newerOurs)};
+    if (cached) attachTrustCache(holding, f().profile);
+    std::vector<ossl::Crl> older;
+    older.push_back(share(f().ccaCrl.get()));
+    EXPECT_EQ(codeOf([&] {
+                validateCarried(f().profile, holding, cardCert(), carrying(cardCert(), {}, std::move(older), clock.now()),
+                                Role::cardholder, clock);
+              }),
+              ErrorCode::revokedCertificate);
+  }
 }
 
 TEST_P(CarriedTrust, RoleCardExpiryAndTimeAreTheValidatorsRules) {

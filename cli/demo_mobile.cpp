@@ -1,0 +1,218 @@
+#include "cli/demo_mobile.hpp"
+
+#include <openssl/pem.h>
+#include <unistd.h>
+
+#include <boost/json.hpp>
+#include <algorithm>
+#include <chrono>
+#include <thread>
+
+#include "cli/demo_mobile_legs.hpp"
+#include "cli/demo_mobile_system.hpp"
+#include "cli/demo_trace.hpp"
+#include "cli/output.hpp"
+#include "protocol/crypto/signer.hpp"
+#include "protocol/pki/carried_trust.hpp"
+#include "protocol/redirect/envelope.hpp"
+#include "protocol/redirect/sign.hpp"
+#include "protocol/text/scrub.hpp"
+#include "protocol/wakeup/wakeup.hpp"
+#include "runtime/http_client.hpp"
+
+namespace setpay::cli {
+
+namespace {
+
+namespace fs = std::filesystem;
+namespace pki = protocol::pki;
+using namespace demo;
+using namespace std::chrono_literals;
+using protocol::safeText;
+using Clock = std::chrono::steady_clock;
+
+protocol::ossl::PKey publicKeyFromPem(const std::string& pem) {
+  protocol::ossl::Bio bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+  protocol::ossl::PKey key(bio ? PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr) : nullptr);
+  if (!key) throw std::runtime_error("not a PEM public key");
+  return key;
+}
+
+// ---- one scene
+
+struct Scene {
+  const char* title;
+  std::int64_t cents;
+  const char* description;
+  bool pin;                   // the shopper types the PIN
+  const char* outcome;        // the wallet's outcome expected
+  const char* reasonNeedle;   // "" or a piece of the wallet's reason
+  bool terminalAsked;
+};
+
+// Message c: the wake-up bytes as the merchant sent them, the MSISDN, the SET URL; signed with the key
+// enrolled for the MSISDN (the handset's, sender "handset" on-terminal), fresh nonce and time.
+std::string messageC(const System& s, const std::string& wakeUpText, const protocol::WakeUp& wake) {
+  const auto cert = protocol::ossl::certFromPem(slurp(s.dir / "tls" / "terminal-client.pem"));
+  protocol::SoftwareSigner signer(pki::share(cert.get()), pki::privateKeyFromPem(slurp(s.dir / "tls" / "terminal-client-key.pem")));
+  protocol::SystemRandom random;
+  protocol::SystemClock clock;
+  protocol::EnvelopeContent content{protocol::Sender{protocol::SenderKind::onTerminal, "handset"}, *protocol::Msisdn::parse(kMsisdn),
+                                    wake.paymentUrl, protocol::toBytes(wakeUpText), std::nullopt};
+  return protocol::formatEnvelope(
+      protocol::signEnvelope(std::move(content), protocol::SignatureAlgorithm::ecdsaP256Sha256, signer, random, clock));
+}
+
+struct Keys {
+  pki::Credential merchantSignature, merchantKeyExchange, gatewayKeyExchange;
+  protocol::ossl::PKey walletChannel;
+  protocol::ossl::Cert terminalCert;
+};
+
+bool runScene(System& s, const Scene& scene, const Keys& keys, LogTail& terminalScreen, LogTail& cardTrace) {
+  const auto started = Clock::now();
+  if (scene.pin) {
+    const std::string line = s.card.pin + "\n";
+    if (::write(s.pinWrite, line.data(), line.size()) != static_cast<ssize_t>(line.size()))
+      throw std::runtime_error("cannot type the PIN into the terminal's pipe");
+  }
+  const std::size_t pReqsBefore = logLines(s.file("merchant.log"), "set-message type=PReq ").size();
+  const std::size_t authReqsBefore = logLines(s.file("merchant.log"), "set-message type=AuthReq").size();
+
+  // The shop: the order → the wake-up (what the browser would get).
+  const std::string order = boost::json::serialize(boost::json::object{{"amount", scene.cents}, {"currency", 978}, {"description", scene.description}});
+  const auto offered = s.client->postSync(s.merchantUrl + "/orders", "application/json", order);
+  if (offered.status != 200) throw std::runtime_error("POST /orders: HTTP " + std::to_string(offered.status));
+  const protocol::WakeUp wake = protocol::parseWakeUp(offered.body);
+  printOut("  {:<9} -> {:<9} {:<8} {:>5} bytes  {}; {}, LID-M {}, SET URL {} (POST /orders)\n", "merchant", "browser", "wake-up",
+           offered.body.size(), protocol::wakeUpMediaType, amount(wake.purchAmt), shortHex(*wake.lidM), safeText(wake.paymentUrl));
+
+  // c → the wallet.
+  const std::string c = messageC(s, offered.body, wake);
+  const auto accepted = s.client->postSync(s.walletUrl + "/c", std::string(protocol::redirectMediaType), c);
+  printOut("  {:<9} -> {:<9} {:<8} {:>5} bytes  XML envelope ({}): MSISDN {}, SET URL, the wake-up intact (base64), "
+           "sender on-terminal \"handset\", fresh nonce and time; signed ECDSA P-256 by the handset's enrolled key -> HTTP {}\n",
+           "handset", "wallet", "c", c.size(), protocol::redirectMediaType, kMsisdn, accepted.status);
+  if (accepted.status != 202) throw std::runtime_error("POST /c: HTTP " + std::to_string(accepted.status) + ": " + safeText(accepted.body));
+  const std::string id = jsonString(boost::json::parse(accepted.body).as_object(), "purchase");
+
+  boost::json::object ended;
+  for (const auto deadline = Clock::now() + 45s;;) {
+    ended = getJson(*s.client, s.walletUrl + "/purchases?id=" + id);
+    if (jsonString(ended, "state") == "ended") break;
+    if (Clock::now() > deadline) throw std::runtime_error("purchase " + id + " still " + jsonString(ended, "state"));
+    std::this_thread::sleep_for(20ms);
+  }
+  const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
+  // What the handset showed, up to f (printed as it arrives, possibly just after the wallet ended).
+  std::vector<std::string> screen;
+  for (const auto deadline = Clock::now() + 5s;;) {
+    for (auto& line : terminalScreen.newLines())
+      if (line.rfind("setpay terminal:", 0) != 0) screen.push_back(std::move(line));
+    if (std::any_of(screen.begin(), screen.end(), [](const std::string& l) { return l.rfind("f: ", 0) == 0; }) ||
+        Clock::now() > deadline)
+      break;
+    std::this_thread::sleep_for(10ms);
+  }
+
+  // Every leg, from the bytes the wallet sent and received.
+  Parties parties{s.profile, keys.merchantKeyExchange, keys.merchantSignature, keys.gatewayKeyExchange, protocol::maskPan(s.card.pan),
+                  wake.purchAmt};
+  Tracer tracer{&parties};
+  const MobileParties mobile{keys.walletChannel.get(), X509_get0_pubkey(keys.terminalCert.get()), keys.gatewayKeyExchange.cert.get()};
+  const auto captured = [&](const char* kind) -> std::optional<protocol::Bytes> {
+    const fs::path f = s.dir / "trace" / (id + "." + kind + ".der");
+    if (!fs::exists(f)) return std::nullopt;
+    return protocol::toBytes(slurp(f));
+  };
+  if (auto m = captured("PInitReq")) tracer.show("wallet", "merchant", *m);
+  if (auto m = captured("PInitRes")) tracer.show("merchant", "wallet", *m);
+  const auto d = captured("d");
+  if (d) showMobile(mobile, "wallet", "terminal", *d);
+  else printOut("  {:<9}    {:<9} (no d: the terminal is not asked)\n", "", "");
+  const auto apdus = cardTrace.newLines();
+  if (!apdus.empty()) printOut("  {:<9} -> {:<9} {:<8} {}\n", "terminal", "card", "APDUs", apduSummary(apdus));
+  if (auto m = captured("e")) showMobile(mobile, "terminal", "wallet", *m);
+  const auto pReq = captured("PReq");
+  if (pReq) tracer.show("wallet", "merchant", *pReq);
+  const auto authReqs = logLines(s.file("merchant.log"), "set-message type=AuthReq");
+  for (std::size_t i = authReqsBefore; i < authReqs.size(); ++i) {
+    printOut("  {:<9} -> {:<9} {:<8} signed by the merchant, encrypted for the gateway, the PI inside still sealed; POST {} "
+             "(TLS client certificate), {} ms (the merchant's log line)\n",
+             "merchant", "gateway", "AuthReq", safeText(logField(authReqs[i], "remote")), safeText(logField(authReqs[i], "latency_ms")));
+    printOut("  {:<9} -> {:<9} {:<8} signed by the gateway, encrypted for the merchant; result {} (the merchant's log line)\n",
+             "gateway", "merchant", "AuthRes", safeText(logField(authReqs[i], "result")));
+  }
+  if (auto m = captured("PRes")) tracer.show("merchant", "wallet", *m);
+  if (auto m = captured("f")) showMobile(mobile, "wallet", "terminal", *m);
+  printOut("  the handset's screen:\n");
+  for (const auto& line : screen) printOut("    | {}\n", line);
+
+  const std::string outcome = jsonString(ended, "outcome"), reason = jsonString(ended, "reason");
+  const bool pReqSent = logLines(s.file("merchant.log"), "set-message type=PReq ").size() > pReqsBefore;
+  const bool ok = outcome == scene.outcome && reason.find(scene.reasonNeedle) != std::string::npos && d.has_value() == scene.terminalAsked &&
+                  pReqSent == scene.terminalAsked && captured("f").has_value();
+  printOut("  {} the wallet says: {}{}; {} ms from c to f{}\n\n", ok ? "[as expected]" : "[UNEXPECTED]", outcome,
+           reason.empty() ? "" : " (" + safeText(reason) + ")", took.count(),
+           scene.terminalAsked ? "" : (pReqSent ? "; BUT the merchant got a PReq" : "; the merchant got no PReq"));
+  return ok;
+}
+
+}  // namespace
+
+int runMobileDemo(const fs::path& dir, const std::string& profileName) {
+  const auto t0 = Clock::now();
+  std::string why;
+  const auto reader = findVirtualReader(why);
+  if (!reader) {
+    printErr("setpay demo --mobile: {}.\n"
+             "It needs pcscd with the vpcd virtual reader. Run it as ./scripts/run-demo.sh, or inside a private pcscd:\n"
+             "  scripts/with-virtual-pcsc.sh build/cli/setpay demo --mobile\n"
+             "(packages pcscd, vsmartcard-vpcd, pcsc-tools: scripts/setup.sh installs them)\n",
+             why);
+    return 1;
+  }
+  mintPki(dir, profileName);
+  const auto profile = protocol::AlgorithmProfile::make(*protocol::AlgorithmProfile::parse(profileName));
+  System s(dir, profile, *reader, pcsc::loadCardDirectory(Pki{profile, dir}.cardDir().string()));
+  startSystem(s);
+  const auto t1 = Clock::now();
+  Pki pki{s.profile, dir};
+  const Keys keys{pki.credential("merchant-sign"), pki.credential("merchant-kex"), pki.credential("gateway-kex"),
+                  publicKeyFromPem(slurp(dir / "wallet" / "channel-pub.pem")),
+                  protocol::ossl::certFromPem(slurp(dir / "tls" / "terminal-client.pem"))};
+  printOut("\nprofile {}; card {} (expiry {}) in the handset's reader, PIN on its keypad; account {} at the wallet "
+           "(ceiling {} per purchase); issuer balance {}\n"
+           "c is signed with the handset's enrolled key by the demo, standing in for the redirector; every other message "
+           "below is decoded from the bytes the wallet sent or received ([trace] messages_dir), AuthReq/AuthRes from the "
+           "merchant's log, the card's APDUs from its trace\n\n",
+           profileName, protocol::maskPan(s.card.pan), safeText(s.card.expiry), kMsisdn, amount({978, kCeiling, -2}),
+           amount({978, kBalance, -2}));
+
+  const Scene scenes[] = {
+      {"a purchase of 42.50 EUR; the shopper types the PIN", 4250, "1 x SET Book 2 (paperback)", true, "approved", "approved", true},
+      {"a purchase of 900.00 EUR (more than the account holds); the shopper types the PIN", 90000, "1 x espresso machine", true,
+       "declined", "declined", true},
+      {"a purchase of 1500.00 EUR (above the wallet's per-purchase ceiling): refused before the terminal is asked", 150000,
+       "1 x racing bicycle", false, "refused", "perPurchaseCeiling", false}};
+  LogTail terminalScreen(s.file("terminal.log")), cardTrace(s.file("card.log"));
+  (void)terminalScreen.newLines();
+  (void)cardTrace.newLines();
+  int behaved = 0, n = 0;
+  for (const Scene& scene : scenes) {
+    printOut("{}. {}\n", ++n, scene.title);
+    behaved += runScene(s, scene, keys, terminalScreen, cardTrace);
+  }
+  printOut("{} of 3 scenes behaved as expected\n", behaved);
+  const auto t2 = Clock::now();
+
+  bool clean = false;
+  printOut("stopped: {}\n", stopSystem(s, clean));
+  const auto ms = [](auto d) { return std::chrono::duration_cast<std::chrono::milliseconds>(d).count(); };
+  printOut("timings: PKI and start-up {} ms, scenes {} ms, stop {} ms; logs: gateway.log merchant.log wallet.log card.log "
+           "terminal.log (kept with --keep)\n",
+           ms(t1 - t0), ms(t2 - t1), ms(Clock::now() - t2));
+  return behaved == 3 && clean ? 0 : 1;
+}
+
+}  // namespace setpay::cli
