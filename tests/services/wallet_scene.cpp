@@ -243,7 +243,12 @@ WalletScene::WalletScene(protocol::ProfileId id, WalletOptions options) : home(i
 
 WalletScene::~WalletScene() {
   if (terminal_) terminal_->stop();
-  if (wallet_) wallet_->stop();
+  if (wallet_) {
+    // SIGTERM with purchases still pending must end cleanly: a crash or a sanitizer report at shutdown
+    // (abort_on_error) shows here as a non-zero status.
+    const int status = wallet_->stop();
+    if (status != 0) ADD_FAILURE() << "the wallet exited with " << status << " on SIGTERM; see " << walletLog;
+  }
   if (card_) card_->stop();
 }
 

@@ -222,6 +222,11 @@ WalletService::Impl::~Impl() {
     stopping = true;  // merchant answers still in flight are dropped
   }
   work.reset();  // runs what is queued (it posts nothing more), joins
+  // Pending purchases own timers on the channel's io_context: end them while the channel still exists
+  // (the maps are members declared before it, so they would otherwise outlive it).
+  const std::lock_guard lock(mapsMutex);
+  byNonce.clear();
+  live.clear();
 }
 
 void WalletService::Impl::post(std::function<void()> job) {
