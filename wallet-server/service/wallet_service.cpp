@@ -7,6 +7,7 @@
 #include <map>
 #include <mutex>
 #include <set>
+#include <variant>
 
 #include "protocol/mobile/channel.hpp"
 #include "protocol/mobile/codec.hpp"
@@ -19,6 +20,7 @@
 #include "runtime/metrics.hpp"
 #include "runtime/work_queue.hpp"
 #include "wallet-server/mobile_cardholder.hpp"
+#include "wallet-server/service/account_api.hpp"
 #include "wallet-server/service/message_trace.hpp"
 #include "wallet-server/service/mobile_channel.hpp"
 #include "wallet-server/service/wallet_schema.hpp"
@@ -122,9 +124,13 @@ struct WalletService::Impl : std::enable_shared_from_this<WalletService::Impl> {
   // ---- the terminal's channel
   bool admit(const Bytes& terminalID);
   void terminalConnected(const Bytes& terminalID);
-  // ---- GET /purchases, GET /accounts
+  // ---- GET /purchases; the operator's GET, POST, PATCH /accounts
   runtime::HttpResponse status(const runtime::HttpRequest&);
-  runtime::HttpResponse account(const runtime::HttpRequest&);
+  using ApiAction = runtime::HttpResponse (Impl::*)(const runtime::HttpRequest&, std::string& msisdn);
+  runtime::HttpResponse operatorCall(const runtime::HttpRequest&, const char* action, ApiAction);
+  runtime::HttpResponse readAccount(const runtime::HttpRequest&, std::string& msisdn);
+  runtime::HttpResponse enrollAccount(const runtime::HttpRequest&, std::string& msisdn);
+  runtime::HttpResponse changeCeilings(const runtime::HttpRequest&, std::string& msisdn);
 
   void post(std::function<void()> job);
   void toMerchant(const std::shared_ptr<Purchase>&, Bytes message,
@@ -209,9 +215,14 @@ WalletService::Impl::Impl(WalletServiceConfig c)
     post([this, r = std::move(r), respond = std::move(respond)] { receiveC(r, respond); });
   });
   server.route("GET", "/purchases", {}, [this](runtime::HttpRequest r, runtime::Respond respond) { respond(status(r)); });
-  server.route("GET", "/accounts", {}, [this](runtime::HttpRequest r, runtime::Respond respond) {
-    post([this, r = std::move(r), respond = std::move(respond)] { respond(account(r)); });
-  });
+  const auto api = [this](const char* action, ApiAction call) {
+    return [this, action, call](runtime::HttpRequest r, runtime::Respond respond) {
+      post([this, action, call, r = std::move(r), respond = std::move(respond)] { respond(operatorCall(r, action, call)); });
+    };
+  };
+  server.route("GET", "/accounts", {}, api("read", &Impl::readAccount));
+  server.route("POST", "/accounts", {"application/json"}, api("enroll", &Impl::enrollAccount));
+  server.route("PATCH", "/accounts", {"application/json", "application/merge-patch+json"}, api("ceilings", &Impl::changeCeilings));
   server.setReadiness([this] { return ready.load(); });
 }
 
@@ -551,40 +562,93 @@ runtime::HttpResponse WalletService::Impl::status(const runtime::HttpRequest& r)
   return {404, "text/plain", "no such purchase\n"};
 }
 
-// The operator's read API: the same data as `setpay wallet show` and `history`.
-runtime::HttpResponse WalletService::Impl::account(const runtime::HttpRequest& r) {
-  if (!r.clientCertificateSubject) return {401, "text/plain", "a TLS client certificate is required\n"};
-  if (!config.operatorSubject || *r.clientCertificateSubject != *config.operatorSubject) {
-    log.warn("api-refused", {{"subject", *r.clientCertificateSubject}, {"remote", r.remote}});
-    return {403, "text/plain", "this certificate may not read accounts\n"};
+// The operator's API: only the [api] operator_subject's TLS client certificate; one log line per call
+// (operator, action, MSISDN, status; never the body, so never the certificate).
+runtime::HttpResponse WalletService::Impl::operatorCall(const runtime::HttpRequest& r, const char* action, ApiAction call) {
+  if (!r.clientCertificateSubject) {
+    log.warn("api-refused", {{"action", action}, {"status", "401"}, {"remote", r.remote}});
+    return {401, "text/plain", "a TLS client certificate is required\n"};
   }
+  if (!config.operatorSubject || *r.clientCertificateSubject != *config.operatorSubject) {
+    log.warn("api-refused", {{"action", action}, {"status", "403"}, {"subject", *r.clientCertificateSubject}, {"remote", r.remote}});
+    return {403, "text/plain", "this certificate may not use the accounts API\n"};
+  }
+  std::string msisdn = "-";
+  runtime::HttpResponse response;
+  try {
+    response = (this->*call)(r, msisdn);
+  } catch (const EnrollmentConflict& e) {
+    response = {409, "text/plain", std::string(e.what()) + "\n"};
+  } catch (const std::invalid_argument& e) {  // ApiBodyError, validateAccount(), validateCeilings()
+    response = {400, "text/plain", std::string(e.what()) + "\n"};
+  } catch (const std::exception& e) {
+    log.error("api-failed", {{"action", action}, {"msisdn", msisdn}, {"what", e.what()}});
+    response = {500, "text/plain", "internal error\n"};
+  }
+  const std::string status = std::to_string(response.status);
+  if (response.status < 400)
+    log.info("api", {{"operator", *r.clientCertificateSubject}, {"action", action}, {"msisdn", msisdn}, {"status", status}});
+  else  // the reason as answered (field names and checks; no body value but an unknown key, PAN-masked by the sink)
+    log.info("api", {{"operator", *r.clientCertificateSubject}, {"action", action}, {"msisdn", msisdn}, {"status", status},
+                     {"reason", response.body.substr(0, response.body.find('\n'))}});
+  return response;
+}
+
+namespace {
+
+// ?msisdn=E164 of GET and PATCH /accounts; a 400 otherwise.
+std::variant<protocol::Msisdn, runtime::HttpResponse> msisdnParameter(const runtime::HttpRequest& r) {
   auto url = boost::urls::parse_origin_form(r.target);
-  if (!url) return {400, "text/plain", "bad request target\n"};
+  if (!url) return runtime::HttpResponse{400, "text/plain", "bad request target\n"};
   const auto params = url->params();
   const auto it = params.find("msisdn");
-  if (it == params.end() || !(*it).has_value) return {400, "text/plain", "msisdn is required\n"};
-  const auto msisdn = protocol::Msisdn::parse((*it).value);
-  if (!msisdn) return {400, "text/plain", "msisdn is not E.164\n"};
+  if (it == params.end() || !(*it).has_value) return runtime::HttpResponse{400, "text/plain", "msisdn is required\n"};
+  auto msisdn = protocol::Msisdn::parse((*it).value);
+  if (!msisdn) return runtime::HttpResponse{400, "text/plain", "msisdn is not E.164\n"};
+  return *msisdn;
+}
+
+}  // namespace
+
+// GET /accounts?msisdn=: the same data as `setpay wallet show` and `history` (the last 50 purchases).
+runtime::HttpResponse WalletService::Impl::readAccount(const runtime::HttpRequest& r, std::string& logged) {
+  auto parameter = msisdnParameter(r);
+  if (auto* refused = std::get_if<runtime::HttpResponse>(&parameter)) return std::move(*refused);
+  const auto& msisdn = std::get<protocol::Msisdn>(parameter);
+  logged = msisdn.e164();
   const std::lock_guard lock(dbMutex);
-  const auto a = store.find(*msisdn);
+  const auto a = store.find(msisdn);
   if (!a) return {404, "text/plain", "no account for this MSISDN\n"};
-  const auto ceiling = [](const std::optional<std::int64_t>& v) { return v ? boost::json::value(*v) : boost::json::value(nullptr); };
-  boost::json::array brands;
-  for (const auto& b : a->brands) brands.emplace_back(b);
-  boost::json::array history;
-  for (const auto& h : store.history(*msisdn, 50)) {
-    boost::json::object o{{"merchant", h.merchant}, {"amount", protocol::describe(h.amount)}, {"minor_units", h.amount.amount},
-                          {"outcome", h.outcome}, {"points", h.points},
-                          {"at_ms", std::chrono::duration_cast<std::chrono::milliseconds>(h.at.time_since_epoch()).count()}};
-    o["reason"] = h.reason ? boost::json::value(*h.reason) : boost::json::value(nullptr);
-    o["approval_code"] = h.approvalCode ? boost::json::value(*h.approvalCode) : boost::json::value(nullptr);
-    history.push_back(std::move(o));
-  }
-  return {200, "application/json",
-          jsonText({{"msisdn", a->msisdn.e164()}, {"brands", std::move(brands)}, {"bin", a->bin}, {"currency", a->currency},
-                    {"exp10", a->exp10}, {"ceiling_purchase", ceiling(a->ceilings.perPurchase)},
-                    {"ceiling_day", ceiling(a->ceilings.rollingDay)}, {"ceiling_month", ceiling(a->ceilings.rollingMonth)},
-                    {"loyalty_points", a->loyaltyPoints}, {"history", std::move(history)}})};
+  return {200, "application/json", jsonText(accountJson(*a, store.history(msisdn, 50)))};
+}
+
+// POST /accounts: `setpay wallet enroll` for an MSISDN not enrolled yet (409 otherwise).
+runtime::HttpResponse WalletService::Impl::enrollAccount(const runtime::HttpRequest& r, std::string& logged) {
+  const Account a = accountFromJson(r.body, clock.now());
+  logged = a.msisdn.e164();
+  const std::lock_guard lock(dbMutex);
+  runtime::WriteTransaction tx(*db);
+  store.enroll(a, EnrollMode::createOnly);
+  const auto enrolled = store.find(a.msisdn);
+  tx.commit();
+  return {201, "application/json", jsonText(accountJson(*enrolled, {}))};
+}
+
+// PATCH /accounts?msisdn=: the ceilings the body names set (an integer) or cleared (null); the next
+// message c for the account is checked against them.
+runtime::HttpResponse WalletService::Impl::changeCeilings(const runtime::HttpRequest& r, std::string& logged) {
+  auto parameter = msisdnParameter(r);
+  if (auto* refused = std::get_if<runtime::HttpResponse>(&parameter)) return std::move(*refused);
+  const auto& msisdn = std::get<protocol::Msisdn>(parameter);
+  logged = msisdn.e164();
+  const std::lock_guard lock(dbMutex);
+  runtime::WriteTransaction tx(*db);
+  const auto a = store.find(msisdn);
+  if (!a) return {404, "text/plain", "no account for this MSISDN\n"};
+  store.setCeilings(msisdn, wallet::patchCeilings(a->ceilings, r.body));
+  const auto changed = store.find(msisdn);
+  tx.commit();
+  return {200, "application/json", jsonText(accountJson(*changed, store.history(msisdn, 50)))};
 }
 
 WalletService::WalletService(WalletServiceConfig config) : impl_(std::make_shared<Impl>(std::move(config))) {}
