@@ -1,7 +1,9 @@
 // `setpay wallet --config F` runs the remote wallet service (wallet-server/service/); `setpay wallet
-// enroll|enroll-sender|password|show|history --config F` manage its accounts (keyed by MSISDN) in the same database.
+// enroll|enroll-sender|password|ceilings|show|history --config F` manage its accounts (keyed by MSISDN) in the same database,
+// as the operator's HTTP API does (wallet-server/service/README.md).
 // Exit codes: 0 ok (the service: drained after SIGTERM), 1 failed, 2 bad usage or configuration.
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -29,6 +31,7 @@ struct WalletArgs {
   std::vector<std::string> brands;
   int currency = 978, exponent = -2;
   std::optional<std::int64_t> perPurchase, day, month;
+  std::optional<std::string> setPurchase, setDay, setMonth;  // `ceilings`: minor units or "none"
   std::size_t limit = 50;
 };
 
@@ -78,6 +81,17 @@ void print(const wallet::Account& a) {
   printOut("  loyalty points {}\n", a.loyaltyPoints);
 }
 
+// `ceilings --day 5000|none`: absent keeps the ceiling, "none" clears it.
+std::optional<std::int64_t> ceilingArg(const std::optional<std::string>& arg, const std::optional<std::int64_t>& current) {
+  if (!arg) return current;
+  if (*arg == "none") return std::nullopt;
+  std::int64_t v = 0;
+  const auto [end, ec] = std::from_chars(arg->data(), arg->data() + arg->size(), v);
+  if (ec != std::errc() || end != arg->data() + arg->size())
+    throw std::invalid_argument("a ceiling is minor units or \"none\", not " + *arg);
+  return v;
+}
+
 std::string utc(protocol::TimePoint t) {
   return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", std::chrono::floor<std::chrono::seconds>(t));
 }
@@ -123,6 +137,26 @@ void addAccountCommands(CLI::App& walletApp, int& exitCode) {
                         wallet::Ceilings{args->perPurchase, args->day, args->month}, 0,
                         std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now())};
       store.enroll(a);
+      print(*store.find(*msisdn));
+    });
+  });
+
+  CLI::App* ceilings = leaf("ceilings", "set or clear an account's ceilings (the others are kept)");
+  ceilings->add_option("--purchase", args->setPurchase, "largest single purchase: minor units, or none");
+  ceilings->add_option("--day", args->setDay, "approved total over the last 24 h: minor units, or none");
+  ceilings->add_option("--month", args->setMonth, "approved total over the last 30 days: minor units, or none");
+  ceilings->callback([args, &exitCode] {
+    const auto msisdn = msisdnArg(args->msisdn);
+    if (!msisdn) {
+      exitCode = 2;
+      return;
+    }
+    exitCode = withStore(args->config, [&](wallet::WalletStore& store) {
+      const auto a = store.find(*msisdn);
+      if (!a) throw std::invalid_argument("no account for " + msisdn->e164());
+      store.setCeilings(*msisdn, wallet::Ceilings{ceilingArg(args->setPurchase, a->ceilings.perPurchase),
+                                                  ceilingArg(args->setDay, a->ceilings.rollingDay),
+                                                  ceilingArg(args->setMonth, a->ceilings.rollingMonth)});
       print(*store.find(*msisdn));
     });
   });
@@ -192,7 +226,7 @@ void addAccountCommands(CLI::App& walletApp, int& exitCode) {
     });
   });
 
-  CLI::App* show = leaf("show", "one account: terminal, brands, ceilings, loyalty points, further senders");
+  CLI::App* show = leaf("show", "one account: terminal, brands, ceilings, loyalty points, further senders, password");
   show->callback([args, &exitCode] {
     const auto msisdn = msisdnArg(args->msisdn);
     if (!msisdn) {
@@ -241,6 +275,13 @@ void addWalletCommand(CLI::App& root, int& exitCode) {
   auto config = std::make_shared<std::string>();
   w->add_option("--config", *config, "the wallet's TOML file");
   addAccountCommands(*w, exitCode);
+  w->footer(
+      "The operator's HTTP API (TLS client certificate of [api] operator_subject; 401 without one, 403 another):\n"
+      "  GET /accounts?msisdn=E164     the account and its last 50 purchases (JSON)\n"
+      "  POST /accounts                enroll, JSON {msisdn, terminal_cert, brands, bin[, sender_id, currency,\n"
+      "                                exp10, ceiling_purchase, ceiling_day, ceiling_month]}: 201, 409 enrolled, 400\n"
+      "  PATCH /accounts?msisdn=E164   ceilings, JSON {ceiling_purchase|ceiling_day|ceiling_month: N or null}: 200, 404, 400\n"
+      "Exit codes: 0 ok, 1 failed, 2 bad usage or configuration.");
   w->callback([w, config, &exitCode] {
     if (!w->get_subcommands().empty()) return;  // enroll / show / history
     if (config->empty()) {

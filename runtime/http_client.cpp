@@ -259,7 +259,7 @@ std::shared_ptr<Exchange> exchange(const std::string& url, http::verb verb, std:
   ex->request = http::request<http::string_body>(verb, ex->target.pathAndQuery, 11);
   ex->request.set(http::field::host, ex->target.host + ":" + ex->target.port);
   ex->request.set(http::field::user_agent, "setpay");
-  if (verb == http::verb::post) {
+  if (verb == http::verb::post || !contentType.empty()) {
     ex->request.set(http::field::content_type, contentType);
     ex->request.body() = std::move(body);
   }
@@ -289,6 +289,21 @@ HttpResponse HttpClient::postSync(const std::string& url, std::string contentTyp
   auto promise = std::make_shared<std::promise<ClientResult>>();
   auto future = promise->get_future();
   post(url, std::move(contentType), std::move(body), [promise](ClientResult r) { promise->set_value(std::move(r)); });
+  return waitFor(std::move(future));
+}
+
+void HttpClient::request(const std::string& method, const std::string& url, std::string contentType, std::string body,
+                         std::function<void(ClientResult)> done) {
+  const http::verb verb = http::string_to_verb(method);
+  if (verb == http::verb::unknown) throw TransportError("unknown HTTP method " + method);
+  impl_->start(exchange(url, verb, std::move(contentType), std::move(body), std::move(done)));
+}
+
+HttpResponse HttpClient::requestSync(const std::string& method, const std::string& url, std::string contentType,
+                                     std::string body) {
+  auto promise = std::make_shared<std::promise<ClientResult>>();
+  auto future = promise->get_future();
+  request(method, url, std::move(contentType), std::move(body), [promise](ClientResult r) { promise->set_value(std::move(r)); });
   return waitFor(std::move(future));
 }
 

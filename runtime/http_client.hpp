@@ -35,9 +35,14 @@ class HttpClient {
   void post(const std::string& url, std::string contentType, std::string body, std::function<void(ClientResult)> done);
   void get(const std::string& url, std::function<void(ClientResult)> done);
 
+  // Any method ("PATCH", "PUT", "DELETE" …); a body and its Content-Type go when contentType is not empty.
+  void request(const std::string& method, const std::string& url, std::string contentType, std::string body,
+               std::function<void(ClientResult)> done);
+
   // Blocking wrappers: the response whatever its status, or TransportError.
   HttpResponse postSync(const std::string& url, std::string contentType, std::string body);
   HttpResponse getSync(const std::string& url);
+  HttpResponse requestSync(const std::string& method, const std::string& url, std::string contentType, std::string body);
 
  struct Impl;  // defined in the .cpp (public so its Asio-side helpers can name it)
 

@@ -233,10 +233,12 @@ WalletScene::WalletScene(protocol::ProfileId id, WalletOptions options) : home(i
   c.mobilePortFile = (home.dir / "wallet" / "mobile-port").string();
   c.logFile = walletLog.string();
   cli::writeWalletConfig(home.dir, home.w.profile, c);
-  const auto enrolled = walletCli("enroll --msisdn " + std::string(kMsisdn) + " --terminal-cert " +
-                                  (home.dir / "tls" / "terminal-client.pem").string() + " --brand SETPAY --bin " + pan.substr(0, 6) +
-                                  " " + options_.enrollArgs);
-  if (enrolled.status != 0) throw std::runtime_error("wallet enroll failed: " + enrolled.output);
+  if (options_.enroll) {
+    const auto enrolled = walletCli("enroll --msisdn " + std::string(kMsisdn) + " --terminal-cert " +
+                                    (home.dir / "tls" / "terminal-client.pem").string() + " --brand SETPAY --bin " +
+                                    pan.substr(0, 6) + " " + options_.enrollArgs);
+    if (enrolled.status != 0) throw std::runtime_error("wallet enroll failed: " + enrolled.output);
+  }
   wallet_ = std::make_unique<ChildProcess>(
       std::vector<std::string>{test_support::setpayBinary(), "wallet", "--config", (home.dir / "wallet.toml").string()}, walletLog);
   walletPort_ = waitPortFile(*c.portFile, *wallet_, walletLog);
@@ -247,7 +249,12 @@ WalletScene::WalletScene(protocol::ProfileId id, WalletOptions options) : home(i
 
 WalletScene::~WalletScene() {
   if (terminal_) terminal_->stop();
-  if (wallet_) wallet_->stop();
+  if (wallet_) {
+    // SIGTERM with purchases still pending must end cleanly: a crash or a sanitizer report at shutdown
+    // (abort_on_error) shows here as a non-zero status.
+    const int status = wallet_->stop();
+    if (status != 0) ADD_FAILURE() << "the wallet exited with " << status << " on SIGTERM; see " << walletLog;
+  }
   if (card_) card_->stop();
 }
 
@@ -334,15 +341,20 @@ boost::json::object WalletScene::status(const std::string& id) {
 }
 
 runtime::HttpResponse WalletScene::getAccount(const std::string& client, const std::string& msisdn) {
+  std::string encoded = msisdn;
+  if (!encoded.empty() && encoded[0] == '+') encoded = "%2B" + encoded.substr(1);
+  return api(client, "GET", "/accounts?msisdn=" + encoded);
+}
+
+runtime::HttpResponse WalletScene::api(const std::string& client, const std::string& method, const std::string& target,
+                                       const std::string& contentType, const std::string& body) {
   runtime::ClientOptions o = home.clientOptions(false);
   if (!client.empty()) {
     o.clientCertificate = home.dir / "tls" / (client + "-client.pem");
     o.clientKey = home.dir / "tls" / (client + "-client-key.pem");
   }
   runtime::HttpClient c(o);
-  std::string encoded = msisdn;
-  if (!encoded.empty() && encoded[0] == '+') encoded = "%2B" + encoded.substr(1);
-  return c.getSync("https://127.0.0.1:" + std::to_string(walletPort_) + "/accounts?msisdn=" + encoded);
+  return c.requestSync(method, "https://127.0.0.1:" + std::to_string(walletPort_) + target, contentType, body);
 }
 
 boost::json::object WalletScene::waitEnded(const std::string& id, std::chrono::seconds timeout) {

@@ -97,8 +97,9 @@ class MerchantFixture final : public MerchantEndpoint {
 struct WalletOptions {
   cli::WalletConfigOptions config;
   std::string enrollArgs;  // e.g. "--ceiling-purchase 1000"
-  bool merchantFixture = false;
-  std::vector<std::string> cardArgs;  // extra `setpay card` flags, e.g. {"--remove-after", "3"}  // true: the in-process MerchantFixture instead of `setpay merchant`
+  bool merchantFixture = false;  // true: the in-process MerchantFixture instead of `setpay merchant`
+  std::vector<std::string> cardArgs;  // extra `setpay card` flags, e.g. {"--remove-after", "3"}
+  bool enroll = true;  // false: kMsisdn is not enrolled at start (the test enrolls it, e.g. over HTTP)
 };
 
 class WalletScene {
@@ -128,6 +129,9 @@ class WalletScene {
   boost::json::object status(const std::string& id = "");
   // GET /accounts?msisdn=… with tls/<client>-client.pem (empty: no client certificate).
   runtime::HttpResponse getAccount(const std::string& client, const std::string& msisdn = kMsisdn);
+  // Any request to the wallet's HTTP port with tls/<client>-client.pem (empty: no client certificate).
+  runtime::HttpResponse api(const std::string& client, const std::string& method, const std::string& target,
+                            const std::string& contentType = {}, const std::string& body = {});
   boost::json::object waitEnded(const std::string& id, std::chrono::seconds = std::chrono::seconds(40));
   test_support::CommandResult walletCli(const std::string& args) const;  // `setpay wallet ARGS --config …`
   long walletRssKb() const;

@@ -12,6 +12,8 @@
 //                    in the 202 of c ({"relay":"/relay?…"}), given only to the sender.
 //   GET /accounts?msisdn=E164  the account (brands, BIN, ceilings, loyalty points) and its last 50
 //                    purchases, JSON; only for the operator's TLS client certificate ([api]).
+//   POST /accounts, PATCH /accounts?msisdn=E164  enroll an account, set or clear its ceilings; the same
+//                    operator rule (account_api.hpp, README.md).
 // Each purchase is an asynchronous state machine (purchase steps in wallet_service.cpp, in the order of
 // DESIGN §1): PInitReq → merchant (HTTPS, runtime's async client) → PInitRes → ceilings (a refusal goes
 // to the terminal in f; it is never asked to sign) → d pushed on the terminal's WebSocket

@@ -74,14 +74,37 @@ protocol::ossl::PKey publicKeyOf(const std::string& pem) {
   return key;
 }
 
-void WalletStore::enroll(const Account& a) {
+void validateCeilings(const Ceilings& c) {
+  using Named = std::pair<const char*, std::optional<std::int64_t>>;
+  for (const auto& [name, v] : {Named{"per-purchase", c.perPurchase}, Named{"day", c.rollingDay}, Named{"month", c.rollingMonth}})
+    if (v && *v < 0) throw std::invalid_argument(std::string("the ") + name + " ceiling must be 0 or more (minor units)");
+}
+
+void validateAccount(const Account& a) {
+  const auto printable = [](const std::string& s, std::size_t max) {
+    return !s.empty() && s.size() <= max && std::all_of(s.begin(), s.end(), [](char c) { return c > ' ' && c < 127; });
+  };
   if (a.bin.size() != 6 || !std::all_of(a.bin.begin(), a.bin.end(), [](char c) { return c >= '0' && c <= '9'; }))
     throw std::invalid_argument("the BIN must be 6 digits");
-  if (a.brands.empty()) throw std::invalid_argument("an account holds at least one brand");
+  if (a.brands.empty() || a.brands.size() > 16) throw std::invalid_argument("an account holds 1 to 16 brands");
+  for (const auto& b : a.brands)
+    if (!printable(b, 40) || b.find(',') != std::string::npos)
+      throw std::invalid_argument("a brand is 1 to 40 printable characters without a comma or a space");
+  if (!printable(a.senderId, 128)) throw std::invalid_argument("the sender id is 1 to 128 printable characters without a space");
+  if (a.currency < 1 || a.currency > 999) throw std::invalid_argument("the currency is an ISO 4217 numeric code, 1 to 999");
+  if (a.exp10 < -12 || a.exp10 > 12) throw std::invalid_argument("the exponent is -12 to 12");
+  validateCeilings(a.ceilings);
+  terminalKeyOf(a.terminalCertPem);
+}
+
+void WalletStore::enroll(const Account& a, EnrollMode mode) {
+  validateAccount(a);
+  if (mode == EnrollMode::createOnly && find(a.msisdn))
+    throw EnrollmentConflict(a.msisdn.e164() + " is already enrolled");
   const protocol::ossl::PKey key = terminalKeyOf(a.terminalCertPem);
   const protocol::Bytes id = protocol::mobile::terminalIdOf(key.get());
   if (auto other = findByTerminal(id); other && other->msisdn != a.msisdn)
-    throw std::invalid_argument("this terminal is already enrolled for " + other->msisdn.e164());
+    throw EnrollmentConflict("this terminal is already enrolled for " + other->msisdn.e164());
   auto s = db_.statement(
       "INSERT INTO account (msisdn, sender_id, terminal_cert, terminal_id, brands, bin, currency, exp10, "
       "ceiling_purchase, ceiling_day, ceiling_month, enrolled_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) "
@@ -94,6 +117,17 @@ void WalletStore::enroll(const Account& a) {
   bindOptional(s, 11, a.ceilings.rollingMonth);
   s.bind(12, ms(a.enrolled));
   s.run();
+}
+
+bool WalletStore::setCeilings(const protocol::Msisdn& msisdn, const Ceilings& c) {
+  validateCeilings(c);
+  auto s = db_.statement("UPDATE account SET ceiling_purchase = ?2, ceiling_day = ?3, ceiling_month = ?4 WHERE msisdn = ?1");
+  s.bind(1, msisdn.e164());
+  bindOptional(s, 2, c.perPurchase);
+  bindOptional(s, 3, c.rollingDay);
+  bindOptional(s, 4, c.rollingMonth);
+  s.run();
+  return db_.changes() > 0;
 }
 
 Account WalletStore::load(runtime::Statement& s) const {

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -46,13 +47,30 @@ struct HistoryEntry {
   protocol::TimePoint at;
 };
 
+// What an enrollment must satisfy, whoever asks (`setpay wallet enroll`, POST /accounts): the terminal
+// certificate is PEM with a usable key, the BIN 6 digits, 1..16 brands of 1..40 printable characters
+// without a comma, a sender id of 1..128 printable characters, currency 1..999, exponent -12..12,
+// ceilings >= 0. Throws std::invalid_argument saying which.
+void validateAccount(const Account&);
+void validateCeilings(const Ceilings&);
+
+// The MSISDN is enrolled already (EnrollMode::createOnly), or the terminal is enrolled for another MSISDN.
+class EnrollmentConflict : public std::invalid_argument {
+ public:
+  using std::invalid_argument::invalid_argument;
+};
+
+enum class EnrollMode { createOrReplace, createOnly };
+
 class WalletStore {
  public:
   explicit WalletStore(runtime::Database& db) : db_(db) {}
 
-  // Inserts or replaces the account's enrollment (keeps its history and points). Throws
-  // std::invalid_argument for a certificate without a usable key or a BIN that is not 6 digits.
-  void enroll(const Account&);
+  // validateAccount(), then inserts the account or (createOrReplace) replaces its enrollment, keeping its
+  // history and points. Throws std::invalid_argument, or EnrollmentConflict.
+  void enroll(const Account&, EnrollMode = EnrollMode::createOrReplace);
+  // validateCeilings(), then sets all three; false when the MSISDN has no account.
+  bool setCeilings(const protocol::Msisdn&, const Ceilings&);
   std::optional<Account> find(const protocol::Msisdn&) const;
   std::optional<Account> findByTerminal(protocol::ByteView terminalID) const;
   // Sum of approved purchases at or after `since` in the account's currency and exponent.
