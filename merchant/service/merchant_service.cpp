@@ -13,6 +13,7 @@
 #include "protocol/messages/codec.hpp"
 #include "protocol/text/scrub.hpp"
 #include "protocol/wakeup/wakeup.hpp"
+#include "runtime/html.hpp"
 #include "runtime/http_server.hpp"
 #include "runtime/log.hpp"
 #include "runtime/metrics.hpp"
@@ -54,32 +55,17 @@ bool isError(const Bytes& reply) {
   return reply.empty() || protocol::messageChoiceTag(reply) == protocol::kErrorChoiceTag;
 }
 
-std::string htmlEscape(std::string_view s) {
-  std::string out;
-  for (const char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
 // The shop page: a form whose script posts JSON to /orders and shows the wake-up as text (never as
 // markup: textContent). Everything the server inserts is escaped.
 std::string shopPage(const MerchantConfig& m, const std::string& merchantName) {
   std::string page = R"(<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>)" + htmlEscape(merchantName) + R"( — setpay shop</title>
+<html lang="en"><head><meta charset="utf-8"><title>)" + runtime::htmlEscape(merchantName) + R"( — setpay shop</title>
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; connect-src 'self'; style-src 'unsafe-inline'">
 <style>body{font-family:sans-serif;max-width:40em;margin:2em auto}label{display:block;margin:.5em 0}pre{background:#eee;padding:1em;white-space:pre-wrap}</style>
 </head><body>
-<h1>)" + htmlEscape(merchantName) + R"(</h1>
+<h1>)" + runtime::htmlEscape(merchantName) + R"(</h1>
 <p>Pay with SET (brands: )";
-  for (std::size_t i = 0; i < m.brands.size(); ++i) page += (i ? ", " : "") + htmlEscape(m.brands[i]);
+  for (std::size_t i = 0; i < m.brands.size(); ++i) page += (i ? ", " : "") + runtime::htmlEscape(m.brands[i]);
   page += R"().</p>
 <form id="order">
 <label>Amount (minor units, e.g. cents) <input name="amount" type="number" min="1" value="4250" required></label>

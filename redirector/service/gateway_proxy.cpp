@@ -3,15 +3,15 @@
 #include <boost/json.hpp>
 #include <boost/url/parse.hpp>
 
-#include <fstream>
 #include <map>
 #include <mutex>
-#include <sstream>
 
 #include "protocol/pki/pem.hpp"
 #include "protocol/redirect/envelope.hpp"
 #include "protocol/wakeup/wakeup.hpp"
+#include "runtime/html.hpp"
 #include "runtime/http_client.hpp"
+#include "runtime/pem_config.hpp"
 #include "runtime/service_settings.hpp"
 
 namespace setpay::redirector {
@@ -20,33 +20,11 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-std::string html(std::string_view text) {
-  std::string out;
-  for (const char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
 runtime::HttpResponse page(unsigned status, const std::string& title, const std::string& bodyHtml, const std::string& refreshUrl = {}) {
   std::string p = "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-                  "<meta name=\"viewport\" content=\"width=device-width\"><title>" + html(title) + "</title>";
-  if (!refreshUrl.empty()) p += "<meta http-equiv=\"refresh\" content=\"2;url=" + html(refreshUrl) + "\">";
-  p += "</head><body><h1>" + html(title) + "</h1>\n" + bodyHtml + "\n</body></html>\n";
+                  "<meta name=\"viewport\" content=\"width=device-width\"><title>" + runtime::htmlEscape(title) + "</title>";
+  if (!refreshUrl.empty()) p += "<meta http-equiv=\"refresh\" content=\"2;url=" + runtime::htmlEscape(refreshUrl) + "\">";
+  p += "</head><body><h1>" + runtime::htmlEscape(title) + "</h1>\n" + bodyHtml + "\n</body></html>\n";
   return {status, "text/html; charset=utf-8", p};
 }
 
@@ -65,7 +43,7 @@ GatewayProxyConfig loadGatewayProxyConfig(const fs::path& path) {
   if (!protocol::validSenderId(senderId)) r.fail("sender_id", "expected [A-Za-z0-9][A-Za-z0-9._:+@-]{0,127}");
   const fs::path keyFile = r.existingFile("private_key");
   try {
-    c.identity = SenderIdentity{protocol::Sender{protocol::SenderKind::gatewayProxy, senderId}, protocol::pki::privateKeyFromPem(slurp(keyFile)),
+    c.identity = SenderIdentity{protocol::Sender{protocol::SenderKind::gatewayProxy, senderId}, protocol::pki::privateKeyFromPem(runtime::fileText(keyFile)),
                                 std::nullopt};
   } catch (const std::exception& e) {
     r.fail("private_key", keyFile.string() + ": " + e.what());
@@ -88,7 +66,7 @@ GatewayProxyConfig loadGatewayProxyConfig(const fs::path& path) {
   c.accounting.portFile = a.optionalWritablePath("port_file");
   const std::string secret = [&] {
     const fs::path f = a.existingFile("secret_file");
-    std::string s = slurp(f);
+    std::string s = runtime::fileText(f);
     while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
     if (s.empty()) a.fail("secret_file", f.string() + ": empty shared secret");
     return s;
@@ -184,7 +162,7 @@ struct GatewayProxy::Impl {
                                          {"body", cr.response.body}});
         const std::string why = cr.response.status == 404 ? "Your mobile number has no wallet account."
                                                            : "The wallet refused the payment request.";
-        return respond(page(cr.response.status, "Payment not started", "<p>" + html(why) + "</p><p><small>" + html(cr.response.body) +
+        return respond(page(cr.response.status, "Payment not started", "<p>" + runtime::htmlEscape(why) + "</p><p><small>" + runtime::htmlEscape(cr.response.body) +
                                                                            "</small></p>"));
       }
       boost::system::error_code ec;
@@ -199,7 +177,7 @@ struct GatewayProxy::Impl {
       log.info("purchase-started", {{"purchase", id}, {"peer", peer}, {"msisdn", msisdn.e164()}});
       respond(page(200, "Confirm on your card reader",
                    "<p>Your wallet has the merchant's payment request. Check the amount on your mobile terminal, "
-                   "insert your card and type your PIN there.</p><p id=\"purchase\">Purchase " + html(id) + "</p>",
+                   "insert your card and type your PIN there.</p><p id=\"purchase\">Purchase " + runtime::htmlEscape(id) + "</p>",
                    statusUrl(id)));
     });
     return true;
@@ -235,10 +213,10 @@ struct GatewayProxy::Impl {
       const auto& o = v.as_object();
       const std::string state = field(o, "state");
       if (state != "ended")
-        return respond(page(200, "Confirm on your card reader", "<p id=\"state\">Waiting: " + html(state) + "</p>", statusUrl(id)));
+        return respond(page(200, "Confirm on your card reader", "<p id=\"state\">Waiting: " + runtime::htmlEscape(state) + "</p>", statusUrl(id)));
       const std::string outcome = field(o, "outcome");
-      std::string body = "<p id=\"outcome\">" + html(outcome) + "</p><p>" + html(field(o, "merchant")) + " " + html(field(o, "amount")) + "</p>";
-      if (!field(o, "reason").empty()) body += "<p><small>" + html(field(o, "reason")) + "</small></p>";
+      std::string body = "<p id=\"outcome\">" + runtime::htmlEscape(outcome) + "</p><p>" + runtime::htmlEscape(field(o, "merchant")) + " " + runtime::htmlEscape(field(o, "amount")) + "</p>";
+      if (!field(o, "reason").empty()) body += "<p><small>" + runtime::htmlEscape(field(o, "reason")) + "</small></p>";
       respond(page(200, outcome == "approved" ? "Payment approved" : "Payment not approved", body));
     });
   }

@@ -2,9 +2,9 @@
 
 #include <cstdlib>
 #include <fstream>
-#include <sstream>
 
 #include "protocol/pki/pem.hpp"
+#include "runtime/pem_config.hpp"
 
 namespace setpay::redirector {
 
@@ -44,17 +44,10 @@ WalletTarget readWalletTarget(const runtime::ConfigTable& t, const std::string& 
 
 namespace {
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 }  // namespace
 
 std::string readWalletPassword(const fs::path& file) {
-  std::string text = slurp(file);
+  std::string text = runtime::fileText(file);
   text = text.substr(0, text.find('\n'));
   if (!text.empty() && text.back() == '\r') text.pop_back();
   return text;
@@ -71,7 +64,7 @@ DirectConfig loadDirectConfig(const fs::path& path) {
   const fs::path keyFile = r.existingFile("private_key");
   protocol::ossl::PKey key;
   try {
-    key = protocol::pki::privateKeyFromPem(slurp(keyFile));
+    key = protocol::pki::privateKeyFromPem(runtime::fileText(keyFile));
   } catch (const std::exception& e) {
     r.fail("private_key", keyFile.string() + ": " + e.what());
   }
