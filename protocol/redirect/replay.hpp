@@ -1,5 +1,5 @@
-// A bounded in-memory NonceRegistry for one wallet process (a wallet with several nodes keeps the
-// nonces in its shared store instead). Not thread-safe: the caller serialises access.
+// A bounded in-memory NonceRegistry (the wallet service keeps its nonces in its database instead,
+// wallet-server/service/wallet_store.hpp, so a restart does not forget them). Not thread-safe: the caller serialises access.
 #pragma once
 
 #include <map>
@@ -8,6 +8,10 @@
 #include "protocol/redirect/sign.hpp"
 
 namespace setpay::protocol {
+
+// What a registry records for (sender, nonce): "kind id hex(nonce)". Sender ids never contain a space
+// (validSenderId), so the key is unambiguous.
+std::string nonceKey(const Sender&, ByteView nonce);
 
 class MemoryNonceRegistry final : public NonceRegistry {
  public:

@@ -52,7 +52,16 @@ CREATE TABLE sender (
 ALTER TABLE account ADD COLUMN password_hash TEXT;
 )sql";
 
-constexpr runtime::Migration kMigrations[] = {{1, kV1}, {2, kV2}};
+// Version 3: the nonces of accepted messages c (protocol/redirect/replay.hpp nonceKey), kept until the
+// freshness window has passed, so a replay is refused after a restart too. forget_after_ms: Unix ms.
+constexpr const char* kV3 = R"sql(
+CREATE TABLE c_nonce (
+  nonce_key TEXT PRIMARY KEY,
+  forget_after_ms INTEGER NOT NULL) WITHOUT ROWID;
+CREATE INDEX c_nonce_forget ON c_nonce (forget_after_ms);
+)sql";
+
+constexpr runtime::Migration kMigrations[] = {{1, kV1}, {2, kV2}, {3, kV3}};
 
 }  // namespace
 

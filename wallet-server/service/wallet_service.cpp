@@ -12,7 +12,6 @@
 #include "protocol/mobile/channel.hpp"
 #include "protocol/mobile/codec.hpp"
 #include "protocol/redirect/redirect_error.hpp"
-#include "protocol/redirect/replay.hpp"
 #include "protocol/redirect/schema.hpp"
 #include "protocol/redirect/sign.hpp"
 #include "runtime/http_client.hpp"
@@ -171,18 +170,19 @@ struct WalletService::Impl : std::enable_shared_from_this<WalletService::Impl> {
    private:
     Impl& i_;
   };
+  // Message c's nonces live in the wallet's database (schema v3): a replay is refused after a restart too.
   class Nonces final : public protocol::NonceRegistry {
    public:
-    explicit Nonces(std::size_t capacity) : memory_(capacity) {}
+    Nonces(Impl& i, std::size_t capacity) : i_(i), capacity_(capacity) {}
     protocol::NonceCheck remember(const protocol::Sender& s, protocol::ByteView n, protocol::TimePoint now,
                                   protocol::TimePoint forgetAfter) override {
-      const std::lock_guard lock(mutex_);
-      return memory_.remember(s, n, now, forgetAfter);
+      const std::lock_guard lock(i_.dbMutex);
+      return i_.store.rememberNonce(s, n, now, forgetAfter, capacity_);
     }
 
    private:
-    std::mutex mutex_;
-    protocol::MemoryNonceRegistry memory_;
+    Impl& i_;
+    std::size_t capacity_;
   };
 
   WalletServiceConfig config;
@@ -221,7 +221,7 @@ WalletService::Impl::Impl(WalletServiceConfig c)
       metrics("wallet"),
       db(openWalletDatabase(config.settings.storage)),
       store(*db),
-      nonces(config.replayCapacity),
+      nonces(*this, config.replayCapacity),
       channel(config.mobile, log,
               MobileChannel::Handlers{[this](const Bytes& id) { return admit(id); },
                                       [this](const Bytes& id) { post([this, id] { terminalConnected(id); }); },

@@ -9,6 +9,7 @@
 
 #include "protocol/mobile/channel.hpp"
 #include "protocol/redirect/envelope.hpp"
+#include "protocol/redirect/replay.hpp"
 #include "protocol/redirect/sign.hpp"
 
 namespace setpay::wallet {
@@ -230,6 +231,23 @@ void WalletStore::enrollSender(const protocol::Msisdn& msisdn, const std::string
   s.bind(1, msisdn.e164()).bind(2, senderId).bind(3, std::string(data, static_cast<std::size_t>(n)));
   s.bind(4, ms(std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now())));
   s.run();
+}
+
+protocol::NonceCheck WalletStore::rememberNonce(const protocol::Sender& sender, protocol::ByteView nonce,
+                                               protocol::TimePoint now, protocol::TimePoint forgetAfter,
+                                               std::size_t capacity) {
+  runtime::WriteTransaction tx(db_);
+  db_.statement("DELETE FROM c_nonce WHERE forget_after_ms < ?1").bind(1, ms(now)).run();
+  const std::string key = protocol::nonceKey(sender, nonce);
+  auto seen = db_.statement("SELECT 1 FROM c_nonce WHERE nonce_key = ?1");
+  seen.bind(1, key);
+  if (seen.step()) return protocol::NonceCheck::replayed;
+  auto count = db_.statement("SELECT count(*) FROM c_nonce");
+  count.step();
+  if (static_cast<std::size_t>(count.integer(0)) >= capacity) return protocol::NonceCheck::full;
+  db_.statement("INSERT INTO c_nonce (nonce_key, forget_after_ms) VALUES (?1, ?2)").bind(1, key).bind(2, ms(forgetAfter)).run();
+  tx.commit();
+  return protocol::NonceCheck::fresh;
 }
 
 std::optional<std::string> WalletStore::senderKey(const protocol::Msisdn& msisdn, const std::string& senderId) const {

@@ -15,6 +15,7 @@
 #include "protocol/messages/types.hpp"
 #include "protocol/openssl.hpp"
 #include "protocol/redirect/msisdn.hpp"
+#include "protocol/redirect/sign.hpp"
 #include "runtime/sqlite.hpp"
 
 namespace setpay::wallet {
@@ -90,6 +91,10 @@ class WalletStore {
   void setPasswordHash(const protocol::Msisdn&, const std::optional<std::string>& record);
   std::optional<std::string> passwordHash(const protocol::Msisdn&) const;
   std::size_t accounts() const;
+  // Message c's replay memory (NonceRegistry semantics, durable): forgets nonces past their forgetAfter,
+  // then records (sender, nonce) — fresh, replayed if already there, full at `capacity` entries.
+  protocol::NonceCheck rememberNonce(const protocol::Sender&, protocol::ByteView nonce, protocol::TimePoint now,
+                                     protocol::TimePoint forgetAfter, std::size_t capacity);
 
  private:
   Account load(runtime::Statement&) const;

@@ -40,7 +40,7 @@ struct Store {
 
 TEST(WalletStoreSenders, SchemaHasTheSenderTable) {
   Store s;
-  EXPECT_EQ(s.database->schemaVersion(), 2);
+  EXPECT_EQ(s.database->schemaVersion(), 3);
 }
 
 TEST(WalletStoreSenders, KeyOrCertificateIsEnrolledAndReplaced) {
@@ -79,6 +79,38 @@ TEST(WalletStoreSenders, RefusalsAreNamed) {
   protocol::ossl::PKey p384(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-384"));
   EXPECT_EQ(refused(s.msisdn, "desktop", publicPem(p384.get())), "message c needs an ECDSA P-256 or an RSA key of at least 2048 bits");
   EXPECT_TRUE(s.store->senders(s.msisdn).empty());
+}
+
+// Message c's replay memory is the database (schema v3): fresh once, replayed after, also for a
+// database opened again (a restarted wallet), forgotten only after its time, and full at capacity.
+TEST(WalletStoreNonces, AReplayIsRefusedAfterARestartAndForgottenOnlyAfterItsTime) {
+  Store s;
+  const protocol::Sender desktop{protocol::SenderKind::direct, "desktop"};
+  const protocol::Bytes nonce(16, 0x5a);
+  const protocol::TimePoint now = protocol::TimePoint{} + std::chrono::hours(24 * 20000);
+  const auto forget = now + std::chrono::minutes(10);
+  EXPECT_EQ(s.store->rememberNonce(desktop, nonce, now, forget, 10), protocol::NonceCheck::fresh);
+  EXPECT_EQ(s.store->rememberNonce(desktop, nonce, now, forget, 10), protocol::NonceCheck::replayed);
+  // Same nonce from another sender: its own entry.
+  EXPECT_EQ(s.store->rememberNonce({protocol::SenderKind::onTerminal, "handset"}, nonce, now, forget, 10),
+            protocol::NonceCheck::fresh);
+
+  s.store.reset();
+  s.database.reset();  // the wallet stops; a new process opens the same file
+  runtime::DatabaseOptions o;
+  o.file = s.db.path() / "wallet.db";
+  s.database = openWalletDatabase(o);
+  s.store = std::make_unique<WalletStore>(*s.database);
+  EXPECT_EQ(s.store->rememberNonce(desktop, nonce, now + std::chrono::minutes(9), forget, 10), protocol::NonceCheck::replayed);
+  EXPECT_EQ(s.store->rememberNonce(desktop, nonce, forget + std::chrono::seconds(1), forget + std::chrono::minutes(20), 10),
+            protocol::NonceCheck::fresh);  // its time has passed: forgotten, then recorded again
+
+  const auto later = forget + std::chrono::seconds(2);
+  for (std::uint8_t i = 1; i < 10; ++i)  // 1 held + 9 = 10
+    EXPECT_EQ(s.store->rememberNonce(desktop, protocol::Bytes(16, i), later, later + std::chrono::minutes(1), 10),
+              protocol::NonceCheck::fresh);
+  EXPECT_EQ(s.store->rememberNonce(desktop, protocol::Bytes(16, 0x77), later, later + std::chrono::minutes(1), 10),
+            protocol::NonceCheck::full);  // 10 entries held: refused, never waved through
 }
 
 }  // namespace
