@@ -38,7 +38,7 @@ PaymentGateway::PaymentGateway(GatewayConfig config, GatewayStore& store, Issuer
 
 Bytes PaymentGateway::handle(ByteView wrapperDer) { return complete(prepare(wrapperDer)); }
 
-Bytes PaymentGateway::complete(Prepared&& p) {
+Bytes PaymentGateway::complete(Prepared&& p, std::string* refusal) {
   const std::lock_guard lock(mutex_);
   std::optional<MessageHeader> header;
   ErrorReport report;
@@ -54,6 +54,7 @@ Bytes PaymentGateway::complete(Prepared&& p) {
                         "a payment gateway does not take " + std::string(messageName(wrapper.message)));
   } catch (const std::exception& e) {
     report = reportOf(e);
+    if (refusal) *refusal = std::string(name(report.code)) + ": " + e.what();
   }
   return errorReply(config_.profile, signer_, clock_, random_, config_.swIdent, report, header, wrapperDer);
 }

@@ -32,7 +32,8 @@ class PaymentGateway {
   // handle(in) == complete(prepare(in)).
   class Prepared;
   Prepared prepare(protocol::ByteView wrapperDer);
-  protocol::Bytes complete(Prepared&&);
+  // `refusal`, when given, receives "<ErrorCode>: <reason>" if the answer is an Error (for the log).
+  protocol::Bytes complete(Prepared&&, std::string* refusal = nullptr);
 
   const GatewayConfig& config() const { return config_; }
 

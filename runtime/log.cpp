@@ -114,9 +114,15 @@ void Logger::setMessage(const SetMessageRecord& r) {
   char latency[32];
   std::snprintf(latency, sizeof latency, "%lld.%03lld", static_cast<long long>(micros / 1000),
                 static_cast<long long>(micros % 1000));
-  log(LogLevel::info, "set-message",
-      {{"type", r.messageType}, {"xid", r.xid}, {"lid_m", r.lidM}, {"result", r.result}, {"latency_ms", latency},
-       {"remote", r.remote}});
+  if (r.why.empty()) {
+    log(LogLevel::info, "set-message",
+        {{"type", r.messageType}, {"xid", r.xid}, {"lid_m", r.lidM}, {"result", r.result}, {"latency_ms", latency},
+         {"remote", r.remote}});
+  } else {
+    log(LogLevel::info, "set-message",
+        {{"type", r.messageType}, {"xid", r.xid}, {"lid_m", r.lidM}, {"result", r.result}, {"latency_ms", latency},
+         {"remote", r.remote}, {"why", r.why}});
+  }
 }
 
 }  // namespace setpay::runtime

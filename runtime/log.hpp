@@ -40,6 +40,7 @@ struct SetMessageRecord {
   std::string result;       // "approved", "declined", "replayed", "error:…"
   std::chrono::microseconds latency{0};
   std::string remote;
+  std::string why;          // for an error: the SET ErrorCode and our reason (empty otherwise)
 };
 
 class Logger {

@@ -81,19 +81,20 @@ struct GatewayService::Impl {
     const protocol::ByteView in = protocol::view(request.body);
     const Seen seen = peek(in);
     protocol::Bytes reply;
-    std::string result;
+    std::string result, why;
     try {
       // Opened in parallel, completed in a group commit (group_commit.hpp: exactly-once, durable first).
       GroupCommit::Outcome outcome = commits.handle(in);
       reply = std::move(outcome.reply);
       result = resultOf(seen, reply, outcome.notes);
+      why = std::move(outcome.refusal);
     } catch (const std::exception& e) {
       log.error("storage-failed", {{"type", seen.type}, {"xid", seen.xid}, {"what", e.what()}});
       metrics.setMessage(seen.type, "unavailable", seconds(request));
       return respond({503, "text/plain", "storage unavailable, retry\n"});
     }
     const auto latency = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - request.received);
-    log.setMessage({seen.type, seen.xid, seen.lidM, result, latency, request.remote});
+    log.setMessage({seen.type, seen.xid, seen.lidM, result, latency, request.remote, why});
     metrics.setMessage(seen.type, result, seconds(request));
     if (reply.empty()) return respond({204, kSetPayment, {}});
     respond({200, kSetPayment, protocol::toString(reply)});

@@ -40,7 +40,7 @@ void GroupCommit::completeGroup(const std::vector<Job*>& group) {
     for (Job* job : group) {
       db_.exec("SAVEPOINT request");
       store_.beginRequest();
-      job->outcome.reply = gateway_.complete(std::move(job->prepared));
+      job->outcome.reply = gateway_.complete(std::move(job->prepared), &job->outcome.refusal);
       job->outcome.notes = store_.notes();
       const bool refused =
           job->outcome.reply.empty() || protocol::messageChoiceTag(job->outcome.reply) == protocol::kErrorChoiceTag;

@@ -24,6 +24,7 @@ class GroupCommit {
   struct Outcome {
     protocol::Bytes reply;  // handle()'s answer; empty: no answer
     RequestNotes notes;     // what the request did
+    std::string refusal;    // when reply is an Error: its ErrorCode and our reason
   };
   // Thread-safe. Throws what the storage threw (the request's group was rolled back: nothing recorded).
   Outcome handle(protocol::ByteView wrapperDer);

@@ -160,7 +160,7 @@ CaptureSummary captureOnce(Merchant& merchant, SqliteMerchantStore& store, runti
       log.warn("capture-unanswered", {{"xid", xid}, {"what", e.what()}});
     }
     log.setMessage({"CapReq", xid, {}, result,
-                    std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - began), gatewayUrl});
+                    std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - began), gatewayUrl, {}});
   }
   return summary;
 }
@@ -285,7 +285,7 @@ struct MerchantService::Impl {
       authResult = "unauthenticated-answer";
     if (resent) authResult += " (resent)";
     const auto latency = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - sent);
-    log.setMessage({"AuthReq", xid, seen.lidM, authResult + (result.ok() ? "" : ": " + result.error), latency, config.gatewayUrl});
+    log.setMessage({"AuthReq", xid, seen.lidM, authResult + (result.ok() ? "" : ": " + result.error), latency, config.gatewayUrl, {}});
     metrics.setMessage("AuthReq", authResult, std::chrono::duration<double>(latency).count());
     answer(seen, request, respond, reply);
   }
@@ -304,7 +304,7 @@ struct MerchantService::Impl {
   void answer(const Seen& seen, const runtime::HttpRequest& request, const runtime::Respond& respond, const Bytes& reply) {
     const std::string result = resultOf(seen, reply);
     const auto latency = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - request.received);
-    log.setMessage({seen.type, seen.xid, seen.lidM, result, latency, request.remote});
+    log.setMessage({seen.type, seen.xid, seen.lidM, result, latency, request.remote, {}});
     metrics.setMessage(seen.type, result, secondsSince(request.received));
     if (reply.empty()) return respond({204, kSetPayment, {}});
     respond({200, kSetPayment, protocol::toString(reply)});

@@ -29,7 +29,7 @@ TEST(Log, HumanLinesAreScrubbedAndEscaped) {
     log.info(std::string("card ") + kPan + " seen", {{"note", std::string("pan=") + kPan + "\n\x1b[31mfake line"},
                                                      {"plain", "ok"}});
     log.log(LogLevel::debug, "not written at info");
-    log.setMessage({"AuthReq", "0a1b", "order 7", "approved", std::chrono::microseconds(12345), "127.0.0.1:5"});
+    log.setMessage({"AuthReq", "0a1b", "order 7", "approved", std::chrono::microseconds(12345), "127.0.0.1:5", {}});
   }
   const std::string text = test_support::readFile(dir.path() / "g.log");
   EXPECT_EQ(text.find(kPan), std::string::npos) << text;
@@ -49,7 +49,7 @@ TEST(Log, JsonLinesAreValidJsonAndScrubbed) {
   {
     Logger log(LogOptions{"gateway", LogFormat::json, LogLevel::info, dir.path() / "g.log"});
     log.warn("refused", {{"target", std::string("/cards/") + kPan + "\"}"}});
-    log.setMessage({"CapReq", "ff", "", "captured", std::chrono::microseconds(7), "x"});
+    log.setMessage({"CapReq", "ff", "", "captured", std::chrono::microseconds(7), "x", {}});
   }
   const auto l = lines(test_support::readFile(dir.path() / "g.log"));
   ASSERT_EQ(l.size(), 2u);

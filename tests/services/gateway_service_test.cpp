@@ -141,6 +141,12 @@ TEST(GatewayHttp, MalformedDerGetsASetErrorAndTheServiceKeepsServing) {
   Shop shop(r.home.w, via(link));
   Card card = shop.issueCard(pan(3));
   EXPECT_TRUE(shop.buy(card, 500).approved());
+  // The operator reads why it was refused: the SET ErrorCode and our reason, on the message's line.
+  r.gateway.terminate();
+  const std::string log = test_support::readFile(r.home.logFile);
+  EXPECT_NE(log.find("result=error latency_ms="), std::string::npos) << log;
+  EXPECT_NE(log.find("why=\"decodingFailure: "), std::string::npos) << log;
+  EXPECT_EQ(log.find(pan(5)), std::string::npos) << log;
 }
 
 // Blocking TLS client with the merchant's client certificate, for byte-level control.

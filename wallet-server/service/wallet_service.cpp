@@ -380,10 +380,10 @@ void WalletService::Impl::receivePInitRes(const std::shared_ptr<Purchase>& p, co
   try {
     p->merchantName = p->holder.acceptPInitRes(protocol::view(r.response.body)).merchantName;
   } catch (const ProtocolError& e) {
-    log.setMessage({"PInitRes", "", "", "error:" + std::string(protocol::name(e.code())), latency(*p), p->merchantUrl});
+    log.setMessage({"PInitRes", "", "", "error:" + std::string(protocol::name(e.code())), latency(*p), p->merchantUrl, {}});
     return end(*p, "failed", std::string("PInitRes: ") + e.what());
   }
-  log.setMessage({"PInitRes", xidOf(*p), "", "accepted", latency(*p), p->merchantUrl});
+  log.setMessage({"PInitRes", xidOf(*p), "", "accepted", latency(*p), p->merchantUrl, {}});
   if (const auto refusal = checkCeilings(*p)) {
     // FT11: refused before the terminal is asked; the reason is shown in f.
     sendF(*p, p->holder.refusalConfirmation(refusal->first, refusal->second));
@@ -508,7 +508,7 @@ void WalletService::Impl::receivePRes(const std::shared_ptr<Purchase>& p, const 
     trace.record(p->id, "PRes", protocol::view(r.response.body));
     outcome = p->holder.acceptPRes(protocol::view(r.response.body));
     log.setMessage({"PRes", xidOf(*p), "", outcome.approved() ? "approved" : outcome.error ? "error" : "declined", latency(*p),
-                    p->merchantUrl});
+                    p->merchantUrl, {}});
   }
   sendF(*p, p->holder.confirmation(outcome));
   const std::string result = outcome.approved() ? "approved" : outcome.error ? "failed" : "declined";
