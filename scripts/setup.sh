@@ -22,6 +22,7 @@ packages=(
   libcli11-dev                            # the `setpay` command line
   freeradius-utils                        # radclient: RADIUS accounting into the gateway-proxy redirector (tests)
   curl                                    # the handsets' browser through the gateway-proxy (tests)
+  chromium chromium-driver python3-selenium  # a real browser behind the gateway-proxy: headless, Selenium (tests)
   desktop-file-utils shared-mime-info     # desktop-file-validate, update-mime-database: deploy/desktop/ (tests)
   libspdlog-dev libfmt-dev                # service logs (runtime/log.cpp: one scrubbing sink for every line)
 )

@@ -56,7 +56,9 @@ bool isError(const Bytes& reply) {
 }
 
 // The shop page: a form whose script posts JSON to /orders and shows the wake-up as text (never as
-// markup: textContent). Everything the server inserts is escaped.
+// markup: textContent). Everything the server inserts is escaped. An HTML answer to /orders never comes
+// from this merchant: it is a gateway-proxy's page in place of the diverted wake-up, and replaces the shop
+// page (the proxy could rewrite any plain-HTTP page anyway; the page's CSP stays in force).
 std::string shopPage(const MerchantConfig& m, const std::string& merchantName) {
   std::string page = R"(<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>)" + runtime::htmlEscape(merchantName) + R"( — setpay shop</title>
@@ -80,7 +82,11 @@ document.getElementById('order').addEventListener('submit', async (e) => {
   const f = e.target;
   const body = JSON.stringify({amount: Number(f.amount.value), currency: Number(f.currency.value), description: f.description.value});
   const r = await fetch('/orders', {method: 'POST', headers: {'Content-Type': 'application/json'}, body});
-  document.getElementById('wakeup').textContent = await r.text();
+  const text = await r.text();
+  // An operator's gateway-proxy that took the wake-up to the shopper's wallet answers with its own page
+  // (confirm on the card reader, then the outcome): show that page as a page, not its markup.
+  if ((r.headers.get('Content-Type') || '').startsWith('text/html')) { document.open(); document.write(text); document.close(); return; }
+  document.getElementById('wakeup').textContent = text;
 });
 </script>
 </body></html>

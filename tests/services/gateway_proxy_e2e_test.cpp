@@ -3,11 +3,19 @@
 // MSISDN comes from a RADIUS Accounting-Start sent by a real `radclient` (freeradius-utils); the
 // handset's browser is `curl -x` (each "handset" its own loopback address through --interface).
 // The shop front the handset browses is plain HTTP (a CONNECT tunnel would hide the wake-up): a test
-// origin in this process whose POST /orders returns the real merchant's POST /orders body and type.
-// Run under scripts/with-virtual-pcsc.sh.
+// origin in this process that passes GET / (the shop page) and POST /orders to the real merchant's HTTPS
+// port and returns its answers' bodies and types. `BrowserOrdersOnTheShopPage` replaces curl with a real
+// browser: headless Chromium driven by python3-selenium (browser_purchase.py) clicks the shop page's
+// Order button. Run under scripts/with-virtual-pcsc.sh.
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
 
+#include <fcntl.h>
+#include <iostream>
 #include <regex>
+#include <set>
 #include <thread>
 
 #include "runtime/http_server.hpp"
@@ -31,16 +39,20 @@ std::uint16_t waitPort(const fs::path& file, ChildProcess& p, const fs::path& lo
   return static_cast<std::uint16_t>(std::stoi(ts::readFile(file)));
 }
 
-// The shop's plain-HTTP front: POST /orders → the merchant's wake-up (its bytes and media type);
+// The shop's plain-HTTP front for the real merchant: GET / → its shop page, POST /orders → its answer
+// (the wake-up, its bytes and media type), both fetched from the merchant's HTTPS port;
 // GET /hello → a page (passes through the proxy unchanged).
 class ShopFront {
  public:
   explicit ShopFront(MerchantEndpoint& merchant)
       : log_(runtime::LogOptions{"shop-front", runtime::LogFormat::human, runtime::LogLevel::info, logDir() / "shop-front.log"}) {
     server_ = std::make_unique<runtime::HttpServer>(runtime::ServerOptions{}, log_, metrics_);
-    server_->route("POST", "/orders", {"application/json"}, [this, &merchant](runtime::HttpRequest, runtime::Respond respond) {
-      work_.post([&merchant, respond = std::move(respond)] {
-        respond({200, std::string(protocol::wakeUpMediaType), merchant.offerBody(4250, "1 x SET Book 2")});
+    server_->route("GET", "/", {}, [this, &merchant](runtime::HttpRequest, runtime::Respond respond) {
+      work_.post([&merchant, respond = std::move(respond)] { respond(merchant.shopRequest("GET", "/", "", "")); });
+    });
+    server_->route("POST", "/orders", {"application/json"}, [this, &merchant](runtime::HttpRequest r, runtime::Respond respond) {
+      work_.post([&merchant, body = std::move(r.body), respond = std::move(respond)] {
+        respond(merchant.shopRequest("POST", "/orders", "application/json", body));
       });
     });
     server_->route("GET", "/hello", {}, [](runtime::HttpRequest, runtime::Respond respond) {
@@ -102,7 +114,9 @@ struct ProxyScene {
                               args + " -w '\\n%{http_code}' 2>&1");
   }
   ts::CommandResult order(const std::string& from, const std::string& extraHeaders = "") {
-    return curl(from, extraHeaders + " -H 'Content-Type: application/json' -d '{\"amount\":4250}' " + ts::shellQuote(front.url("/orders")));
+    return curl(from, extraHeaders + " -H 'Content-Type: application/json' -d " +
+                          ts::shellQuote(R"({"amount":4250,"currency":978,"description":"1 x SET Book 2"})") + " " +
+                          ts::shellQuote(front.url("/orders")));
   }
 
   WalletScene s;
@@ -161,6 +175,121 @@ TEST_P(GatewayProxyE2E, RadiusMsisdnDivertsTheWakeUpAndThePageShowsApproved) {
   EXPECT_TRUE(contains(proxyLog, "msisdn=+33612345678")) << proxyLog;
   EXPECT_TRUE(contains(ts::readFile(p.s.walletLog), "sender=gateway-proxy:operator-gw-1"));
   RecordProperty("order_to_outcome_page_ms", static_cast<int>(took.count()));
+}
+
+// browser_purchase.py (python3-selenium, headless Chromium) in its own process group, output to a file.
+// finish() waits at most `bound`, then SIGKILLs that group; the leader is reaped only after the group
+// is killed (waitid WNOWAIT), so the group id cannot have been reused by then.
+class BrowserRun {
+ public:
+  BrowserRun(std::uint16_t proxyPort, const std::string& shopUrl, const fs::path& out, const fs::path& driverLog) {
+    std::vector<std::string> a{"/usr/bin/python3", SETPAY_BROWSER_SCRIPT, "--proxy-port", std::to_string(proxyPort), "--shop-url", shopUrl,
+                               "--timeout", "60", "--driver-log", driverLog.string()};
+    std::vector<char*> args;
+    for (auto& x : a) args.push_back(x.data());
+    args.push_back(nullptr);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    const std::string outPath = out.string();
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, 1, outPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_adddup2(&actions, 1, 2);
+    posix_spawnattr_t attr;
+    posix_spawnattr_init(&attr);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+    posix_spawnattr_setpgroup(&attr, 0);  // its own group: chromedriver and Chromium join it
+    const int rc = posix_spawn(&pid_, a[0].c_str(), &actions, &attr, args.data(), environ);
+    posix_spawnattr_destroy(&attr);
+    posix_spawn_file_actions_destroy(&actions);
+    if (rc != 0) throw std::runtime_error("cannot start the browser script");
+  }
+  ~BrowserRun() { finish(0ms); }
+  BrowserRun(const BrowserRun&) = delete;
+  BrowserRun& operator=(const BrowserRun&) = delete;
+
+  // The exit status, or -1 when it did not end within `bound` (killed).
+  int finish(std::chrono::milliseconds bound) {
+    if (pid_ <= 0) return status_;
+    bool ended = false;
+    for (const auto deadline = std::chrono::steady_clock::now() + bound;;) {
+      siginfo_t info{};
+      if (::waitid(P_PID, static_cast<id_t>(pid_), &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info.si_pid == pid_) {
+        ended = true;
+        break;
+      }
+      if (std::chrono::steady_clock::now() >= deadline) break;
+      std::this_thread::sleep_for(50ms);
+    }
+    ::kill(-pid_, SIGKILL);  // the script's group only (whatever it left behind, or all of it on timeout)
+    int status = 0;
+    ::waitpid(pid_, &status, 0);
+    pid_ = -1;
+    status_ = ended && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return status_;
+  }
+
+ private:
+  pid_t pid_ = -1;
+  int status_ = -1;
+};
+
+// A real browser behind the proxy: RADIUS Start (radclient) for 127.0.0.1, the browser's address →
+// headless Chromium opens the merchant's shop page through the proxy (plain-HTTP front), clicks Order →
+// the proxy diverts the wake-up to the wallet as c for that MSISDN and the page becomes "Confirm on your
+// card reader" → terminal, card, PIN → the page refreshes to the outcome. Chromium reaches no host but
+// the front and the proxy's own name (the proxy refuses and logs any other).
+TEST_P(GatewayProxyE2E, BrowserOrdersOnTheShopPageAndSeesTheOutcome) {
+  ProxyScene p(GetParam());
+  p.s.startTerminalWithPins(std::string(WalletScene::kPin) + "\n", 1);
+  p.s.waitTerminalConnected();
+  ASSERT_EQ(p.accountingStart("127.0.0.1", "33612345678", "sess-browser"), 0);
+  const std::string stem = p.s.home.logFile.stem().string();
+  const fs::path out = logDir() / (stem + ".browser.out");
+  const auto started = std::chrono::steady_clock::now();
+  BrowserRun browser(p.proxyPort, p.front.url("/"), out, logDir() / (stem + ".chromedriver.log"));
+  const int exit = browser.finish(90s);
+  const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+  const std::string text = ts::readFile(out);
+  ASSERT_EQ(exit, 0) << text;
+  const auto confirmAt = text.find("--- confirm:");
+  const auto outcomeAt = text.find("--- outcome: http://redirector.setpay.invalid/purchase?id=");
+  ASSERT_NE(confirmAt, std::string::npos) << text;
+  ASSERT_NE(outcomeAt, std::string::npos) << text;
+  EXPECT_TRUE(contains(text.substr(0, confirmAt), "Order")) << "the shop page: " << text;
+  const std::string confirm = text.substr(confirmAt, outcomeAt - confirmAt), outcome = text.substr(outcomeAt);
+  EXPECT_TRUE(contains(confirm, "Confirm on your card reader")) << text;
+  EXPECT_FALSE(contains(text, "SET-Initiation-Type")) << "the wake-up reached the browser: " << text;
+  EXPECT_TRUE(contains(outcome, "Payment approved")) << text;
+  EXPECT_TRUE(contains(outcome, "42.50 EUR")) << text;
+  const std::string id = purchaseIn(confirm);
+  ASSERT_FALSE(id.empty()) << text;
+  EXPECT_TRUE(contains(outcome, id)) << text;
+  EXPECT_EQ(p.s.status(id).at("outcome").as_string(), "approved");
+  EXPECT_EQ(p.s.merchant().received("PInitReq"), 1);
+  EXPECT_EQ(p.s.merchant().received("PReq"), 1);
+  const auto history = p.s.walletCli("history --msisdn " + std::string(WalletScene::kMsisdn));
+  ASSERT_EQ(history.status, 0) << history.output;
+  EXPECT_TRUE(contains(history.output, "42.50 EUR  approved")) << history.output;
+  const std::string proxyLog = ts::readFile(p.log);
+  EXPECT_TRUE(contains(proxyLog, "wake-up-diverted peer=127.0.0.1")) << proxyLog;
+  EXPECT_TRUE(contains(proxyLog, "msisdn=+33612345678")) << proxyLog;
+  // Chromium's own background requests (component updater, Gaia's ListAccounts, the search engine's
+  // new-tab page: Debian's Chromium 156 makes them despite the flags) reach the proxy, its only route, and
+  // are refused there (allow_hosts: loopback only); Chromium resolves no name itself. No tunnel was opened
+  // and nothing of ours was refused.
+  EXPECT_FALSE(contains(proxyLog, "proxy-tunnel")) << "Chromium opened a CONNECT tunnel: " << proxyLog;
+  EXPECT_FALSE(contains(proxyLog, "proxy-origin-failed")) << proxyLog;
+  std::set<std::string> refused;
+  const std::regex refusal("proxy-refused peer=\\S+ host=(\\S+)");
+  for (std::sregex_iterator it(proxyLog.begin(), proxyLog.end(), refusal), end; it != end; ++it)
+    refused.insert((*it)[1]);
+  EXPECT_FALSE(refused.contains("127.0.0.1") || refused.contains("redirector.setpay.invalid")) << proxyLog;
+  std::string refusedHosts;
+  for (const auto& h : refused) refusedHosts += (refusedHosts.empty() ? "" : " ") + h;
+  RecordProperty("browser_background_hosts_refused", refusedHosts);
+  RecordProperty("browser_shop_to_outcome_ms", static_cast<int>(took.count()));
+  std::cout << "browser: exit " << exit << " in " << took.count() << " ms; refused by the proxy: " << refusedHosts << "\nfinal page:\n"
+            << outcome;
 }
 
 // Refusals: no RADIUS record (a client's own MSISDN header is not believed); a record sent with the

@@ -134,6 +134,11 @@ std::string MerchantService::offerBody(std::int64_t cents, const std::string& de
   return r.body;
 }
 
+runtime::HttpResponse MerchantService::shopRequest(const std::string& method, const std::string& path, const std::string& contentType,
+                                                  const std::string& body) {
+  return client_.requestSync(method, process_.url(path), contentType, body);
+}
+
 int MerchantService::received(const std::string& type) const {
   const std::string log = test_support::readFile(home_.logFile);
   const std::string needle = "set-message type=" + type + " ";

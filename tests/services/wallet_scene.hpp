@@ -12,6 +12,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -51,6 +52,13 @@ class MerchantEndpoint {
   // The wake-up's bytes as the merchant sends them (application/set-payment-initiation): a redirector's input.
   virtual std::string offerBody(std::int64_t cents, const std::string& description) { return protocol::format(offer(cents, description)); }
   virtual int received(const std::string& messageType) const = 0;  // "PInitReq", "PReq"
+  // A request to the merchant's own HTTPS port (GET / its shop page, POST /orders): what a plain-HTTP shop
+  // front in front of it answers. Only the real merchant service has a shop.
+  virtual runtime::HttpResponse shopRequest(const std::string& method, const std::string& path, const std::string& contentType,
+                                            const std::string& body) {
+    (void)method, (void)path, (void)contentType, (void)body;
+    throw std::logic_error("this merchant has no shop page");
+  }
 };
 
 // `setpay merchant --config F` beside the gateway home: orders through POST /orders (the wake-up comes
@@ -61,6 +69,8 @@ class MerchantService final : public MerchantEndpoint {
   protocol::WakeUp offer(std::int64_t cents, const std::string& description) override;
   std::string offerBody(std::int64_t cents, const std::string& description) override;  // POST /orders, its body
   int received(const std::string& messageType) const override;
+  runtime::HttpResponse shopRequest(const std::string& method, const std::string& path, const std::string& contentType,
+                                    const std::string& body) override;
 
  private:
   MerchantHome home_;
