@@ -13,6 +13,7 @@
 
 namespace setpay::cli {
 
-int runMobileDemo(const std::filesystem::path& dir, const std::string& profileName);
+// `redirector`: direct | relay | on-terminal | gateway-proxy (cli/demo_mobile_sender.hpp).
+int runMobileDemo(const std::filesystem::path& dir, const std::string& profileName, const std::string& redirector = "direct");
 
 }  // namespace setpay::cli
