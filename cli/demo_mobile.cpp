@@ -66,23 +66,11 @@ bool runScene(System& s, const Scene& scene, int n, CSender& sender, const Keys&
   const std::size_t pReqsBefore = logLines(s.file("merchant.log"), "set-message type=PReq ").size();
   const std::size_t authReqsBefore = logLines(s.file("merchant.log"), "set-message type=AuthReq").size();
 
-  // The shop: the order → the wake-up (what the browser would get).
+  // The shop: the order → the wake-up → c, sent by the mode's own process.
   const std::string order = boost::json::serialize(boost::json::object{{"amount", scene.cents}, {"currency", 978}, {"description", scene.description}});
-  const auto offered = s.client->postSync(s.merchantUrl + "/orders", "application/json", order);
-  if (offered.status != 200) throw std::runtime_error("POST /orders: HTTP " + std::to_string(offered.status));
-  const protocol::WakeUp wake = protocol::parseWakeUp(offered.body);
-  printOut("  {:<9} -> {:<9} {:<8} {:>5} bytes  {}; {}, LID-M {}, SET URL {} (POST /orders)\n", "merchant", "browser", "wake-up",
-           offered.body.size(), protocol::wakeUpMediaType, amount(wake.purchAmt), shortHex(*wake.lidM), safeText(wake.paymentUrl));
-
-  // c → the wallet, sent by the mode's own process from the wake-up saved as the browser would.
-  const std::string id = sender.start(offered.body, n);
-  std::string senderField = "?";  // as the wallet logged it (purchase-started … sender=kind:id)
-  for (const auto& line : logLines(s.file("wallet.log"), "purchase-started"))
-    if (logField(line, "purchase") == id) senderField = logField(line, "sender");
-  printOut("  {:<9} -> {:<9} {:<8}        XML envelope ({}): MSISDN {}, SET URL, the wake-up intact, fresh nonce and time, "
-           "signed by the key enrolled for sender {}; sent by `{}` (pid {}) -> HTTP 202, purchase {} (the wallet's log)\n",
-           sender.who(), "wallet", "c", protocol::redirectMediaType, kMsisdn, safeText(senderField), sender.shown().substr(2),
-           sender.pid(), id.substr(0, 8) + "...");
+  const Delivered delivered = sender.deliver(order, n);
+  const std::string& id = delivered.purchase;
+  const protocol::WakeUp wake = protocol::parseWakeUp(delivered.wakeUp);
 
   boost::json::object ended;
   for (const auto deadline = Clock::now() + 45s;;) {
@@ -113,7 +101,15 @@ bool runScene(System& s, const Scene& scene, int n, CSender& sender, const Keys&
     if (!fs::exists(f)) return std::nullopt;
     return protocol::toBytes(slurp(f));
   };
-  if (auto m = captured("PInitReq")) tracer.show("wallet", "merchant", *m);
+  const auto relayed = [&] {
+    if (sender.mode() == RedirectorMode::relay)
+      printOut("  {:<9}    {:<9} (carried by the redirector, pid {}: the wallet has no connection to the merchant)\n", "", "",
+               sender.pid());
+  };
+  if (auto m = captured("PInitReq")) {
+    tracer.show("wallet", "merchant", *m);
+    relayed();
+  }
   if (auto m = captured("PInitRes")) tracer.show("merchant", "wallet", *m);
   const auto d = captured("d");
   if (d) showMobile(mobile, "wallet", "terminal", *d);
@@ -122,7 +118,10 @@ bool runScene(System& s, const Scene& scene, int n, CSender& sender, const Keys&
   if (!apdus.empty()) printOut("  {:<9} -> {:<9} {:<8} {}\n", "terminal", "card", "APDUs", apduSummary(apdus));
   if (auto m = captured("e")) showMobile(mobile, "terminal", "wallet", *m);
   const auto pReq = captured("PReq");
-  if (pReq) tracer.show("wallet", "merchant", *pReq);
+  if (pReq) {
+    tracer.show("wallet", "merchant", *pReq);
+    relayed();
+  }
   const auto authReqs = logLines(s.file("merchant.log"), "set-message type=AuthReq");
   for (std::size_t i = authReqsBefore; i < authReqs.size(); ++i) {
     printOut("  {:<9} -> {:<9} {:<8} signed by the merchant, encrypted for the gateway, the PI inside still sealed; POST {} "
@@ -138,7 +137,7 @@ bool runScene(System& s, const Scene& scene, int n, CSender& sender, const Keys&
 
   const std::string outcome = jsonString(ended, "outcome"), reason = jsonString(ended, "reason");
   const bool pReqSent = logLines(s.file("merchant.log"), "set-message type=PReq ").size() > pReqsBefore;
-  const bool senderOk = sender.finish(outcome == "approved");  // exit 0 only for approved
+  const bool senderOk = sender.finish(outcome);  // what the sender showed agrees
   const bool ok = senderOk && outcome == scene.outcome && reason.find(scene.reasonNeedle) != std::string::npos && d.has_value() == scene.terminalAsked &&
                   pReqSent == scene.terminalAsked && captured("f").has_value();
   printOut("  {} the wallet says: {}{}; {} ms from c to f{}\n\n", ok ? "[as expected]" : "[UNEXPECTED]", outcome,
@@ -158,15 +157,29 @@ std::string modeStory(RedirectorMode m) {
     case RedirectorMode::onTerminal:
       return "--redirector on-terminal: the handset opens each wake-up with `setpay terminal open`, which signs c with "
              "the terminal's own enrolled key and MSISDN";
-    case RedirectorMode::gatewayProxy: break;
+    case RedirectorMode::gatewayProxy:
+      return "--redirector gateway-proxy: the handset's browser orders through the operator's `setpay redirector --mode "
+             "gateway-proxy`, which diverts the wake-up to the wallet as c, signed with the operator's enrolled key, for the "
+             "MSISDN a RADIUS Accounting-Start (radclient) put behind the handset's address";
   }
-  return "--redirector gateway-proxy";
+  return "?";
 }
 
 }  // namespace
 
 int runMobileDemo(const fs::path& dir, const std::string& profileName, const std::string& redirector) {
   const auto t0 = Clock::now();
+  const RedirectorMode mode = *parseRedirectorMode(redirector);
+  std::string radclient;
+  if (mode == RedirectorMode::gatewayProxy) {
+    const auto found = onPath("radclient");
+    if (!found) {
+      printErr("setpay demo --mobile --redirector gateway-proxy: radclient is not on PATH; the proxy learns the handset's "
+               "MSISDN from a RADIUS Accounting-Start that radclient sends (package freeradius-utils)\n");
+      return 1;
+    }
+    radclient = *found;
+  }
   std::string why;
   const auto reader = findVirtualReader(why);
   if (!reader) {
@@ -180,10 +193,9 @@ int runMobileDemo(const fs::path& dir, const std::string& profileName, const std
   mintPki(dir, profileName);
   const auto profile = protocol::AlgorithmProfile::make(*protocol::AlgorithmProfile::parse(profileName));
   System s(dir, profile, *reader, pcsc::loadCardDirectory(Pki{profile, dir}.cardDir().string()));
-  const RedirectorMode mode = *parseRedirectorMode(redirector);
   if (mode == RedirectorMode::relay) s.walletMerchantCa = "tls/wallet.pem";  // a server certificate: trusts no merchant
   startSystem(s);
-  CSender sender(s, mode);
+  CSender sender(s, mode, radclient);
   const auto t1 = Clock::now();
   Pki pki{s.profile, dir};
   const Keys keys{pki.credential("merchant-sign"), pki.credential("merchant-kex"), pki.credential("gateway-kex"),
@@ -215,7 +227,10 @@ int runMobileDemo(const fs::path& dir, const std::string& profileName, const std
   const auto t2 = Clock::now();
 
   bool clean = false;
-  printOut("stopped: {}\n", stopSystem(s, clean));
+  bool proxyClean = true;
+  const std::string proxyStopped = sender.stop(proxyClean);
+  printOut("stopped: {}{}\n", proxyStopped.empty() ? "" : proxyStopped + ", ", stopSystem(s, clean));
+  clean = clean && proxyClean;
   const auto ms = [](auto d) { return std::chrono::duration_cast<std::chrono::milliseconds>(d).count(); };
   printOut("timings: PKI and start-up {} ms, scenes {} ms, stop {} ms; logs: gateway.log merchant.log wallet.log card.log "
            "terminal.log (kept with --keep)\n",

@@ -5,10 +5,13 @@
 #include <regex>
 #include <thread>
 
+#include "cli/demo_mobile_proxy.hpp"
 #include "cli/demo_trace.hpp"
 #include "cli/output.hpp"
 #include "cli/service_configs.hpp"
+#include "protocol/redirect/envelope.hpp"
 #include "protocol/text/scrub.hpp"
+#include "protocol/wakeup/wakeup.hpp"
 
 namespace setpay::cli::demo {
 
@@ -35,8 +38,11 @@ const char* modeName(RedirectorMode m) {
   return "?";
 }
 
-CSender::CSender(System& s, RedirectorMode mode) : s_(s), mode_(mode) {
-  if (mode == RedirectorMode::gatewayProxy) throw std::logic_error("gateway-proxy has its own sender (demo_mobile_proxy)");
+CSender::CSender(System& s, RedirectorMode mode, const std::string& radclient) : s_(s), mode_(mode) {
+  if (mode == RedirectorMode::gatewayProxy) {
+    proxy_ = std::make_unique<GatewayProxySide>(s, radclient);
+    return;
+  }
   if (mode == RedirectorMode::onTerminal) {
     config_ = s.file("terminal.toml");  // startSystem wrote [terminal] msisdn and [wallet_c]
     return;
@@ -91,7 +97,89 @@ std::string CSender::start(const std::string& wakeUp, int scene) {
   }
 }
 
-const char* CSender::who() const { return mode_ == RedirectorMode::onTerminal ? "terminal" : "redirector"; }
+namespace {
+
+std::string htmlTitle(const std::string& page) {
+  static const std::regex title("<title>([^<]*)</title>");
+  std::smatch m;
+  return std::regex_search(page, m, title) ? std::string(m[1]) : std::string("(no title)");
+}
+
+std::string walletLoggedSender(const System& s, const std::string& id) {  // purchase-started … sender=kind:id
+  for (const auto& line : logLines(s.file("wallet.log"), "purchase-started"))
+    if (logField(line, "purchase") == id) return logField(line, "sender");
+  return "?";
+}
+
+}  // namespace
+
+Delivered CSender::deliver(const std::string& order, int scene) {
+  Delivered d;
+  std::string how = "(POST /orders)";
+  const char* to = "browser";
+  std::optional<Fetched> page;
+  if (proxy_) {
+    page = proxy_->order(order);
+    d.wakeUp = proxy_->lastWakeUp();
+    how = "(POST /orders from the handset's browser at " + std::string(kHandsetAddress) + " through the proxy and the shop's "
+          "plain-HTTP front)";
+    to = "proxy";
+  } else {
+    const auto offered = s_.client->postSync(s_.merchantUrl + "/orders", "application/json", order);
+    if (offered.status != 200) throw std::runtime_error("POST /orders: HTTP " + std::to_string(offered.status));
+    d.wakeUp = offered.body;
+  }
+  const protocol::WakeUp wake = protocol::parseWakeUp(d.wakeUp);
+  printOut("  {:<9} -> {:<9} {:<8} {:>5} bytes  {}; {}, LID-M {}, SET URL {} {}\n", "merchant", to, "wake-up", d.wakeUp.size(),
+           protocol::wakeUpMediaType, amount(wake.purchAmt), shortHex(*wake.lidM), safeText(wake.paymentUrl), how);
+  std::string by;
+  if (proxy_) {
+    static const std::regex purchase("Purchase ([0-9a-f]{32})");
+    std::smatch m;
+    if (page->status != 200 || !std::regex_search(page->body, m, purchase))
+      throw std::runtime_error("the handset got HTTP " + std::to_string(page->status) + " \"" + safeText(htmlTitle(page->body)) +
+                               "\" instead of the confirmation page; see " + s_.file("redirector-gw.log").string());
+    d.purchase = m[1];
+    by = "`setpay redirector --mode gateway-proxy` (pid " + std::to_string(proxy_->pid()) + "), for the MSISDN that RADIUS put behind " +
+         kHandsetAddress;
+  } else {
+    d.purchase = start(d.wakeUp, scene);
+    by = "`" + shown().substr(2) + "` (pid " + std::to_string(process_->pid()) + ")";
+  }
+  purchase_ = d.purchase;
+  printOut("  {:<9} -> {:<9} {:<8}        XML envelope ({}): MSISDN {}, SET URL, the wake-up intact, fresh nonce and time, "
+           "signed by the key enrolled for sender {} (the wallet's log); sent by {} -> HTTP 202, purchase {}...\n",
+           mode_ == RedirectorMode::onTerminal ? "terminal" : "redirector", "wallet", "c", protocol::redirectMediaType, kMsisdn, safeText(walletLoggedSender(s_, d.purchase)), by,
+           d.purchase.substr(0, 8));
+  if (page)
+    printOut("  {:<9} -> {:<9} {:<8} {:>5} bytes  HTTP {} {}, \"{}\" (the wake-up never reached the browser)\n", "redirector", "handset",
+             "page", page->body.size(), page->status, safeText(page->contentType), safeText(htmlTitle(page->body)));
+  return d;
+}
+
+bool CSender::finish(const std::string& outcome) {
+  if (!proxy_) return finishProcess(outcome == "approved");
+  // The handset's browser follows the page's refresh until the outcome shows.
+  const std::string url = "http://redirector.setpay.invalid/purchase?id=" + purchase_;
+  Fetched page;
+  for (const auto deadline = Clock::now() + 10s;;) {
+    page = proxy_->get(url);
+    if (page.body.find("http-equiv=\"refresh\"") == std::string::npos || Clock::now() > deadline) break;
+    std::this_thread::sleep_for(100ms);
+  }
+  static const std::regex shown("<p id=\"outcome\">([^<]*)</p>");
+  std::smatch m;
+  const std::string said = std::regex_search(page.body, m, shown) ? std::string(m[1]) : std::string("?");
+  const std::string title = htmlTitle(page.body);
+  printOut("  the handset's browser: GET {} (through the proxy) -> HTTP {}, \"{}\", outcome {}\n", safeText(url), page.status,
+           safeText(title), safeText(said));
+  return page.status == 200 && said == outcome && title == (outcome == "approved" ? "Payment approved" : "Payment not approved");
+}
+
+std::string CSender::stop(bool& clean) {
+  clean = true;
+  return proxy_ ? proxy_->stop(clean) : std::string();
+}
 
 std::string CSender::shown() const {  // the paths under DIR by their names (the demo prints DIR once)
   std::vector<std::string> shortened = args_;
@@ -100,9 +188,9 @@ std::string CSender::shown() const {  // the paths under DIR by their names (the
   return command(shortened);
 }
 
-pid_t CSender::pid() const { return process_ ? process_->pid() : -1; }
+pid_t CSender::pid() const { return proxy_ ? proxy_->pid() : process_ ? process_->pid() : -1; }
 
-bool CSender::finish(bool expectOk) {
+bool CSender::finishProcess(bool expectOk) {
   if (!process_) return false;
   const pid_t pid = process_->pid();
   const auto ended = process_->wait(15s);
