@@ -232,9 +232,12 @@ int runMobileDemo(const fs::path& dir, const std::string& profileName, const std
   printOut("stopped: {}{}\n", proxyStopped.empty() ? "" : proxyStopped + ", ", stopSystem(s, clean));
   clean = clean && proxyClean;
   const auto ms = [](auto d) { return std::chrono::duration_cast<std::chrono::milliseconds>(d).count(); };
+  const char* senderLogs = mode == RedirectorMode::gatewayProxy ? "redirector-gw.log radclient.log shop-front.log"
+                           : mode == RedirectorMode::onTerminal  ? "terminal-open-N.log"
+                                                                 : "redirector-N.log";
   printOut("timings: PKI and start-up {} ms, scenes {} ms, stop {} ms; logs: gateway.log merchant.log wallet.log card.log "
-           "terminal.log (kept with --keep)\n",
-           ms(t1 - t0), ms(t2 - t1), ms(Clock::now() - t2));
+           "terminal.log {} (kept with --keep)\n",
+           ms(t1 - t0), ms(t2 - t1), ms(Clock::now() - t2), senderLogs);
   return behaved == 3 && clean ? 0 : 1;
 }
 
