@@ -338,7 +338,7 @@ int runServices(const fs::path& dir, const std::string& profileName) {
 
 void addDemoCommand(CLI::App& root, int& exitCode) {
   struct DemoArgs {
-    std::string profile = "modern", dir;
+    std::string profile = "modern", dir, redirector = "direct";
     bool keep = false, services = false, mobile = false;
   };
   auto a = std::make_shared<DemoArgs>();
@@ -358,6 +358,12 @@ void addDemoCommand(CLI::App& root, int& exitCode) {
                 "pcscd's vpcd reader; message c to the wallet, d/e/f on the terminal's channel (needs pcscd\n"
                 "with vpcd: ./scripts/run-demo.sh provides one)")
       ->excludes(services);
+  cmd->add_option("--redirector", a->redirector,
+                  "with --mobile, who sends message c: direct (`setpay redirector open FILE`), relay (`setpay\n"
+                  "redirector --mode relay open FILE`, which also carries every SET message), on-terminal (`setpay\n"
+                  "terminal open FILE`), gateway-proxy (the operator's proxy; needs radclient)")
+      ->check(CLI::IsMember({"direct", "relay", "gateway-proxy", "on-terminal"}))
+      ->capture_default_str();
   cmd->footer(
       "Runs SET purchases through the wallet, the merchant and the payment gateway in one process and\n"
       "prints each message: name, size, who signed it, what was encrypted for whom, and its key facts.\n"
@@ -370,11 +376,19 @@ void addDemoCommand(CLI::App& root, int& exitCode) {
       "funds), a purchase above the wallet's ceiling refused before the terminal is asked; each leg\n"
       "(c, PInitReq/PInitRes, d, the card's APDUs, e, PReq, AuthReq/AuthRes, PRes, f) traced from its bytes.\n"
       "Without pcscd and vpcd it fails at once (exit 1) and says how to get them.\n"
+      "--redirector picks who sends message c, each a real process: direct (default; each wake-up saved as\n"
+      "the browser's download and opened with `setpay redirector open`, its key enrolled with `setpay wallet\n"
+      "enroll-sender`), relay (`setpay redirector --mode relay open`: the wallet trusts no merchant and every\n"
+      "SET message goes through the redirector), on-terminal (`setpay terminal open`, the terminal's own key),\n"
+      "gateway-proxy (`setpay redirector --mode gateway-proxy`; radclient sends the Accounting-Start for the\n"
+      "handset's address 127.0.0.2, whose browser orders through the proxy from a plain-HTTP shop front the\n"
+      "demo runs, since a proxy cannot divert inside CONNECT; exit 1 at once if radclient is missing).\n"
       "Why --mobile is not the bare command's default: it needs a PC/SC daemon with a virtual reader,\n"
       "which a bare machine lacks; the in-process run works anywhere. The README's first command,\n"
       "./scripts/run-demo.sh, starts a private pcscd (scripts/with-virtual-pcsc.sh) and runs --mobile.\n"
       "Exit 0 if all three behaved as expected, 1 otherwise, 2 on bad usage.");
   cmd->callback([a, cmd, &exitCode] {
+    if (cmd->count("--redirector") > 0 && !a->mobile) usageError("--redirector goes with --mobile");
     const bool temporary = cmd->count("--dir") == 0;
     fs::path dir = a->dir;
     if (temporary) {
@@ -388,7 +402,7 @@ void addDemoCommand(CLI::App& root, int& exitCode) {
     }
     int rc = 1;
     try {
-      rc = a->mobile ? runMobileDemo(dir, a->profile) : a->services ? runServices(dir, a->profile) : run(dir, a->profile);
+      rc = a->mobile ? runMobileDemo(dir, a->profile, a->redirector) : a->services ? runServices(dir, a->profile) : run(dir, a->profile);
     } catch (const std::exception& e) {
       printErr("setpay demo: {}\n", safeText(e.what()));
       rc = 1;

@@ -9,13 +9,13 @@
 #include <thread>
 
 #include "cli/demo_mobile_legs.hpp"
+#include "cli/demo_mobile_sender.hpp"
 #include "cli/demo_mobile_system.hpp"
 #include "cli/demo_trace.hpp"
 #include "cli/output.hpp"
 #include "protocol/crypto/signer.hpp"
 #include "protocol/pki/carried_trust.hpp"
 #include "protocol/redirect/envelope.hpp"
-#include "protocol/redirect/sign.hpp"
 #include "protocol/text/scrub.hpp"
 #include "protocol/wakeup/wakeup.hpp"
 #include "runtime/http_client.hpp"
@@ -50,26 +50,13 @@ struct Scene {
   bool terminalAsked;
 };
 
-// Message c: the wake-up bytes as the merchant sent them, the MSISDN, the SET URL; signed with the key
-// enrolled for the MSISDN (the handset's, sender "handset" on-terminal), fresh nonce and time.
-std::string messageC(const System& s, const std::string& wakeUpText, const protocol::WakeUp& wake) {
-  const auto cert = protocol::ossl::certFromPem(slurp(s.dir / "tls" / "terminal-client.pem"));
-  protocol::SoftwareSigner signer(pki::share(cert.get()), pki::privateKeyFromPem(slurp(s.dir / "tls" / "terminal-client-key.pem")));
-  protocol::SystemRandom random;
-  protocol::SystemClock clock;
-  protocol::EnvelopeContent content{protocol::Sender{protocol::SenderKind::onTerminal, "handset"}, *protocol::Msisdn::parse(kMsisdn),
-                                    wake.paymentUrl, protocol::toBytes(wakeUpText), std::nullopt};
-  return protocol::formatEnvelope(
-      protocol::signEnvelope(std::move(content), protocol::SignatureAlgorithm::ecdsaP256Sha256, signer, random, clock));
-}
-
 struct Keys {
   pki::Credential merchantSignature, merchantKeyExchange, gatewayKeyExchange;
   protocol::ossl::PKey walletChannel;
   protocol::ossl::Cert terminalCert;
 };
 
-bool runScene(System& s, const Scene& scene, const Keys& keys, LogTail& terminalScreen, LogTail& cardTrace) {
+bool runScene(System& s, const Scene& scene, int n, CSender& sender, const Keys& keys, LogTail& terminalScreen, LogTail& cardTrace) {
   const auto started = Clock::now();
   if (scene.pin) {
     const std::string line = s.card.pin + "\n";
@@ -79,22 +66,11 @@ bool runScene(System& s, const Scene& scene, const Keys& keys, LogTail& terminal
   const std::size_t pReqsBefore = logLines(s.file("merchant.log"), "set-message type=PReq ").size();
   const std::size_t authReqsBefore = logLines(s.file("merchant.log"), "set-message type=AuthReq").size();
 
-  // The shop: the order → the wake-up (what the browser would get).
+  // The shop: the order → the wake-up → c, sent by the mode's own process.
   const std::string order = boost::json::serialize(boost::json::object{{"amount", scene.cents}, {"currency", 978}, {"description", scene.description}});
-  const auto offered = s.client->postSync(s.merchantUrl + "/orders", "application/json", order);
-  if (offered.status != 200) throw std::runtime_error("POST /orders: HTTP " + std::to_string(offered.status));
-  const protocol::WakeUp wake = protocol::parseWakeUp(offered.body);
-  printOut("  {:<9} -> {:<9} {:<8} {:>5} bytes  {}; {}, LID-M {}, SET URL {} (POST /orders)\n", "merchant", "browser", "wake-up",
-           offered.body.size(), protocol::wakeUpMediaType, amount(wake.purchAmt), shortHex(*wake.lidM), safeText(wake.paymentUrl));
-
-  // c → the wallet.
-  const std::string c = messageC(s, offered.body, wake);
-  const auto accepted = s.client->postSync(s.walletUrl + "/c", std::string(protocol::redirectMediaType), c);
-  printOut("  {:<9} -> {:<9} {:<8} {:>5} bytes  XML envelope ({}): MSISDN {}, SET URL, the wake-up intact (base64), "
-           "sender on-terminal \"handset\", fresh nonce and time; signed ECDSA P-256 by the handset's enrolled key -> HTTP {}\n",
-           "handset", "wallet", "c", c.size(), protocol::redirectMediaType, kMsisdn, accepted.status);
-  if (accepted.status != 202) throw std::runtime_error("POST /c: HTTP " + std::to_string(accepted.status) + ": " + safeText(accepted.body));
-  const std::string id = jsonString(boost::json::parse(accepted.body).as_object(), "purchase");
+  const Delivered delivered = sender.deliver(order, n);
+  const std::string& id = delivered.purchase;
+  const protocol::WakeUp wake = protocol::parseWakeUp(delivered.wakeUp);
 
   boost::json::object ended;
   for (const auto deadline = Clock::now() + 45s;;) {
@@ -125,7 +101,15 @@ bool runScene(System& s, const Scene& scene, const Keys& keys, LogTail& terminal
     if (!fs::exists(f)) return std::nullopt;
     return protocol::toBytes(slurp(f));
   };
-  if (auto m = captured("PInitReq")) tracer.show("wallet", "merchant", *m);
+  const auto relayed = [&] {
+    if (sender.mode() == RedirectorMode::relay)
+      printOut("  {:<9}    {:<9} (carried by the redirector, pid {}: the wallet has no connection to the merchant)\n", "", "",
+               sender.pid());
+  };
+  if (auto m = captured("PInitReq")) {
+    tracer.show("wallet", "merchant", *m);
+    relayed();
+  }
   if (auto m = captured("PInitRes")) tracer.show("merchant", "wallet", *m);
   const auto d = captured("d");
   if (d) showMobile(mobile, "wallet", "terminal", *d);
@@ -134,7 +118,10 @@ bool runScene(System& s, const Scene& scene, const Keys& keys, LogTail& terminal
   if (!apdus.empty()) printOut("  {:<9} -> {:<9} {:<8} {}\n", "terminal", "card", "APDUs", apduSummary(apdus));
   if (auto m = captured("e")) showMobile(mobile, "terminal", "wallet", *m);
   const auto pReq = captured("PReq");
-  if (pReq) tracer.show("wallet", "merchant", *pReq);
+  if (pReq) {
+    tracer.show("wallet", "merchant", *pReq);
+    relayed();
+  }
   const auto authReqs = logLines(s.file("merchant.log"), "set-message type=AuthReq");
   for (std::size_t i = authReqsBefore; i < authReqs.size(); ++i) {
     printOut("  {:<9} -> {:<9} {:<8} signed by the merchant, encrypted for the gateway, the PI inside still sealed; POST {} "
@@ -150,7 +137,8 @@ bool runScene(System& s, const Scene& scene, const Keys& keys, LogTail& terminal
 
   const std::string outcome = jsonString(ended, "outcome"), reason = jsonString(ended, "reason");
   const bool pReqSent = logLines(s.file("merchant.log"), "set-message type=PReq ").size() > pReqsBefore;
-  const bool ok = outcome == scene.outcome && reason.find(scene.reasonNeedle) != std::string::npos && d.has_value() == scene.terminalAsked &&
+  const bool senderOk = sender.finish(outcome);  // what the sender showed agrees
+  const bool ok = senderOk && outcome == scene.outcome && reason.find(scene.reasonNeedle) != std::string::npos && d.has_value() == scene.terminalAsked &&
                   pReqSent == scene.terminalAsked && captured("f").has_value();
   printOut("  {} the wallet says: {}{}; {} ms from c to f{}\n\n", ok ? "[as expected]" : "[UNEXPECTED]", outcome,
            reason.empty() ? "" : " (" + safeText(reason) + ")", took.count(),
@@ -158,10 +146,40 @@ bool runScene(System& s, const Scene& scene, const Keys& keys, LogTail& terminal
   return ok;
 }
 
+std::string modeStory(RedirectorMode m) {
+  switch (m) {
+    case RedirectorMode::direct:
+      return "--redirector direct: each wake-up is saved as the browser's download and opened with `setpay redirector open`, "
+             "which signs c with its own key (enrolled with `setpay wallet enroll-sender`); the wallet then talks to the merchant itself";
+    case RedirectorMode::relay:
+      return "--redirector relay: `setpay redirector --mode relay open` sends c and then carries every SET message between "
+             "wallet and merchant (the wallet's [merchant] ca_file trusts no merchant: it could not connect itself)";
+    case RedirectorMode::onTerminal:
+      return "--redirector on-terminal: the handset opens each wake-up with `setpay terminal open`, which signs c with "
+             "the terminal's own enrolled key and MSISDN";
+    case RedirectorMode::gatewayProxy:
+      return "--redirector gateway-proxy: the handset's browser orders through the operator's `setpay redirector --mode "
+             "gateway-proxy`, which diverts the wake-up to the wallet as c, signed with the operator's enrolled key, for the "
+             "MSISDN a RADIUS Accounting-Start (radclient) put behind the handset's address";
+  }
+  return "?";
+}
+
 }  // namespace
 
-int runMobileDemo(const fs::path& dir, const std::string& profileName) {
+int runMobileDemo(const fs::path& dir, const std::string& profileName, const std::string& redirector) {
   const auto t0 = Clock::now();
+  const RedirectorMode mode = *parseRedirectorMode(redirector);
+  std::string radclient;
+  if (mode == RedirectorMode::gatewayProxy) {
+    const auto found = onPath("radclient");
+    if (!found) {
+      printErr("setpay demo --mobile --redirector gateway-proxy: radclient is not on PATH; the proxy learns the handset's "
+               "MSISDN from a RADIUS Accounting-Start that radclient sends (package freeradius-utils)\n");
+      return 1;
+    }
+    radclient = *found;
+  }
   std::string why;
   const auto reader = findVirtualReader(why);
   if (!reader) {
@@ -175,7 +193,9 @@ int runMobileDemo(const fs::path& dir, const std::string& profileName) {
   mintPki(dir, profileName);
   const auto profile = protocol::AlgorithmProfile::make(*protocol::AlgorithmProfile::parse(profileName));
   System s(dir, profile, *reader, pcsc::loadCardDirectory(Pki{profile, dir}.cardDir().string()));
+  if (mode == RedirectorMode::relay) s.walletMerchantCa = "tls/wallet.pem";  // a server certificate: trusts no merchant
   startSystem(s);
+  CSender sender(s, mode, radclient);
   const auto t1 = Clock::now();
   Pki pki{s.profile, dir};
   const Keys keys{pki.credential("merchant-sign"), pki.credential("merchant-kex"), pki.credential("gateway-kex"),
@@ -183,11 +203,11 @@ int runMobileDemo(const fs::path& dir, const std::string& profileName) {
                   protocol::ossl::certFromPem(slurp(dir / "tls" / "terminal-client.pem"))};
   printOut("\nprofile {}; card {} (expiry {}) in the handset's reader, PIN on its keypad; account {} at the wallet "
            "(ceiling {} per purchase); issuer balance {}\n"
-           "c is signed with the handset's enrolled key by the demo, standing in for the redirector; every other message "
+           "message c: {}; every other message "
            "below is decoded from the bytes the wallet sent or received ([trace] messages_dir), AuthReq/AuthRes from the "
            "merchant's log, the card's APDUs from its trace\n\n",
            profileName, protocol::maskPan(s.card.pan), safeText(s.card.expiry), kMsisdn, amount({978, kCeiling, -2}),
-           amount({978, kBalance, -2}));
+           amount({978, kBalance, -2}), modeStory(mode));
 
   const Scene scenes[] = {
       {"a purchase of 42.50 EUR; the shopper types the PIN", 4250, "1 x SET Book 2 (paperback)", true, "approved", "approved", true},
@@ -201,17 +221,23 @@ int runMobileDemo(const fs::path& dir, const std::string& profileName) {
   int behaved = 0, n = 0;
   for (const Scene& scene : scenes) {
     printOut("{}. {}\n", ++n, scene.title);
-    behaved += runScene(s, scene, keys, terminalScreen, cardTrace);
+    behaved += runScene(s, scene, n, sender, keys, terminalScreen, cardTrace);
   }
   printOut("{} of 3 scenes behaved as expected\n", behaved);
   const auto t2 = Clock::now();
 
   bool clean = false;
-  printOut("stopped: {}\n", stopSystem(s, clean));
+  bool proxyClean = true;
+  const std::string proxyStopped = sender.stop(proxyClean);
+  printOut("stopped: {}{}\n", proxyStopped.empty() ? "" : proxyStopped + ", ", stopSystem(s, clean));
+  clean = clean && proxyClean;
   const auto ms = [](auto d) { return std::chrono::duration_cast<std::chrono::milliseconds>(d).count(); };
+  const char* senderLogs = mode == RedirectorMode::gatewayProxy ? "redirector-gw.log radclient.log shop-front.log"
+                           : mode == RedirectorMode::onTerminal  ? "terminal-open-N.log"
+                                                                 : "redirector-N.log";
   printOut("timings: PKI and start-up {} ms, scenes {} ms, stop {} ms; logs: gateway.log merchant.log wallet.log card.log "
-           "terminal.log (kept with --keep)\n",
-           ms(t1 - t0), ms(t2 - t1), ms(Clock::now() - t2));
+           "terminal.log {} (kept with --keep)\n",
+           ms(t1 - t0), ms(t2 - t1), ms(Clock::now() - t2), senderLogs);
   return behaved == 3 && clean ? 0 : 1;
 }
 

@@ -67,6 +67,8 @@ void waitReady(runtime::HttpClient& client, const std::string& url, const std::s
   }
 }
 
+}  // namespace
+
 std::string command(const std::vector<std::string>& args) {
   std::string s = "$ setpay";
   for (const auto& a : args) s += " " + safeText(a);
@@ -82,6 +84,8 @@ void runCli(const System& s, const std::vector<std::string>& args, const std::st
   for (const auto& line : tail.newLines()) printOut("    {}\n", line);
   if (!status.ok()) throw std::runtime_error("setpay " + args.front() + " " + args[1] + ": " + status.text() + "; see " + log.string());
 }
+
+namespace {
 
 std::unique_ptr<Process> startService(System& s, const std::string& name, std::uint16_t& port) {
   const std::vector<std::string> args{name, "--config", s.file(name + ".toml").string()};
@@ -132,6 +136,7 @@ void startSystem(System& s) {
   w.eTimeoutS = 30;
   fs::create_directories(s.dir / "trace");
   w.traceDir = (s.dir / "trace").string();
+  w.merchantCaFile = s.walletMerchantCa;
   writeWalletConfig(s.dir, s.profile, w);
   const std::vector<std::string> enroll{"wallet", "enroll", "--config", s.file("wallet.toml").string(), "--msisdn", kMsisdn,
                                         "--terminal-cert", (s.dir / "tls" / "terminal-client.pem").string(), "--brand", "SETPAY",
@@ -158,7 +163,10 @@ void startSystem(System& s) {
   printOut("{} &   # pid {}, in \"{}\" (vpcd port {})\n", command(cardArgs), s.cardProcess->pid(), safeText(s.reader.name),
            s.reader.vpcdPort);
 
-  writeTerminalConfig(s.dir, TerminalConfigOptions{0, *w.mobilePortFile, s.reader.name, false, "terminal"});
+  TerminalConfigOptions t{0, *w.mobilePortFile, s.reader.name, false, "terminal"};
+  t.msisdn = kMsisdn;  // `setpay terminal open` (on-terminal mode): its own MSISDN, c to [wallet_c]
+  t.walletCPortFile = *w.portFile;
+  writeTerminalConfig(s.dir, t);
   int fds[2];
   if (::pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe for the terminal's PIN");
   s.pinWrite = fds[1];

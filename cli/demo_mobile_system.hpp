@@ -44,6 +44,7 @@ struct System {  // stops what is still running, by PID, when it goes (reverse o
   pcsc::CardPersonalisation card;
   std::unique_ptr<Process> gateway, merchant, wallet, cardProcess, terminal;
   std::string merchantUrl, walletUrl;
+  std::string walletMerchantCa = "tls/ca.pem";  // the wallet's [merchant] ca_file (relay: one that trusts no merchant)
   int pinWrite = -1;  // the terminal's --pin-fd 0: the shopper's keypad
   std::unique_ptr<runtime::HttpClient> client;
 
@@ -60,6 +61,11 @@ void startSystem(System&);
 // Stops exactly the processes started, by PID — the terminal ends by itself after its three f —
 // and says how each one ended; `clean` is false unless every one exited 0.
 std::string stopSystem(System&, bool& clean);
+
+// `$ setpay ARGS…` as shown; `setpay ARGS…` run to its end (its output printed under `shown`),
+// throwing if it fails.
+std::string command(const std::vector<std::string>& args);
+void runCli(const System&, const std::vector<std::string>& args, const std::string& shown);
 
 // The wallet's JSON answers (GET /purchases).
 boost::json::object getJson(runtime::HttpClient&, const std::string& url);

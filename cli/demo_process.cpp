@@ -7,6 +7,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstdlib>
 #include <fstream>
 #include <stdexcept>
 #include <thread>
@@ -30,7 +32,14 @@ std::string ExitStatus::text() const {
 }
 
 Process::Process(const std::vector<std::string>& args, const fs::path& log, int stdinFd) : log_(log) {
-  const std::string self = fs::read_symlink("/proc/self/exe").string();
+  spawn(fs::read_symlink("/proc/self/exe").string(), args, stdinFd, "setpay " + (args.empty() ? std::string() : args.front()));
+}
+
+Process::Process(const Program& program, const std::vector<std::string>& args, const fs::path& log) : log_(log) {
+  spawn(program.path, args, -1, program.path);
+}
+
+void Process::spawn(const std::string& self, const std::vector<std::string>& args, int stdinFd, const std::string& what) {
   std::vector<std::string> argv{self};
   argv.insert(argv.end(), args.begin(), args.end());
   std::vector<char*> pointers;
@@ -38,7 +47,7 @@ Process::Process(const std::vector<std::string>& args, const fs::path& log, int 
   pointers.push_back(nullptr);
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
-  const std::string logPath = log.string();
+  const std::string logPath = log_.string();
   posix_spawn_file_actions_addopen(&actions, 1, logPath.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
   posix_spawn_file_actions_adddup2(&actions, 1, 2);
   if (stdinFd >= 0)
@@ -49,7 +58,7 @@ Process::Process(const std::vector<std::string>& args, const fs::path& log, int 
   posix_spawn_file_actions_destroy(&actions);
   if (rc != 0) {
     pid_ = -1;
-    throw std::runtime_error("cannot start setpay " + (args.empty() ? std::string() : args.front()) + ": " + ::strerror(rc));
+    throw std::runtime_error("cannot start " + what + ": " + ::strerror(rc));
   }
 }
 
@@ -97,6 +106,18 @@ ExitStatus runToEnd(const std::vector<std::string>& args, const fs::path& log) {
   Process p(args, log);
   if (const auto s = p.wait(60s)) return *s;
   return p.stop();
+}
+
+std::optional<std::string> onPath(const std::string& name) {
+  const char* path = std::getenv("PATH");
+  std::string dirs = path ? path : "/usr/bin:/bin";
+  for (std::size_t at = 0; at <= dirs.size();) {
+    const std::size_t end = std::min(dirs.find(':', at), dirs.size());
+    const fs::path candidate = fs::path(dirs.substr(at, end - at)) / name;
+    if (end > at && ::access(candidate.c_str(), X_OK) == 0) return candidate.string();
+    at = end + 1;
+  }
+  return std::nullopt;
 }
 
 }  // namespace setpay::cli::demo

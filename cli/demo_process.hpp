@@ -1,4 +1,5 @@
-// The processes `setpay demo` starts (--services, --mobile): `setpay ARGS…` — this very executable —
+// The processes `setpay demo` starts (--services, --mobile): `setpay ARGS…` — this very executable, or
+// another Program (radclient) —
 // with stdout and stderr appended to a log file and stdin from a given descriptor or /dev/null. Each
 // is stopped by its PID only (SIGTERM, then SIGKILL after 15 s), at the latest when its Process goes.
 #pragma once
@@ -20,9 +21,14 @@ struct ExitStatus {
   std::string text() const;  // "exit 0", "killed by signal 9 (SIGKILL)"
 };
 
+struct Program {  // another executable than setpay (radclient), by its path
+  std::string path;
+};
+
 class Process {
  public:
   Process(const std::vector<std::string>& args, const std::filesystem::path& log, int stdinFd = -1);
+  Process(const Program&, const std::vector<std::string>& args, const std::filesystem::path& log);
   ~Process();
   Process(const Process&) = delete;
   Process& operator=(const Process&) = delete;
@@ -36,10 +42,14 @@ class Process {
   const std::filesystem::path& log() const { return log_; }
 
  private:
+  void spawn(const std::string& executable, const std::vector<std::string>& args, int stdinFd, const std::string& what);
   pid_t pid_ = -1;
   std::optional<ExitStatus> status_;
   std::filesystem::path log_;
 };
+
+// An executable's path on $PATH (radclient), nullopt if none.
+std::optional<std::string> onPath(const std::string& name);
 
 // `setpay ARGS…` to completion (output to `log`); its status.
 ExitStatus runToEnd(const std::vector<std::string>& args, const std::filesystem::path& log);
