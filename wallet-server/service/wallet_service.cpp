@@ -275,16 +275,23 @@ void WalletService::Impl::toMerchant(const std::shared_ptr<Purchase>& p, Bytes m
     std::optional<runtime::Respond> waiting;
     {
       const std::lock_guard lock(p->relay->mutex);
-      p->relay->deliver = [this, p, step](runtime::ClientResult r) { post([this, p, step, r = std::move(r)] { (this->*step)(p, r); }); };
+      // The purchase owns its relay state: what that state holds refers to the purchase weakly (as the
+      // e-timer does), or the two would keep each other alive past the wallet's shutdown.
+      const std::weak_ptr<Purchase> weak = p;
+      p->relay->deliver = [this, weak, step](runtime::ClientResult r) {
+        if (auto held = weak.lock()) post([this, held, step, r = std::move(r)] { (this->*step)(held, r); });
+      };
       // As long as a direct exchange may take, twice: the redirector polls, then asks the merchant.
       const auto limit = 2 * config.merchantClient.requestTimeout;
-      p->relay->timer = channel.after(limit, [p, limit] {
+      p->relay->timer = channel.after(limit, [weak, limit] {
+        const auto purchase = weak.lock();
+        if (!purchase) return;
         std::function<void(runtime::ClientResult)> deliver;
         {
-          const std::lock_guard held(p->relay->mutex);
-          deliver = std::move(p->relay->deliver);
-          p->relay->deliver = nullptr;
-          p->relay->outgoing.reset();
+          const std::lock_guard held(purchase->relay->mutex);
+          deliver = std::move(purchase->relay->deliver);
+          purchase->relay->deliver = nullptr;
+          purchase->relay->outgoing.reset();
         }
         if (deliver)
           deliver(runtime::ClientResult{"relay: no answer within " + std::to_string(limit.count() / 1000) + " s", {}});
