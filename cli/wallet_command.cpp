@@ -51,6 +51,16 @@ std::optional<protocol::Msisdn> msisdnArg(const std::string& text) {
 }
 
 // Runs `job` in one write transaction on the wallet's database.
+// A file named on the command line, or nothing after saying why ("setpay wallet <command>: …").
+std::optional<std::string> fileArg(const std::string& path, const char* command, std::uintmax_t limit = maxReadFile) {
+  try {
+    return readFile(path, limit);
+  } catch (const std::exception& e) {
+    printErr("setpay wallet {}: {}\n", command, protocol::safeText(e.what()));
+    return std::nullopt;
+  }
+}
+
 int withStore(const std::string& configPath, const std::function<void(wallet::WalletStore&)>& job) {
   const auto config = loadConfig(configPath);
   if (!config) return 2;
@@ -124,16 +134,13 @@ void addAccountCommands(CLI::App& walletApp, int& exitCode) {
       exitCode = 2;
       return;
     }
-    std::string pem;
-    try {
-      pem = readFile(args->terminalCert);
-    } catch (const std::exception& e) {
-      printErr("setpay wallet enroll: {}\n", protocol::safeText(e.what()));
+    const auto pem = fileArg(args->terminalCert, "enroll");
+    if (!pem) {
       exitCode = 1;
       return;
     }
     exitCode = withStore(args->config, [&](wallet::WalletStore& store) {
-      wallet::Account a{*msisdn, args->senderId, pem, {}, args->brands, args->bin, args->currency, args->exponent,
+      wallet::Account a{*msisdn, args->senderId, *pem, {}, args->brands, args->bin, args->currency, args->exponent,
                         wallet::Ceilings{args->perPurchase, args->day, args->month}, 0,
                         std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now())};
       store.enroll(a);
@@ -172,16 +179,13 @@ void addAccountCommands(CLI::App& walletApp, int& exitCode) {
       exitCode = 2;
       return;
     }
-    std::string pem;
-    try {
-      pem = readFile(args->senderKey);
-    } catch (const std::exception& e) {
-      printErr("setpay wallet enroll-sender: {}\n", protocol::safeText(e.what()));
+    const auto pem = fileArg(args->senderKey, "enroll-sender");
+    if (!pem) {
       exitCode = 1;
       return;
     }
     exitCode = withStore(args->config, [&](wallet::WalletStore& store) {
-      store.enrollSender(*msisdn, args->senderId, pem);
+      store.enrollSender(*msisdn, args->senderId, *pem);
       printOut("{}  sender {} enrolled\n", msisdn->e164(), protocol::safeText(args->senderId));
     });
   });
@@ -199,15 +203,12 @@ void addAccountCommands(CLI::App& walletApp, int& exitCode) {
     if (args->clearPassword == !args->passwordFile.empty()) usageError("give exactly one of --password-file and --clear");
     std::optional<std::string> record;
     if (!args->clearPassword) {
-      std::string text;
-      try {
-        text = readFile(args->passwordFile, 4096);
-      } catch (const std::exception& e) {
-        printErr("setpay wallet password: {}\n", protocol::safeText(e.what()));
+      const auto file = fileArg(args->passwordFile, "password", 4096);
+      if (!file) {
         exitCode = 1;
         return;
       }
-      text = text.substr(0, text.find('\n'));
+      std::string text = file->substr(0, file->find('\n'));
       if (!text.empty() && text.back() == '\r') text.pop_back();
       // The envelope's rule (REDIRECT-ENVELOPE.md): 1..256 octets, no control characters (its UTF-8 is
       // checked where c is built: a password c could not carry is refused there).
