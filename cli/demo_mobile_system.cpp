@@ -151,7 +151,14 @@ void startSystem(System& s) {
   waitReady(*s.client, s.merchantUrl + "/readyz", "the merchant");
   waitReady(*s.client, s.walletUrl + "/readyz", "the wallet");
 
-  // The card, plugged into the vpcd reader; pcscd must see it before the terminal looks.
+  // The card, plugged into the vpcd reader; pcscd must see it before the terminal looks, and must have seen
+  // any earlier card leave first (pcsc/CARD-APPLICATION.md §10: else ours is taken for the old one).
+  try {
+    pcsc::Context().waitForNoCard(s.reader.name, 5s);
+  } catch (const std::exception& e) {
+    throw std::runtime_error("\"" + s.reader.name + "\" still holds a card (" + e.what() +
+                             "); is another `setpay card` serving its vpcd port?");
+  }
   const std::vector<std::string> cardArgs{"card", "--card-dir", Pki{s.profile, s.dir}.cardDir().string(), "--port",
                                           std::to_string(s.reader.vpcdPort), "--trace"};
   s.cardProcess = std::make_unique<Process>(cardArgs, s.file("card.log"));

@@ -22,7 +22,9 @@ namespace {
 
 class CardProcess {
  public:
-  CardProcess(std::vector<std::string> args, const std::string& log) {
+  // `reader`: the slot the card goes into, seen empty first (pcsc/CARD-APPLICATION.md §10).
+  CardProcess(std::vector<std::string> args, const std::string& log, const std::string& reader) {
+    test::waitEmpty(reader);
     const std::string binary = test_support::setpayBinary();
     args.insert(args.begin(), {binary, "card"});
     std::vector<char*> argv;
@@ -69,7 +71,7 @@ TEST(CardCommand, ServesThroughPcscdTracesMaskedAndLeavesOnRemoveAfter) {
   const std::string log = dir.path() + "/card.log";
   CardProcess card({"--card-dir", dir.path(), "--port", std::to_string(env->port1), "--trace",
                     "--remove-after", "4"},
-                   log);
+                   log, env->reader1);
   const Context ctx;
   ctx.waitForCard(env->reader1, std::chrono::seconds(5));
   {
@@ -112,7 +114,7 @@ TEST(CardCommand, RunsACardIssuedBySetpayPki) {
             0)
       << test_support::readFile(root + "/issue.log");
   {
-    CardProcess card({"--card-dir", cardDir, "--port", std::to_string(env->port1)}, root + "/card.log");
+    CardProcess card({"--card-dir", cardDir, "--port", std::to_string(env->port1)}, root + "/card.log", env->reader1);
     const Context ctx;
     ctx.waitForCard(env->reader1, std::chrono::seconds(5));
     CardConnection conn(ctx, env->reader1);
@@ -135,7 +137,7 @@ TEST(CardCommand, RunsACardIssuedBySetpayPki) {
 TEST(CardCommand, StopsOnSigterm) {
   REQUIRE_VIRTUAL_PCSC();
   test::CardDirectory dir(test::KeyKind::ecP256);
-  CardProcess card({"--card-dir", dir.path(), "--port", std::to_string(env->port1)}, dir.path() + "/card.log");
+  CardProcess card({"--card-dir", dir.path(), "--port", std::to_string(env->port1)}, dir.path() + "/card.log", env->reader1);
   const Context ctx;
   ctx.waitForCard(env->reader1, std::chrono::seconds(5));
   card.terminate();
@@ -146,10 +148,10 @@ TEST(CardCommand, StopsOnSigterm) {
 TEST(CardCommand, RejectsBadUsage) {
   REQUIRE_VIRTUAL_PCSC();
   test::CardDirectory dir(test::KeyKind::ecP256);
-  CardProcess noDir({"--port", "1"}, dir.path() + "/a.log");
+  CardProcess noDir({"--port", "1"}, dir.path() + "/a.log", env->reader1);
   EXPECT_EQ(noDir.exitStatus(std::chrono::seconds(5)), 2);
   std::ofstream(dir.path() + "/card.conf", std::ios::app) << "pin=12\n";  // too short a PIN
-  CardProcess badPin({"--card-dir", dir.path(), "--port", std::to_string(env->port1)}, dir.path() + "/b.log");
+  CardProcess badPin({"--card-dir", dir.path(), "--port", std::to_string(env->port1)}, dir.path() + "/b.log", env->reader1);
   EXPECT_EQ(badPin.exitStatus(std::chrono::seconds(5)), 1);
   EXPECT_NE(test_support::readFile(dir.path() + "/b.log").find("pin must be 4-12 digits"), std::string::npos);
 }

@@ -81,6 +81,7 @@ InsertedCard::InsertedCard(const std::string& cardDir, std::uint16_t port, std::
         return vpcdOptions;
       }()),
       reader_(std::move(reader)) {
+  waitEmpty(reader_);  // an earlier card's closed connection must be gone first (CARD-APPLICATION.md §10)
   thread_ = std::jthread([this](std::stop_token stop) { outcome_ = link_.run(stop); });
 }
 

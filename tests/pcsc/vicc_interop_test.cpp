@@ -75,6 +75,7 @@ class ViccProcess {
 
 TEST(ViccInterop, SelectAndReadBinaryThroughOurWrappers) {
   REQUIRE_VIRTUAL_PCSC();
+  test::waitEmpty(env->reader0);  // an earlier card's closed connection must be gone (CARD-APPLICATION.md §10)
   ViccProcess vicc(env->port0);
   const Context ctx;
   ctx.waitForCard(env->reader0, std::chrono::seconds(10));  // Python start-up included

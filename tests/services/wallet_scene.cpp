@@ -11,6 +11,8 @@
 #include <fstream>
 #include <thread>
 
+#include "pcsc/card_error.hpp"
+#include "pcsc/reader.hpp"
 #include "protocol/crypto/signer.hpp"
 #include "protocol/messages/codec.hpp"
 #include "protocol/pki/cardholder.hpp"
@@ -228,7 +230,9 @@ WalletScene::WalletScene(protocol::ProfileId id, WalletOptions options) : home(i
                                                           "\nprofile=" + std::string(home.w.profile.name()) + "\n");
   std::vector<std::string> cardArgv{test_support::setpayBinary(), "card", "--card-dir", cardDir_.path().string(), "--port", vpcdPort};
   cardArgv.insert(cardArgv.end(), options_.cardArgs.begin(), options_.cardArgs.end());
+  waitSlot(false, "the previous test's card is still in " + env("VPCD_READER0"));
   card_ = std::make_unique<ChildProcess>(cardArgv, cardLog);
+  waitSlot(true, "the card did not appear in " + env("VPCD_READER0") + "; see " + cardLog.string());
 
   // The wallet: its config, the account, the process.
   cli::WalletConfigOptions& c = options_.config;
@@ -260,7 +264,30 @@ WalletScene::~WalletScene() {
     const int status = wallet_->stop();
     if (status != 0) ADD_FAILURE() << "the wallet exited with " << status << " on SIGTERM; see " << walletLog;
   }
-  if (card_) card_->stop();
+  if (card_) {
+    card_->stop();
+    try {
+      waitSlot(false, "the card did not leave " + env("VPCD_READER0"));
+    } catch (const std::exception& e) {
+      ADD_FAILURE() << e.what();
+    }
+  }
+}
+
+// vpcd keeps a card's closed connection until pcscd's next presence poll (every 400 ms) and takes a card
+// that connects before it for the same card: pcscd sees "present" throughout and the terminal's first APDU
+// goes to the closed socket (SCardTransmit: 0x80100016). So the slot is seen empty before this scene's card
+// goes in, present after, and empty again after it leaves (pcsc/CARD-APPLICATION.md §10).
+void WalletScene::waitSlot(bool present, const std::string& failure) const {
+  try {
+    const pcsc::Context ctx;
+    if (present)
+      ctx.waitForCard(env("VPCD_READER0"), 10s);
+    else
+      ctx.waitForNoCard(env("VPCD_READER0"), 5s);
+  } catch (const pcsc::CardError& e) {
+    throw std::runtime_error(failure + " (" + e.what() + ")");
+  }
 }
 
 void WalletScene::startTerminal(int pinFd, unsigned purchases) {

@@ -159,6 +159,7 @@ class WalletScene {
   std::unique_ptr<MerchantEndpoint> merchant_;
   test_support::TempDir cardDir_{"setpay-wallet-card"};
   std::unique_ptr<ChildProcess> card_, wallet_, terminal_;
+  void waitSlot(bool present, const std::string& failure) const;  // vpcd slot 0 through pcscd
   std::unique_ptr<runtime::HttpClient> client_;
   std::uint16_t walletPort_ = 0;
   protocol::SystemClock clock_;

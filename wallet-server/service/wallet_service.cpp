@@ -501,6 +501,10 @@ void WalletService::Impl::receiveE(const Bytes& terminalID, const Bytes& e) {
     std::string why(mobile::name(refusal->reason));
     if (refusal->pinTriesLeft) why += " (" + std::to_string(*refusal->pinTriesLeft) + " tries left)";
     sendF(*p, p->holder.refusalConfirmation(mobile::WalletReason::terminalRefused, why));
+    // The terminal's own words (e.g. the PC/SC error behind cardFailure) go to the log only: peer text,
+    // made printable and bounded first.
+    if (const auto detail = refusal->detail ? mobile::detailText(*refusal->detail) : std::nullopt)
+      log.info("e-refusal", {{"purchase", p->id}, {"reason", why}, {"detail", *detail}});
     return end(*p, "refused", "terminal: " + why);
   }
   p->stage = Stage::awaitingPRes;
