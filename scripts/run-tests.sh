@@ -13,10 +13,6 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 status=0
 for b in build build-asan; do
   echo "== ctest ($b)"
-  # A failing test runs once more before it counts (reported by ctest either way): the process-level card
-  # tests share one virtual reader through pcscd and have failed about once in a thousand runs under load
-  # ("could not send apdu" from vpcd, cause not yet found: see the closing note of stop 15). A real
-  # failure fails twice.
-  "$here/scripts/with-virtual-pcsc.sh" ctest --test-dir "$here/$b" --output-on-failure -j "$jobs" --repeat until-pass:2 || status=1
+  "$here/scripts/with-virtual-pcsc.sh" ctest --test-dir "$here/$b" --output-on-failure -j "$jobs" || status=1
 done
 exit $status

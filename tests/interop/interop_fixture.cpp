@@ -1,7 +1,6 @@
 #include "tests/interop/interop_fixture.hpp"
 
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 
 #include <boost/json.hpp>
@@ -78,13 +77,7 @@ Service::Service(const Home& home, const std::string& service, const std::string
   for (char** e = environ; *e != nullptr; ++e)
     if (std::string(*e).rfind("SETPAY_SEEDED_FAULT=", 0) != 0) env.emplace_back(*e);
   if (!fault.empty()) env.push_back("SETPAY_SEEDED_FAULT=" + fault);
-  std::vector<char*> args, envp;
-  for (auto& a : argv) args.push_back(a.data());
-  args.push_back(nullptr);
-  for (auto& e : env) envp.push_back(e.data());
-  envp.push_back(nullptr);
-  if (posix_spawn(&pid_, binary.c_str(), nullptr, nullptr, args.data(), envp.data()) != 0)
-    throw std::runtime_error("cannot start " + binary);
+  pid_ = test_support::spawnTied(argv, {}, -1, &env);
   const auto deadline = std::chrono::steady_clock::now() + 30s;
   while (!fs::exists(portFile) || test_support::readFile(portFile).empty()) {
     int status = 0;

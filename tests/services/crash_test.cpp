@@ -73,10 +73,13 @@ TEST(GatewayCrash, PurchasesSurviveRepeatedSigkillsExactlyOnce) {
   std::thread killer([&] {
     std::mt19937 rng(seed);
     std::uniform_int_distribution<int> pause(100, 700);  // ms between kills; a restart takes ~0.2-0.4 s
-    while (!purchasesDone.load() || kills.load() < kMinKills) {
+    for (;;) {
       std::this_thread::sleep_for(std::chrono::milliseconds(pause(rng)));
       gateway.kill9();
       ++kills;
+      // The last restart is the main thread's: a child lives only as long as the thread that started it
+      // (test_support::spawnTied).
+      if (purchasesDone.load() && kills.load() >= kMinKills) return;
       try {
         gateway.start();
       } catch (const std::exception& e) {  // reported below; the merchants' retries then time out
@@ -110,6 +113,7 @@ TEST(GatewayCrash, PurchasesSurviveRepeatedSigkillsExactlyOnce) {
   for (auto& t : merchants) t.join();
   purchasesDone.store(true);
   killer.join();
+  if (restartFailure.empty()) gateway.start();
   const auto elapsed = std::chrono::steady_clock::now() - began;
   std::printf("crash test: %d purchases, %d SIGKILLs, %.1f s (seed %u)\n", kMerchants * kPurchasesEach, kills.load(),
               std::chrono::duration<double>(elapsed).count(), seed);
@@ -188,16 +192,22 @@ TEST(MerchantCrash, PurchasesThroughBothServicesSurviveSigkillsOfEachExactlyOnce
   std::atomic<bool> purchasesDone{false};
   std::atomic<int> gatewayKills{0}, merchantKills{0};
   std::string restartFailure;
+  ServiceProcess* lastVictim = nullptr;  // killed last, restarted by this thread
   std::thread killer([&] {
     std::mt19937 rng(seed);
     std::uniform_int_distribution<int> pause(100, 500);
     bool gatewayNext = true;
-    while (!purchasesDone.load() || gatewayKills.load() < kMinKillsEach || merchantKills.load() < kMinKillsEach) {
+    for (;;) {
       std::this_thread::sleep_for(std::chrono::milliseconds(pause(rng)));
       ServiceProcess& victim = gatewayNext ? static_cast<ServiceProcess&>(gateway) : merchant;
       victim.kill9();
       ++(gatewayNext ? gatewayKills : merchantKills);
       gatewayNext = !gatewayNext;
+      // The last restart is the main thread's (a child lives only as long as the thread that started it).
+      if (purchasesDone.load() && gatewayKills.load() >= kMinKillsEach && merchantKills.load() >= kMinKillsEach) {
+        lastVictim = &victim;
+        return;
+      }
       try {
         victim.start();
       } catch (const std::exception& e) {
@@ -236,6 +246,7 @@ TEST(MerchantCrash, PurchasesThroughBothServicesSurviveSigkillsOfEachExactlyOnce
   for (auto& t : wallets) t.join();
   purchasesDone.store(true);
   killer.join();
+  if (lastVictim) lastVictim->start();
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
   ASSERT_EQ(restartFailure, "");
   EXPECT_EQ(merchant.terminate(), 0);

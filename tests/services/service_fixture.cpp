@@ -3,7 +3,6 @@
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -19,7 +18,6 @@
 #include "protocol/wakeup/wakeup.hpp"
 #include "tests/support/hierarchy_cache.hpp"
 
-extern char** environ;
 
 namespace setpay::services_test {
 
@@ -173,20 +171,8 @@ void ServiceProcess::start() {
   fs::remove(portFile_, ec);
   const std::string binary = test_support::setpayBinary();
   const std::string configPath = config_.string();
-  std::vector<std::string> argv{binary, service_, "--config", configPath};
-  std::vector<char*> args;
-  for (auto& a : argv) args.push_back(a.data());
-  args.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
   const std::string log = logFile_.string();
-  posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-  posix_spawn_file_actions_adddup2(&actions, 1, 2);
-  pid_t pid = -1;
-  const int rc = posix_spawn(&pid, binary.c_str(), &actions, nullptr, args.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) throw std::runtime_error("cannot start " + binary);
-  pid_ = pid;
+  pid_ = test_support::spawnTied({binary, service_, "--config", configPath}, logFile_);
   const auto deadline = std::chrono::steady_clock::now() + 30s;
   while (!fs::exists(portFile_)) {
     int status = 0;

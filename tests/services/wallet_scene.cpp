@@ -3,7 +3,6 @@
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -21,8 +20,6 @@
 #include "protocol/redirect/envelope.hpp"
 #include "protocol/redirect/sign.hpp"
 #include "protocol/wakeup/wakeup.hpp"
-
-extern char** environ;
 
 namespace setpay::services_test {
 
@@ -68,24 +65,8 @@ long procStatus(pid_t pid, const std::string& key) {
 
 // ---- ChildProcess
 
-ChildProcess::ChildProcess(const std::vector<std::string>& argv, const fs::path& log, int stdinFd) {
-  std::vector<std::string> a = argv;
-  std::vector<char*> args;
-  for (auto& s : a) args.push_back(s.data());
-  args.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  const std::string logPath = log.string();
-  posix_spawn_file_actions_addopen(&actions, 1, logPath.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-  posix_spawn_file_actions_adddup2(&actions, 1, 2);
-  if (stdinFd >= 0)
-    posix_spawn_file_actions_adddup2(&actions, stdinFd, 0);
-  else
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  const int rc = posix_spawn(&pid_, a[0].c_str(), &actions, nullptr, args.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) throw std::runtime_error("cannot start " + a[0]);
-}
+ChildProcess::ChildProcess(const std::vector<std::string>& argv, const fs::path& log, int stdinFd)
+    : pid_(test_support::spawnTied(argv, log, stdinFd)) {}
 
 ChildProcess::~ChildProcess() { stop(); }
 

@@ -3,8 +3,11 @@
 #pragma once
 
 #include <filesystem>
+#include <sys/types.h>
+
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "protocol/bytes.hpp"
 
@@ -44,5 +47,12 @@ std::string shellQuote(const std::string& s);
 
 // The `setpay` executable: env SETPAY_BINARY (set by ctest), else the one this build made.
 std::string setpayBinary();
+
+// Starts argv[0] (a path) with stdout and stderr appended to `log` (inherited when empty), stdin from
+// `stdinFd` (or /dev/null) and `environment` (or this process's). The child gets SIGTERM when the thread that
+// started it dies (PR_SET_PDEATHSIG), so a test that crashes or is killed by ctest's timeout leaves no
+// service, card or terminal running. Throws when it cannot fork.
+pid_t spawnTied(const std::vector<std::string>& argv, const std::filesystem::path& log, int stdinFd = -1,
+                const std::vector<std::string>* environment = nullptr);
 
 }  // namespace setpay::test_support
