@@ -54,7 +54,7 @@ Bytes PaymentGateway::complete(Prepared&& p, std::string* refusal) {
                         "a payment gateway does not take " + std::string(messageName(wrapper.message)));
   } catch (const std::exception& e) {
     report = reportOf(e);
-    if (refusal) *refusal = std::string(name(report.code)) + ": " + e.what();
+    if (refusal) *refusal = refusalText(e);
   }
   return errorReply(config_.profile, signer_, clock_, random_, config_.swIdent, report, header, wrapperDer);
 }

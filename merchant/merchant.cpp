@@ -59,7 +59,7 @@ protocol::WakeUp Merchant::offer(const Order& order) {
 }
 
 // ---- dispatch; the one place a failure becomes a SET Error
-MerchantStep Merchant::handle(ByteView in) {
+MerchantStep Merchant::handle(ByteView in, std::string* refusal) {
   const std::lock_guard lock(mutex_);
   std::optional<protocol::MessageHeader> header;
   bool peerHasOurChain = false;  // a PReq or InqReq follows our PInitRes, which carried the chain
@@ -75,6 +75,7 @@ MerchantStep Merchant::handle(ByteView in) {
     throw ProtocolError(ErrorCode::messageNotSupported, std::string(protocol::messageName(w.message)) + " is not for a merchant");
   } catch (const std::exception& e) {
     report = protocol::reportOf(e);
+    if (refusal) *refusal = protocol::refusalText(e);
   }
   return {errorFor(report, header, in, !peerHasOurChain), std::nullopt};
 }

@@ -75,7 +75,8 @@ class Merchant {
   protocol::WakeUp offer(const Order&);
 
   // Incoming MessageWrapper DER (PInitReq, PReq, InqReq) → the next step. Never throws.
-  MerchantStep handle(protocol::ByteView wrapperDer);
+  // `refusal`, when given, receives "<ErrorCode>: <reason>" for an Error answer (the service logs it as why=).
+  MerchantStep handle(protocol::ByteView wrapperDer, std::string* refusal = nullptr);
   // The gateway's answer (empty: none came) to the AuthReq of transaction `xid` → the PRes, or the
   // Error, for the cardholder. An answer that is not an authenticated AuthRes or gateway Error leaves
   // the purchase authorizing (the AuthReq in the store may be sent again). Throws ProtocolError

@@ -229,12 +229,13 @@ struct MerchantService::Impl {
         return;
       }
       if (auto pRes = merchant->repeatedAnswer(in)) return answer(seen, request, respond, *pRes);
-      MerchantStep step = merchant->handle(in);
+      std::string why;
+      MerchantStep step = merchant->handle(in, &why);
       if (step.toGateway) {
         askGateway(std::move(*step.toGateway), seen, std::move(request), std::move(respond), false);
         return;
       }
-      answer(seen, request, respond, step.toCardholder);
+      answer(seen, request, respond, step.toCardholder, why);
     } catch (const std::exception& e) {  // the store failed (handle() itself never throws)
       log.error("storage-failed", {{"type", seen.type}, {"xid", seen.xid}, {"what", e.what()}});
       metrics.setMessage(seen.type, "unavailable", secondsSince(request.received));
@@ -307,10 +308,12 @@ struct MerchantService::Impl {
     return "answered";
   }
 
-  void answer(const Seen& seen, const runtime::HttpRequest& request, const runtime::Respond& respond, const Bytes& reply) {
+  // `why`: the refusal behind an Error answer ("<ErrorCode>: <reason>"), for the log line only.
+  void answer(const Seen& seen, const runtime::HttpRequest& request, const runtime::Respond& respond, const Bytes& reply,
+              const std::string& why = {}) {
     const std::string result = resultOf(seen, reply);
     const auto latency = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - request.received);
-    log.setMessage({seen.type, seen.xid, seen.lidM, result, latency, request.remote, {}});
+    log.setMessage({seen.type, seen.xid, seen.lidM, result, latency, request.remote, why});
     metrics.setMessage(seen.type, result, secondsSince(request.received));
     if (reply.empty()) return respond({204, kSetPayment, {}});
     respond({200, kSetPayment, protocol::toString(reply)});

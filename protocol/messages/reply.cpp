@@ -50,6 +50,11 @@ ErrorReport reportOf(const std::exception& e) noexcept {
   return report;
 }
 
+std::string refusalText(const std::exception& e) {
+  if (dynamic_cast<const ProtocolError*>(&e)) return e.what();
+  return std::string(name(reportOf(e).code)) + ": " + e.what();
+}
+
 Bytes errorReply(const AlgorithmProfile& profile, Signer& signer, const Clock& clock, RandomSource& random,
                  const std::string& swIdent, const ErrorReport& report,
                  const std::optional<MessageHeader>& offending, ByteView offendingDer,

@@ -49,6 +49,8 @@ class Refusal : public ProtocolError {
 // The one mapping of a caught exception to a SET Error: a Refusal's code, thumb and OID; a
 // ProtocolError's code; anything else (allocation, transport, a bug) unspecifiedFailure.
 ErrorReport reportOf(const std::exception&) noexcept;
+// What a log says of that refusal: "<ErrorCode>: <reason>" (a ProtocolError's text has that form already).
+std::string refusalText(const std::exception&);
 
 // The SET Error answering `offendingDer` (SET Book 2 Error): ErrorTBS {code, 20 fresh ErrorNonce octets,
 // ErrorOID, ErrorThumb, ErrorMsg = `offendingHeader` when the wrapper decoded, else its first ≤ 20 000

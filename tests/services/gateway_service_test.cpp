@@ -146,6 +146,7 @@ TEST(GatewayHttp, MalformedDerGetsASetErrorAndTheServiceKeepsServing) {
   const std::string log = test_support::readFile(r.home.logFile);
   EXPECT_NE(log.find("result=error latency_ms="), std::string::npos) << log;
   EXPECT_NE(log.find("why=\"decodingFailure: "), std::string::npos) << log;
+  EXPECT_EQ(log.find("decodingFailure: decodingFailure"), std::string::npos) << log;  // the code said once
   EXPECT_EQ(log.find(pan(5)), std::string::npos) << log;
 }
 

@@ -285,6 +285,9 @@ TEST(MerchantHttp, BadInputIsRefusedAndTheMerchantKeepsServing) {
   EXPECT_EQ(s.merchant.terminate(), 0);
   const std::string log = test_support::readFile(s.merchantHome.logFile);
   EXPECT_EQ(log.find(pan(5)), std::string::npos);
+  // The operator reads why it was refused: the SET ErrorCode and our reason, on the message's line.
+  EXPECT_TRUE(std::regex_search(log, std::regex(R"(type=undecodable .*result=error .*why="decodingFailure: )"))) << log;
+  EXPECT_EQ(log.find("decodingFailure: decodingFailure"), std::string::npos) << log;  // the code said once
 }
 
 // A measurement, not a check (run with --gtest_also_run_disabled_tests): whole purchases per second
