@@ -194,6 +194,8 @@ void writeMerchantConfig(const fs::path& dir, const protocol::AlgorithmProfile& 
   t += "key_exchange_certificate = \"merchant-kex/cert.pem\"\nkey_exchange_key = \"merchant-kex/key.pem\"\n";
   t += "gateway_key_exchange_certificate = \"gateway-kex/cert.pem\"   # Cert-PE of the acquirer's gateway\n";
   t += "capture_now = false\noffer_lifetime_s = 86400\ntransaction_lifetime_s = 1800\n";
+  t += "sweep_interval_s = " + std::to_string(o.sweepIntervalS) +
+       "   # every so often, delete unpaid orders and unanswered PInitRes past those lifetimes (0: never)\n";
   t += "\n[gateway]\nurl = " + tomlString(o.gatewayUrl) + "\nca = \"tls/ca.pem\"\n";
   t += "client_certificate = \"tls/merchant-client.pem\"\nclient_key = \"tls/merchant-client-key.pem\"\n";
   t += "timeout_ms = " + std::to_string(o.gatewayTimeoutMs) + "\n";

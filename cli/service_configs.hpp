@@ -43,6 +43,7 @@ struct MerchantConfigOptions {
   std::string gatewayUrl = "https://127.0.0.1:8443/set";
   unsigned gatewayTimeoutMs = 30000;
   unsigned captureIntervalS = 0;         // [capture] interval_s (0: only `setpay merchant capture`)
+  unsigned sweepIntervalS = 300;         // [set] sweep_interval_s (0: abandoned orders are never deleted)
   unsigned maxConnections = 256;
   unsigned readTimeoutMs = 10000, handshakeTimeoutMs = 5000, drainTimeoutMs = 10000;
 };

@@ -50,6 +50,7 @@ MerchantServiceConfig loadMerchantServiceConfig(const fs::path& path) {
   m.captureNow = set.boolean("capture_now", false);
   m.offerLifetime = std::chrono::seconds(set.integer("offer_lifetime_s", 60, 30 * 24 * 3600, 24 * 3600));
   m.transactionLifetime = std::chrono::seconds(set.integer("transaction_lifetime_s", 60, 7 * 24 * 3600, 30 * 60));
+  c.sweepInterval = std::chrono::seconds(set.integer("sweep_interval_s", 0, 24 * 3600, 300));
 
   const ConfigTable gateway = file.root().table("gateway");
   c.gatewayUrl = httpsUrl(gateway, "url");

@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <condition_variable>
 #include <mutex>
 #include <thread>
 
@@ -17,6 +16,7 @@
 #include "runtime/http_server.hpp"
 #include "runtime/log.hpp"
 #include "runtime/metrics.hpp"
+#include "runtime/periodic.hpp"
 #include "runtime/work_queue.hpp"
 
 namespace setpay::merchant {
@@ -200,7 +200,7 @@ struct MerchantService::Impl {
   }
 
   ~Impl() {
-    stopCapture();
+    stopSchedules();
     const std::lock_guard lock(lifeMutex);
     closing = true;  // gateway answers arriving from now on are dropped (the process is going)
   }
@@ -319,29 +319,31 @@ struct MerchantService::Impl {
     respond({200, kSetPayment, protocol::toString(reply)});
   }
 
-  void captureLoop(std::stop_token stop) {
-    std::unique_lock lock(captureMutex);
-    while (!stop.stop_requested()) {
-      (void)captureWake.wait_for(lock, stop, config.captureInterval, [] { return false; });
-      if (stop.stop_requested()) break;
-      lock.unlock();
-      try {
-        const auto s = captureOnce(*merchant, store, client, config.gatewayUrl, config.captureBatch, log);
-        if (s.captured + s.refused + s.unanswered > 0)
-          log.info("capture-round", {{"captured", std::to_string(s.captured)}, {"refused", std::to_string(s.refused)},
-                                     {"unanswered", std::to_string(s.unanswered)}});
-      } catch (const std::exception& e) {
-        log.error("capture-failed", {{"what", e.what()}});
-      }
-      lock.lock();
+  void captureRound() {
+    try {
+      const auto s = captureOnce(*merchant, store, client, config.gatewayUrl, config.captureBatch, log);
+      if (s.captured + s.refused + s.unanswered > 0)
+        log.info("capture-round", {{"captured", std::to_string(s.captured)}, {"refused", std::to_string(s.refused)},
+                                   {"unanswered", std::to_string(s.unanswered)}});
+    } catch (const std::exception& e) {
+      log.error("capture-failed", {{"what", e.what()}});
     }
   }
 
-  void stopCapture() {
-    if (captureThread.joinable()) {
-      captureThread.request_stop();
-      captureThread.join();
+  // Orders never paid and PInitRes never followed by a PReq, past their lifetimes ([set] offer_lifetime_s,
+  // transaction_lifetime_s): deleted, so the database does not grow with abandoned purchases.
+  void sweep() {
+    try {
+      if (const std::size_t removed = merchant->removeAbandoned())
+        log.info("abandoned-removed", {{"rows", std::to_string(removed)}});
+    } catch (const std::exception& e) {
+      log.error("sweep-failed", {{"what", e.what()}});
     }
+  }
+
+  void stopSchedules() {
+    if (capture) capture->stop();
+    if (sweeper) sweeper->stop();
   }
 
   MerchantServiceConfig config;
@@ -357,9 +359,7 @@ struct MerchantService::Impl {
   runtime::HttpClient client;
   std::mutex lifeMutex;
   bool closing = false;
-  std::mutex captureMutex;
-  std::condition_variable_any captureWake;
-  std::jthread captureThread;
+  std::unique_ptr<runtime::Periodic> capture, sweeper;  // [capture] interval_s, [set] sweep_interval_s
   runtime::WorkQueue work;  // last: destroyed (joined) first, before anything its jobs use
   std::atomic<bool> ready{false};
 };
@@ -379,7 +379,9 @@ std::uint16_t MerchantService::start(bool handleSignals) {
   i.merchant = std::make_unique<Merchant>(std::move(i.config.merchant), i.store, i.clock, i.random);
   i.page = shopPage(i.merchant->config(), "setpay shop");
   if (i.config.captureInterval.count() > 0)
-    i.captureThread = std::jthread([&i](std::stop_token stop) { i.captureLoop(stop); });
+    i.capture = std::make_unique<runtime::Periodic>(i.config.captureInterval, [&i] { i.captureRound(); });
+  if (i.config.sweepInterval.count() > 0)
+    i.sweeper = std::make_unique<runtime::Periodic>(i.config.sweepInterval, [&i] { i.sweep(); });
   i.ready.store(true);
   i.log.info("merchant-ready", {{"profile", std::string(i.merchant->config().profile.name())},
                                 {"payment_url", i.merchant->config().paymentUrl},
@@ -391,7 +393,7 @@ std::uint16_t MerchantService::start(bool handleSignals) {
 
 bool MerchantService::run() {
   const bool drained = impl_->server.run();
-  impl_->stopCapture();
+  impl_->stopSchedules();
   return drained;
 }
 

@@ -290,6 +290,31 @@ TEST(MerchantHttp, BadInputIsRefusedAndTheMerchantKeepsServing) {
   EXPECT_EQ(log.find("decodingFailure: decodingFailure"), std::string::npos) << log;  // the code said once
 }
 
+// The sweep ([set] sweep_interval_s): an order offered longer ago than offer_lifetime_s and never paid is
+// deleted by the running service; a fresh one stays. The old order is made old by moving its offer time back
+// two days in the database (the lifetimes cannot be shorter than a minute).
+TEST(MerchantSweep, AnOrderPastItsLifetimeIsDeletedAndAFreshOneKept) {
+  cli::MerchantConfigOptions mo;
+  mo.sweepIntervalS = 1;
+  Services s(ProfileId::modern, mo);
+  const protocol::WakeUp abandoned = s.wallet.order(1200), fresh = s.wallet.order(1300);
+  ASSERT_TRUE(abandoned.lidM && fresh.lidM);
+  MerchantDb db(s.merchantHome);
+  ASSERT_TRUE(db.store.findOrder(*abandoned.lidM));
+  const auto twoDaysAgo = std::chrono::duration_cast<std::chrono::milliseconds>(
+      (std::chrono::system_clock::now() - std::chrono::hours(48)).time_since_epoch());
+  db.db->statement("UPDATE orders SET offered_ms = ? WHERE lid_m = ?")
+      .bind(1, static_cast<std::int64_t>(twoDaysAgo.count()))
+      .bind(2, protocol::ByteView(*abandoned.lidM))
+      .run();
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (db.store.findOrder(*abandoned.lidM) && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(50ms);
+  EXPECT_FALSE(db.store.findOrder(*abandoned.lidM)) << "not swept within 10 s";
+  EXPECT_TRUE(db.store.findOrder(*fresh.lidM));
+  EXPECT_EQ(s.merchant.terminate(), 0);
+  EXPECT_NE(test_support::readFile(s.merchantHome.logFile).find("abandoned-removed rows=1"), std::string::npos);
+}
+
 // A measurement, not a check (run with --gtest_also_run_disabled_tests): whole purchases per second
 // through both services over HTTPS — wake-up, PInitReq/PInitRes, PReq/AuthReq/AuthRes/PRes — with
 // kWallets concurrent wallets, and the p50/p99 time of one purchase.
