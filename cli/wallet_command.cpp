@@ -50,7 +50,6 @@ std::optional<protocol::Msisdn> msisdnArg(const std::string& text) {
   return m;
 }
 
-// Runs `job` in one write transaction on the wallet's database.
 // A file named on the command line, or nothing after saying why ("setpay wallet <command>: …").
 std::optional<std::string> fileArg(const std::string& path, const char* command, std::uintmax_t limit = maxReadFile) {
   try {
@@ -61,6 +60,7 @@ std::optional<std::string> fileArg(const std::string& path, const char* command,
   }
 }
 
+// Runs `job` in one write transaction on the wallet's database.
 int withStore(const std::string& configPath, const std::function<void(wallet::WalletStore&)>& job) {
   const auto config = loadConfig(configPath);
   if (!config) return 2;

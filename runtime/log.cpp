@@ -12,6 +12,7 @@
 #include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/base_sink.h>
 #include <stdexcept>
+#include <vector>
 
 #include "protocol/text/scrub.hpp"
 
@@ -96,7 +97,7 @@ Logger::Logger(const LogOptions& o) : format_(o.format) {
 
 Logger::~Logger() = default;
 
-void Logger::log(LogLevel level, std::string_view event, std::initializer_list<LogField> fields) {
+void Logger::write(LogLevel level, std::string_view event, std::span<const LogField> fields) {
   if (!logger_->should_log(toSpd(level))) return;
   std::string line;
   if (format_ == LogFormat::json) {
@@ -114,15 +115,10 @@ void Logger::setMessage(const SetMessageRecord& r) {
   char latency[32];
   std::snprintf(latency, sizeof latency, "%lld.%03lld", static_cast<long long>(micros / 1000),
                 static_cast<long long>(micros % 1000));
-  if (r.why.empty()) {
-    log(LogLevel::info, "set-message",
-        {{"type", r.messageType}, {"xid", r.xid}, {"lid_m", r.lidM}, {"result", r.result}, {"latency_ms", latency},
-         {"remote", r.remote}});
-  } else {
-    log(LogLevel::info, "set-message",
-        {{"type", r.messageType}, {"xid", r.xid}, {"lid_m", r.lidM}, {"result", r.result}, {"latency_ms", latency},
-         {"remote", r.remote}, {"why", r.why}});
-  }
+  std::vector<LogField> fields{{"type", r.messageType}, {"xid", r.xid}, {"lid_m", r.lidM},
+                               {"result", r.result}, {"latency_ms", latency}, {"remote", r.remote}};
+  if (!r.why.empty()) fields.push_back({"why", r.why});
+  write(LogLevel::info, "set-message", fields);
 }
 
 }  // namespace setpay::runtime

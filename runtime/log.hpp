@@ -9,6 +9,7 @@
 #include <initializer_list>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -50,13 +51,16 @@ class Logger {
   Logger(const Logger&) = delete;
   Logger& operator=(const Logger&) = delete;
 
-  void log(LogLevel, std::string_view event, std::initializer_list<LogField> fields = {});
+  void log(LogLevel level, std::string_view event, std::initializer_list<LogField> fields = {}) {
+    write(level, event, std::span<const LogField>(fields.begin(), fields.size()));
+  }
   void info(std::string_view event, std::initializer_list<LogField> fields = {}) { log(LogLevel::info, event, fields); }
   void warn(std::string_view event, std::initializer_list<LogField> fields = {}) { log(LogLevel::warn, event, fields); }
   void error(std::string_view event, std::initializer_list<LogField> fields = {}) { log(LogLevel::error, event, fields); }
   void setMessage(const SetMessageRecord&);
 
  private:
+  void write(LogLevel, std::string_view event, std::span<const LogField> fields);
   LogFormat format_;
   std::shared_ptr<spdlog::logger> logger_;
 };

@@ -154,12 +154,14 @@ class WalletScene {
   fs::path walletLog, terminalLog, cardLog;
 
  private:
+  // Waits until pcscd shows vpcd slot 0 holding a card (present) or empty; throws `failure` otherwise.
+  void waitSlot(bool present, const std::string& failure) const;
+
   WalletOptions options_;
   std::unique_ptr<GatewayLink> link_;
   std::unique_ptr<MerchantEndpoint> merchant_;
   test_support::TempDir cardDir_{"setpay-wallet-card"};
   std::unique_ptr<ChildProcess> card_, wallet_, terminal_;
-  void waitSlot(bool present, const std::string& failure) const;  // vpcd slot 0 through pcscd
   std::unique_ptr<runtime::HttpClient> client_;
   std::uint16_t walletPort_ = 0;
   protocol::SystemClock clock_;
