@@ -42,6 +42,7 @@ AlgorithmProfile AlgorithmProfile::make(ProfileId id) {
   // The cipher must not outlive the library context it came from: the deleter keeps it alive.
   auto keepAlive = p.libctx_;
   p.cipher_ = std::shared_ptr<EVP_CIPHER>(c, [keepAlive](EVP_CIPHER* x) { EVP_CIPHER_free(x); });
+  p.parsed_ = std::make_shared<const ParsedCertificates>();
   return p;
 }
 

@@ -12,6 +12,8 @@
 #include <optional>
 #include <string_view>
 
+#include "protocol/parsed_certificates.hpp"
+
 namespace setpay::protocol {
 
 enum class ProfileId { set1, modern };
@@ -45,6 +47,10 @@ class AlgorithmProfile {
   // setpay's hardening message extensions (gateway thumbprint in PI, merchant identity in AuthRes).
   bool hardeningByDefault() const { return id_ == ProfileId::modern; }
 
+  // Certificates and CRLs received from peers, each parsed once (parsed_certificates.hpp). Shared by
+  // every copy of this profile, like its library context: one memo per deployment, not per message.
+  const ParsedCertificates& parsedCertificates() const { return *parsed_; }
+
  private:
   struct LibCtx;  // private OSSL_LIB_CTX holding the default + legacy providers (no global state)
   AlgorithmProfile() = default;
@@ -52,6 +58,7 @@ class AlgorithmProfile {
   const EVP_MD* digest_ = nullptr;
   std::shared_ptr<LibCtx> libctx_;
   std::shared_ptr<EVP_CIPHER> cipher_;
+  std::shared_ptr<const ParsedCertificates> parsed_;
 };
 
 }  // namespace setpay::protocol

@@ -60,8 +60,10 @@ struct SIGNED_DATA {
   ASN1_INTEGER* version;
   STACK_OF(X509_ALGOR)* digestAlgorithms;
   ENCAP_CONTENT_INFO* encapContentInfo;
-  STACK_OF(X509)* certificates;  // [0] IMPLICIT OPTIONAL
-  STACK_OF(X509_CRL)* crls;      // [1] IMPLICIT OPTIONAL
+  // [0] / [1] IMPLICIT OPTIONAL, each element kept as its DER (ANY): parsed once per deployment by
+  // the profile's ParsedCertificates, not once per message (issue 13).
+  STACK_OF(ASN1_TYPE)* certificates;
+  STACK_OF(ASN1_TYPE)* crls;
   STACK_OF(SETPAY_SIGNER_INFO)* signerInfos;
 };
 

@@ -124,15 +124,34 @@ STACK_OF(X509_ATTRIBUTE) * signedAttributes(int contentTypeNid, ByteView content
   return attrs;
 }
 
-void pushCertificate(STACK_OF(X509) * certs, const X509* cert) {
-  for (int i = 0; i < sk_X509_num(certs); ++i)
-    if (X509_cmp(sk_X509_value(certs, i), cert) == 0) return;  // carried once
-  // Shared by reference, not copied (issue 13): certificates are never modified once made.
-  X509* shared = const_cast<X509*>(cert);
-  ossl::check(X509_up_ref(shared) == 1, ErrorCode::unspecifiedFailure, "carry cert");
-  ossl::Cert ref(shared);
-  ossl::check(sk_X509_push(certs, ref.get()) > 0, ErrorCode::unspecifiedFailure, "carry cert");
-  static_cast<void>(ref.release());
+// One certificate or CRL carried, as the DER it is sent as (pkcs7_asn1.hpp); each carried once. Made
+// objects are never modified, so their DER is their identity.
+void carry(STACK_OF(ASN1_TYPE) * &carried, const Bytes& der) {
+  if (!carried) carried = sk_ASN1_TYPE_new_null();
+  ossl::check(carried != nullptr, ErrorCode::unspecifiedFailure, "carried alloc");
+  for (int i = 0; i < sk_ASN1_TYPE_num(carried); ++i) {
+    const ByteView held = contents(sk_ASN1_TYPE_value(carried, i)->value.sequence);
+    if (std::equal(held.begin(), held.end(), der.begin(), der.end())) return;
+  }
+  ossl::Owned<ASN1_STRING, ASN1_STRING_free> value(ASN1_STRING_type_new(V_ASN1_SEQUENCE));
+  ossl::Owned<ASN1_TYPE, ASN1_TYPE_free> any(ASN1_TYPE_new());
+  ossl::check(value && any && ASN1_STRING_set(value.get(), der.data(), static_cast<int>(der.size())) == 1,
+              ErrorCode::unspecifiedFailure, "carry");
+  ASN1_TYPE_set(any.get(), V_ASN1_SEQUENCE, value.release());
+  ossl::check(sk_ASN1_TYPE_push(carried, any.get()) > 0, ErrorCode::unspecifiedFailure, "carry");
+  static_cast<void>(any.release());
+}
+
+// The carried certificates or CRLs, each through the profile's ParsedCertificates.
+template <class Parse>
+auto parseCarried(const STACK_OF(ASN1_TYPE) * carried, const char* what, Parse parse) {
+  std::vector<decltype(parse(ByteView{}))> out;
+  for (int i = 0; i < sk_ASN1_TYPE_num(carried); ++i) {
+    const ASN1_TYPE* any = sk_ASN1_TYPE_value(carried, i);
+    if (ASN1_TYPE_get(any) != V_ASN1_SEQUENCE) malformed(std::string("a carried ") + what + " is not a SEQUENCE");
+    out.push_back(parse(contents(any->value.sequence)));
+  }
+  return out;
 }
 
 Bytes sign(const AlgorithmProfile& profile, Signer& signer, const Clock& clock, int contentTypeNid,
@@ -179,23 +198,9 @@ Bytes sign(const AlgorithmProfile& profile, Signer& signer, const Clock& clock, 
   ASN1_OBJECT_free(sd->encapContentInfo->eContentType);
   sd->encapContentInfo->eContentType = OBJ_nid2obj(contentTypeNid);
   if (!detached) sd->encapContentInfo->eContent = contentField(profile, tDer);
-  if (options.includeSignerCertificate || !options.extra.certificates.empty()) {
-    sd->certificates = sk_X509_new_null();
-    ossl::check(sd->certificates != nullptr, ErrorCode::unspecifiedFailure, "certs alloc");
-    if (options.includeSignerCertificate) pushCertificate(sd->certificates, cert);
-    for (const X509* extra : options.extra.certificates) pushCertificate(sd->certificates, extra);
-  }
-  if (!options.extra.crls.empty()) {
-    sd->crls = sk_X509_CRL_new_null();
-    ossl::check(sd->crls != nullptr, ErrorCode::unspecifiedFailure, "crls alloc");
-    for (const X509_CRL* crl : options.extra.crls) {
-      X509_CRL* shared = const_cast<X509_CRL*>(crl);
-      ossl::check(X509_CRL_up_ref(shared) == 1, ErrorCode::unspecifiedFailure, "crl");
-      ossl::Crl ref(shared);
-      ossl::check(sk_X509_CRL_push(sd->crls, ref.get()) > 0, ErrorCode::unspecifiedFailure, "crl");
-      static_cast<void>(ref.release());
-    }
-  }
+  if (options.includeSignerCertificate) carry(sd->certificates, ossl::der(cert));
+  for (const X509* extra : options.extra.certificates) carry(sd->certificates, ossl::der(extra));
+  for (const X509_CRL* crl : options.extra.crls) carry(sd->crls, ossl::der(crl));
   ossl::check(sk_SETPAY_SIGNER_INFO_push(sd->signerInfos, si.get()) > 0, ErrorCode::unspecifiedFailure,
               "signerInfos");
   static_cast<void>(si.release());
@@ -281,9 +286,12 @@ VerifiedSignedData open(const AlgorithmProfile& profile, ByteView der, int expec
   const TimePoint when = signingTime(timeAttr);
 
   // Signer certificate: carried ones first, then the caller's.
+  const ParsedCertificates& parsed = profile.parsedCertificates();
+  std::vector<ossl::Cert> certificates =
+      parseCarried(sd->certificates, "certificate", [&](ByteView d) { return parsed.certificate(d); });
   const X509* signerCert = nullptr;
-  for (int i = 0; !signerCert && i < sk_X509_num(sd->certificates); ++i)
-    if (sameIssuerAndSerial(sk_X509_value(sd->certificates, i), si->sid)) signerCert = sk_X509_value(sd->certificates, i);
+  for (std::size_t i = 0; !signerCert && i < certificates.size(); ++i)
+    if (sameIssuerAndSerial(certificates[i].get(), si->sid)) signerCert = certificates[i].get();
   for (std::size_t i = 0; !signerCert && i < known.size(); ++i)
     if (known[i] && sameIssuerAndSerial(known[i], si->sid)) signerCert = known[i];
   if (!signerCert) throw ProtocolError(ErrorCode::missingCertificate, "SignedData: signer certificate not found");
@@ -301,18 +309,10 @@ VerifiedSignedData open(const AlgorithmProfile& profile, ByteView der, int expec
   if (!verifyDigestSignature(publicKey, profile.digest(), attrsDigest, contents(si->signature)))
     badSignature("signature does not verify");
 
-  // The parsed certificates and CRLs outlive the SignedData by reference count, not by copy (issue 13).
-  auto ref = [](X509* c) {
-    ossl::check(X509_up_ref(c) == 1, ErrorCode::unspecifiedFailure, "X509_up_ref");
-    return ossl::Cert(c);
-  };
-  VerifiedSignedData out{contentTypeNid, content, ref(const_cast<X509*>(signerCert)), {}, {}, when};
-  for (int i = 0; i < sk_X509_num(sd->certificates); ++i) out.certificates.push_back(ref(sk_X509_value(sd->certificates, i)));
-  for (int i = 0; i < sk_X509_CRL_num(sd->crls); ++i) {
-    X509_CRL* c = sk_X509_CRL_value(sd->crls, i);
-    ossl::check(X509_CRL_up_ref(c) == 1, ErrorCode::unspecifiedFailure, "X509_CRL_up_ref");
-    out.crls.emplace_back(c);
-  }
+  // Shared by reference count, not copied (issue 13).
+  ossl::check(X509_up_ref(const_cast<X509*>(signerCert)) == 1, ErrorCode::unspecifiedFailure, "X509_up_ref");
+  VerifiedSignedData out{contentTypeNid, content, ossl::Cert(const_cast<X509*>(signerCert)), std::move(certificates),
+                         parseCarried(sd->crls, "CRL", [&](ByteView d) { return parsed.crl(d); }), when};
   return out;
 }
 

@@ -7,6 +7,7 @@
 #include <chrono>
 
 #include "protocol/crypto/digest.hpp"
+#include "protocol/crypto/pkcs7_asn1.hpp"
 #include "tests/protocol/crypto/fixtures.hpp"
 #include "tests/support/thrown.hpp"
 
@@ -53,6 +54,24 @@ TEST_P(SignedDataTest, WrongContentTypeIsWrapperMsgMismatch) {
   EXPECT_EQ(errorOf([&] { openS(f.profile, s, 987654); }), ErrorCode::wrapperMsgMismatch);  // no such NID
   EXPECT_EQ(errorOf([&] { S(f.profile, *f.signer, f.clock, 987654, sampleContent(10)); }),
             ErrorCode::unspecifiedFailure);
+}
+
+// Carried certificates are kept as their DER and parsed once per profile (protocol/parsed_certificates.hpp):
+// a BER form of a certificate already seen must still be refused, not matched to the DER one.
+TEST_P(SignedDataTest, ACarriedCertificateInBerIsRefusedAfterItsDerTwinWasAccepted) {
+  SignFixture f(GetParam());
+  const Bytes s = S(f.profile, *f.signer, f.clock, NID_setct_PInitResData, sampleContent(10));
+  ASSERT_EQ(openS(f.profile, s, NID_setct_PInitResData).certificates.size(), 1u);
+  auto ci = pkcs7::strictDecode<pkcs7::SIGNED_CONTENT_INFO, pkcs7::d2i_SIGNED_CONTENT_INFO,
+                                pkcs7::i2d_SIGNED_CONTENT_INFO, pkcs7::SIGNED_CONTENT_INFO_free>(s, "test");
+  ASN1_STRING* cert = sk_ASN1_TYPE_value(ci->signedData->certificates, 0)->value.sequence;
+  const Bytes der(ASN1_STRING_get0_data(cert), ASN1_STRING_get0_data(cert) + ASN1_STRING_length(cert));
+  ASSERT_EQ(der.at(1), 0x82);
+  Bytes ber{der[0], 0x83, 0x00};  // the same length in a longer form than DER allows
+  ber.insert(ber.end(), der.begin() + 2, der.end());
+  ASSERT_EQ(ASN1_STRING_set(cert, ber.data(), static_cast<int>(ber.size())), 1);
+  const Bytes withBer = ossl::der<pkcs7::SIGNED_CONTENT_INFO>(ci.get(), pkcs7::i2d_SIGNED_CONTENT_INFO);
+  EXPECT_EQ(errorOf([&] { openS(f.profile, withBer, NID_setct_PInitResData); }), ErrorCode::decodingFailure);
 }
 
 TEST_P(SignedDataTest, OtherProfileIsRefused) {

@@ -1,0 +1,59 @@
+#include "protocol/parsed_certificates.hpp"
+
+#include <openssl/err.h>
+
+namespace setpay::protocol {
+
+namespace {
+
+// d2i, then the re-encoding must give back exactly the input (DER, not BER).
+template <class T, auto D2i, auto I2d, auto Free>
+ossl::Owned<T, Free> parseStrict(ByteView der, const char* what) {
+  const unsigned char* p = der.data();
+  ossl::Owned<T, Free> obj(D2i(nullptr, &p, static_cast<long>(der.size())));
+  if (!obj) ossl::fail(ErrorCode::decodingFailure, std::string(what) + " does not decode");
+  if (p != der.data() + der.size()) throw ProtocolError(ErrorCode::decodingFailure, std::string(what) + ": trailing bytes");
+  unsigned char* out = nullptr;
+  const int len = I2d(obj.get(), &out);
+  const bool same = len > 0 && static_cast<std::size_t>(len) == der.size() &&
+                    std::equal(der.begin(), der.end(), out);
+  OPENSSL_free(out);
+  if (!same) throw ProtocolError(ErrorCode::decodingFailure, std::string(what) + " is not DER");
+  return obj;
+}
+
+template <class Owned, auto UpRef>
+Owned shared(const Owned& o) {
+  ossl::check(UpRef(o.get()) == 1, ErrorCode::unspecifiedFailure, "up_ref");
+  return Owned(o.get());
+}
+
+// The memo's lookup: a hit shares the kept object; a miss parses outside the lock, then keeps it.
+template <class Owned, auto UpRef, class Parse>
+Owned memoized(std::mutex& mutex, ParsedCertificates::Memo<Owned>& memo, ByteView der, Parse parse) {
+  {
+    const std::lock_guard lock(mutex);
+    if (const auto it = memo.find(der); it != memo.end()) return shared<Owned, UpRef>(it->second);
+  }
+  Owned parsed = parse(der);
+  const std::lock_guard lock(mutex);
+  if (memo.size() >= ParsedCertificates::kMaxEntries) memo.clear();
+  const auto [it, inserted] = memo.try_emplace(Bytes(der.begin(), der.end()), shared<Owned, UpRef>(parsed));
+  return inserted ? std::move(parsed) : shared<Owned, UpRef>(it->second);
+}
+
+}  // namespace
+
+ossl::Cert ParsedCertificates::certificate(ByteView der) const {
+  return memoized<ossl::Cert, X509_up_ref>(mutex_, certificates_, der, [](ByteView d) {
+    return parseStrict<X509, d2i_X509, i2d_X509, X509_free>(d, "carried certificate");
+  });
+}
+
+ossl::Crl ParsedCertificates::crl(ByteView der) const {
+  return memoized<ossl::Crl, X509_CRL_up_ref>(mutex_, crls_, der, [](ByteView d) {
+    return parseStrict<X509_CRL, d2i_X509_CRL, i2d_X509_CRL, X509_CRL_free>(d, "carried CRL");
+  });
+}
+
+}  // namespace setpay::protocol
