@@ -12,14 +12,40 @@ std::optional<SentResponse> InMemoryGatewayStore::findResponse(const ReplayKey& 
   return it->second;
 }
 
+namespace {
+
+// Removes the (at, key) entry of a time index.
+template <class Key>
+void unindex(std::multimap<protocol::TimePoint, Key>& index, protocol::TimePoint at, const Key& key) {
+  const auto [first, last] = index.equal_range(at);
+  for (auto it = first; it != last; ++it)
+    if (it->second == key) {
+      index.erase(it);
+      return;
+    }
+}
+
+// Erases from `kept` every key the index holds before `t`, oldest first.
+template <class Key, class Map>
+void forgetBefore(std::multimap<protocol::TimePoint, Key>& index, Map& kept, protocol::TimePoint t) {
+  while (!index.empty() && index.begin()->first < t) {
+    kept.erase(index.begin()->second);
+    index.erase(index.begin());
+  }
+}
+
+}  // namespace
+
 void InMemoryGatewayStore::rememberResponse(const ReplayKey& key, SentResponse response) {
   const std::lock_guard lock(mutex_);
+  if (const auto it = responses_.find(key); it != responses_.end()) unindex(responsesByTime_, it->second.at, key);
+  responsesByTime_.emplace(response.at, key);
   responses_.insert_or_assign(key, std::move(response));
 }
 
 void InMemoryGatewayStore::forgetResponsesBefore(protocol::TimePoint t) {
   const std::lock_guard lock(mutex_);
-  std::erase_if(responses_, [&](const auto& entry) { return entry.second.at < t; });
+  forgetBefore(responsesByTime_, responses_, t);
 }
 
 bool InMemoryGatewayStore::piUsed(ByteView xid, ByteView piDigest) const {
@@ -41,14 +67,17 @@ unsigned InMemoryGatewayStore::issuerAttempts(ByteView xid) const {
 
 void InMemoryGatewayStore::recordIssuerAttempt(ByteView xid, protocol::TimePoint pReqDate) {
   const std::lock_guard lock(mutex_);
-  Attempts& a = issuerAttempts_[Bytes(xid.begin(), xid.end())];
-  ++a.count;
-  a.pReqDate = pReqDate;
+  Bytes key(xid.begin(), xid.end());
+  const auto [it, fresh] = issuerAttempts_.try_emplace(key);
+  if (!fresh) unindex(attemptsByDate_, it->second.pReqDate, key);
+  ++it->second.count;
+  it->second.pReqDate = pReqDate;
+  attemptsByDate_.emplace(pReqDate, std::move(key));
 }
 
 void InMemoryGatewayStore::forgetIssuerAttemptsBefore(protocol::TimePoint t) {
   const std::lock_guard lock(mutex_);
-  std::erase_if(issuerAttempts_, [&](const auto& entry) { return entry.second.pReqDate < t; });
+  forgetBefore(attemptsByDate_, issuerAttempts_, t);
 }
 
 void InMemoryGatewayStore::saveAuthorization(const Authorization& a) {

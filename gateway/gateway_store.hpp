@@ -84,6 +84,10 @@ class InMemoryGatewayStore final : public GatewayStore {
     protocol::TimePoint pReqDate;
   };
   std::map<protocol::Bytes, Attempts> issuerAttempts_;
+  // By time, so forgetting costs what is forgotten, not a scan of everything kept (issue 13: the scan
+  // per AuthReq grew with every purchase). Each entry mirrors one of responses_ / issuerAttempts_.
+  std::multimap<protocol::TimePoint, ReplayKey> responsesByTime_;
+  std::multimap<protocol::TimePoint, protocol::Bytes> attemptsByDate_;
   std::map<protocol::Bytes, Authorization> authorizations_;
 };
 
