@@ -36,7 +36,7 @@ pki::ValidatedChain PaymentGateway::validateChain(const X509* cert, const Verifi
   } catch (const ProtocolError& e) {
     // ErrorThumb names the certificate that failed (SPEC-CHOICES.md "## gateway").
     std::optional<Bytes> thumb;
-    if (cert) thumb = thumbprint(config_.profile, ossl::der(cert));
+    if (cert) thumb = thumbprint(config_.profile, cert);
     throw Refusal(e.code(), std::string(pki::name(role)) + " certificate: " + e.what(), std::move(thumb));
   }
 }
@@ -49,7 +49,7 @@ void PaymentGateway::requireOurBrand(const pki::ValidatedChain& chain, const X50
   if (brand != config_.brand)
     throw Refusal(ErrorCode::invalidCertificate,
                   "merchant certificate is of brand " + brand + ", this gateway serves " + config_.brand,
-                  thumbprint(config_.profile, ossl::der(cert)));
+                  thumbprint(config_.profile, cert));
 }
 
 PaymentGateway::MerchantParty PaymentGateway::validateMerchant(const VerifiedSignedData& signature,
@@ -59,7 +59,7 @@ PaymentGateway::MerchantParty PaymentGateway::validateMerchant(const VerifiedSig
   MerchantParty merchant{pki::share(signer), nullptr, merIDOf(signer).value_or("")};
   if (merchant.merID != claimedMerchantID)
     throw Refusal(ErrorCode::invalidCertificate, "merchant certificate does not name the merchantID of the request",
-                  thumbprint(config_.profile, ossl::der(signer)));
+                  thumbprint(config_.profile, signer));
 
   // Cert-MK: carried in the request first, else registered with the acquirer. Same merID, and it
   // must validate as a merchant key-exchange certificate; the last failure explains a refusal.

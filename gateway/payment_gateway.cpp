@@ -15,7 +15,7 @@ namespace {
 
 Bytes ownThumb(const AlgorithmProfile& profile, const X509* keyExchange) {
   if (!keyExchange) throw ProtocolError(ErrorCode::missingCertificate, "gateway key-exchange certificate");
-  return thumbprint(profile, ossl::der(keyExchange));
+  return thumbprint(profile, keyExchange);
 }
 
 }  // namespace

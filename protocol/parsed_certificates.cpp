@@ -42,7 +42,31 @@ Owned memoized(std::mutex& mutex, ParsedCertificates::Memo<Owned>& memo, ByteVie
   return inserted ? std::move(parsed) : shared<Owned, UpRef>(it->second);
 }
 
+template <class Owned, auto UpRef, class T>
+Bytes thumbprintOf(std::mutex& mutex, std::map<const void*, ParsedCertificates::Thumbprinted>& memo, T* object,
+                   const std::function<Bytes()>& compute) {
+  {
+    const std::lock_guard lock(mutex);
+    if (const auto it = memo.find(object); it != memo.end()) return it->second.thumbprint;
+  }
+  Bytes thumbprint = compute();
+  ossl::check(UpRef(object) == 1, ErrorCode::unspecifiedFailure, "up_ref");
+  Owned held(object);
+  const std::lock_guard lock(mutex);
+  if (memo.size() >= ParsedCertificates::kMaxEntries) memo.clear();
+  memo.try_emplace(object, ParsedCertificates::Thumbprinted{std::move(held), thumbprint});
+  return thumbprint;
+}
+
 }  // namespace
+
+Bytes ParsedCertificates::thumbprint(const X509* cert, const std::function<Bytes()>& compute) const {
+  return thumbprintOf<ossl::Cert, X509_up_ref>(mutex_, thumbprints_, const_cast<X509*>(cert), compute);
+}
+
+Bytes ParsedCertificates::thumbprint(const X509_CRL* crl, const std::function<Bytes()>& compute) const {
+  return thumbprintOf<ossl::Crl, X509_CRL_up_ref>(mutex_, thumbprints_, const_cast<X509_CRL*>(crl), compute);
+}
 
 ossl::Cert ParsedCertificates::certificate(ByteView der) const {
   return memoized<ossl::Cert, X509_up_ref>(mutex_, certificates_, der, [](ByteView d) {

@@ -5,12 +5,16 @@
 // same bytes get the same immutable object back. Nothing is trusted for being here: chains and CRLs are
 // still validated by pki/ on every use. Held by the AlgorithmProfile (see profile.hpp), thread-safe,
 // bounded: when full it forgets everything, so a peer sending ever-new certificates costs parses, not
-// memory.
+// memory. It also remembers each certificate's and CRL's thumbprint (a DigestedData of its DER, asked for
+// several times per message), by object: it keeps a reference, so the address cannot be reused while
+// remembered; certificates and CRLs are never modified once made.
 #pragma once
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <mutex>
+#include <variant>
 
 #include "protocol/bytes.hpp"
 #include "protocol/openssl.hpp"
@@ -24,6 +28,10 @@ class ParsedCertificates {
   ossl::Cert certificate(ByteView der) const;
   ossl::Crl crl(ByteView der) const;
 
+  // `compute()` once per object (while remembered), its result after.
+  Bytes thumbprint(const X509* cert, const std::function<Bytes()>& compute) const;
+  Bytes thumbprint(const X509_CRL* crl, const std::function<Bytes()>& compute) const;
+
   static constexpr std::size_t kMaxEntries = 256;  // per kind
 
   struct DerLess {  // by the bytes, looked up by a view of them
@@ -34,11 +42,16 @@ class ParsedCertificates {
   };
   template <class Owned>
   using Memo = std::map<Bytes, Owned, DerLess>;
+  struct Thumbprinted {
+    std::variant<ossl::Cert, ossl::Crl> held;  // keeps the address ours
+    Bytes thumbprint;
+  };
 
  private:
   mutable std::mutex mutex_;
   mutable Memo<ossl::Cert> certificates_;
   mutable Memo<ossl::Crl> crls_;
+  mutable std::map<const void*, Thumbprinted> thumbprints_;
 };
 
 }  // namespace setpay::protocol

@@ -4,6 +4,8 @@
 // and digests").
 #pragma once
 
+#include <openssl/x509.h>
+
 #include "protocol/bytes.hpp"
 #include "protocol/profile.hpp"
 
@@ -34,6 +36,9 @@ Bytes L(const AlgorithmProfile&, ByteView t1Der, int t2ContentTypeNid, ByteView 
 
 // Thumbprint of a certificate, CRL or BCI (SPEC-CHOICES.md "### DD labels") = DD(der) labelled id-data.
 Bytes thumbprint(const AlgorithmProfile&, ByteView der);
+// The same of a certificate's / CRL's DER, computed once per object (the profile's ParsedCertificates).
+Bytes thumbprint(const AlgorithmProfile&, const X509* cert);
+Bytes thumbprint(const AlgorithmProfile&, const X509_CRL* crl);
 
 // The digest carried inside a DD of this profile, whatever its label (for display; strict otherwise).
 Bytes digestOfDD(const AlgorithmProfile&, ByteView ddDer);

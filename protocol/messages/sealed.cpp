@@ -16,7 +16,7 @@ namespace {
 
 Bytes thumbOf(const AlgorithmProfile& profile, const X509* cert, const char* what) {
   if (!cert) throw ProtocolError(ErrorCode::missingCertificate, std::string(what) + " certificate needed");
-  return thumbprint(profile, ossl::der(cert));
+  return thumbprint(profile, cert);
 }
 
 void requireSameThumb(ByteView expected, const std::optional<Bytes>& carried, const char* what) {

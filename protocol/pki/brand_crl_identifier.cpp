@@ -234,7 +234,7 @@ void requireCurrentCrls(const AlgorithmProfile& profile, std::span<const Bytes> 
     const BrandCrlIdentifier b = decodeBrandCrlIdentifier(der);
     if (brandPart(b.brandID) != brand || !validAt(b, now)) continue;  // another brand's, or no longer current
     Bytes key;
-    if (cache && brandCa) key = concat({thumbprint(profile, der), thumbprint(profile, ossl::der(brandCa))});
+    if (cache && brandCa) key = concat({thumbprint(profile, der), thumbprint(profile, brandCa)});
     const bool known = cache && brandCa && cache->verifiedBefore(key);
     const BrandCrlIdentifier verified = known ? b : verifyBrandCrlIdentifier(profile, der, brandCa);
     if (cache && brandCa && !known) cache->rememberVerified(std::move(key));

@@ -22,7 +22,7 @@ ossl::Crl shared(const X509_CRL* c) {
 
 Bytes chainKey(const AlgorithmProfile& profile, const X509* ee, Role role,
                const std::optional<std::chrono::year_month>& cardExpiry) {
-  Bytes key = thumbprint(profile, ossl::der(ee));
+  Bytes key = thumbprint(profile, ee);
   key.push_back(static_cast<std::uint8_t>(role));
   if (cardExpiry) {
     const int y = static_cast<int>(cardExpiry->year());
@@ -40,7 +40,7 @@ bool issuedBy(const X509_CRL* crl, const X509* ca) {
 
 TrustCache::TrustCache(const X509* trustedRoot, const AlgorithmProfile& profile)
     : validator_(trustedRoot, profile), profile_(profile) {
-  issuers_.emplace(thumbprint(profile_, ossl::der(validator_.root())), shared(validator_.root()));
+  issuers_.emplace(thumbprint(profile_, validator_.root()), shared(validator_.root()));
 }
 
 TrustCache::Stats TrustCache::stats() const {
@@ -109,7 +109,7 @@ ValidatedChain TrustCache::validate(const X509* endEntity, std::span<X509* const
   const TimePoint now = clock.now();
   const Bytes key = chainKey(profile_, endEntity, role, cardExpiry);
   std::vector<Bytes> crlThumbs;
-  for (const X509_CRL* c : crls) crlThumbs.push_back(thumbprint(profile_, ossl::der(c)));
+  for (const X509_CRL* c : crls) crlThumbs.push_back(thumbprint(profile_, c));
 
   std::vector<ossl::Crl> kept;
   std::uint64_t generation = 0;
@@ -146,7 +146,7 @@ ValidatedChain TrustCache::validate(const X509* endEntity, std::span<X509* const
   if (generation_ != generation) return chain;
   for (std::size_t i = 1; i < chain.path.size(); ++i) {
     const X509* ca = chain.path[i].get();
-    issuers_.try_emplace(thumbprint(profile_, ossl::der(ca)), shared(ca));
+    issuers_.try_emplace(thumbprint(profile_, ca), shared(ca));
   }
   // The supplied CRLs the path's CAs signed; learning one drops the other chains (they did not see
   // it), not this one (it did).

@@ -344,7 +344,7 @@ ValidatedChain ChainValidator::validate(const X509* endEntity, std::span<X509* c
 }
 
 Bytes certificateThumbprint(const AlgorithmProfile& profile, const X509* cert) {
-  return thumbprint(profile, ossl::der(cert));
+  return thumbprint(profile, cert);
 }
 
 }  // namespace setpay::protocol::pki

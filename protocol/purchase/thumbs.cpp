@@ -25,8 +25,8 @@ const std::vector<Bytes>& none() {
 
 std::optional<Thumbs> thumbsOf(const AlgorithmProfile& profile, const pki::TrustAnchors& held) {
   Thumbs t;
-  for (const auto& c : held.caCertificates) t.certThumbs.push_back(thumbprint(profile, ossl::der(c.get())));
-  for (const auto& c : held.crls) t.crlThumbs.push_back(thumbprint(profile, ossl::der(c.get())));
+  for (const auto& c : held.caCertificates) t.certThumbs.push_back(thumbprint(profile, c.get()));
+  for (const auto& c : held.crls) t.crlThumbs.push_back(thumbprint(profile, c.get()));
   for (const auto& b : held.brandCRLIdentifiers) t.brandCRLIdentifierThumbs.push_back(thumbprint(profile, b));
   if (t.certThumbs.empty() && t.crlThumbs.empty() && t.brandCRLIdentifierThumbs.empty()) return std::nullopt;
   return t;
@@ -40,7 +40,7 @@ SignOptions carriedTo(const AlgorithmProfile& profile, const std::optional<Thumb
                       std::span<const X509* const> extra, const pki::TrustAnchors& ours) {
   const auto& certs = peerHas ? peerHas->certThumbs : none();
   const auto& crls = peerHas ? peerHas->crlThumbs : none();
-  auto heldCert = [&](const X509* c) { return listed(certs, thumbprint(profile, ossl::der(c))); };
+  auto heldCert = [&](const X509* c) { return listed(certs, thumbprint(profile, c)); };
   SignOptions o;
   o.includeSignerCertificate = signer == nullptr || !heldCert(signer);
   for (const X509* c : extra)
@@ -48,7 +48,7 @@ SignOptions carriedTo(const AlgorithmProfile& profile, const std::optional<Thumb
   for (const auto& c : ours.caCertificates)
     if (!heldCert(c.get())) o.extra.certificates.push_back(c.get());
   for (const auto& c : ours.crls)
-    if (!listed(crls, thumbprint(profile, ossl::der(c.get())))) o.extra.crls.push_back(c.get());
+    if (!listed(crls, thumbprint(profile, c.get()))) o.extra.crls.push_back(c.get());
   return o;
 }
 

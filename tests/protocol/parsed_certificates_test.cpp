@@ -79,5 +79,19 @@ TEST_F(ParsedCertificatesTest, ManyDistinctCertificatesStayCorrectPastTheBound) 
   EXPECT_EQ(ossl::der(parsed.certificate(ders.front()).get()), ders.front());  // forgotten, parsed again
 }
 
+TEST_F(ParsedCertificatesTest, AThumbprintIsComputedOncePerObject) {
+  int computed = 0;
+  auto compute = [&] {
+    ++computed;
+    return Bytes{0x01, static_cast<std::uint8_t>(computed)};
+  };
+  EXPECT_EQ(parsed.thumbprint(key.cert.get(), compute), (Bytes{0x01, 0x01}));
+  EXPECT_EQ(parsed.thumbprint(key.cert.get(), compute), (Bytes{0x01, 0x01}));
+  EXPECT_EQ(computed, 1);
+  const ossl::Cert twin = ossl::certFromDer(der);  // same bytes, another object: its own entry
+  EXPECT_EQ(parsed.thumbprint(twin.get(), compute), (Bytes{0x01, 0x02}));
+  EXPECT_EQ(computed, 2);
+}
+
 }  // namespace
 }  // namespace setpay::protocol

@@ -9,6 +9,9 @@
 
 #include "protocol/crypto/digest.hpp"
 #include "protocol/error.hpp"
+#include "protocol/pki/crl.hpp"
+#include "protocol/pki/issuer.hpp"
+#include "tests/support/test_keys.hpp"
 
 namespace setpay::protocol {
 namespace {
@@ -163,6 +166,18 @@ TEST(DD, ThumbprintIsDDOfTheDerLabelledIdData) {
   const Bytes der = unhex("300a02010102010202010304");
   EXPECT_EQ(thumbprint(set1, der), DD(set1, NID_pkcs7_data, der));
   EXPECT_EQ(thumbprint(modern, der), DD(modern, NID_pkcs7_data, der));
+}
+
+TEST(DD, ACertificatesAndACrlsThumbprintIsThatOfTheirDerEachTime) {
+  const support::TestKey key = support::loadTestKey("rsa-1024");
+  const pki::Credential ca{support::shareCert(key.cert.get()), support::shareKey(key.key.get())};
+  const ossl::Crl crl = pki::issueCrl(ca, {}, 1, std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()), set1);
+  for (const auto* p : {&set1, &modern})
+    for (int i = 0; i < 2; ++i) {  // computed, then remembered
+      EXPECT_EQ(thumbprint(*p, key.cert.get()), thumbprint(*p, ByteView(ossl::der(key.cert.get()))));
+      EXPECT_EQ(thumbprint(*p, crl.get()), thumbprint(*p, ByteView(ossl::der(crl.get()))));
+    }
+  EXPECT_NE(thumbprint(set1, key.cert.get()), thumbprint(modern, key.cert.get()));  // one memo per profile
 }
 
 TEST(L, IsSequenceOfT1AndDDOfT2) {
