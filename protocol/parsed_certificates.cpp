@@ -1,26 +1,10 @@
 #include "protocol/parsed_certificates.hpp"
 
-#include <openssl/err.h>
+#include "protocol/strict_decode.hpp"
 
 namespace setpay::protocol {
 
 namespace {
-
-// d2i, then the re-encoding must give back exactly the input (DER, not BER).
-template <class T, auto D2i, auto I2d, auto Free>
-ossl::Owned<T, Free> parseStrict(ByteView der, const char* what) {
-  const unsigned char* p = der.data();
-  ossl::Owned<T, Free> obj(D2i(nullptr, &p, static_cast<long>(der.size())));
-  if (!obj) ossl::fail(ErrorCode::decodingFailure, std::string(what) + " does not decode");
-  if (p != der.data() + der.size()) throw ProtocolError(ErrorCode::decodingFailure, std::string(what) + ": trailing bytes");
-  unsigned char* out = nullptr;
-  const int len = I2d(obj.get(), &out);
-  const bool same = len > 0 && static_cast<std::size_t>(len) == der.size() &&
-                    std::equal(der.begin(), der.end(), out);
-  OPENSSL_free(out);
-  if (!same) throw ProtocolError(ErrorCode::decodingFailure, std::string(what) + " is not DER");
-  return obj;
-}
 
 template <class Owned, auto UpRef>
 Owned shared(const Owned& o) {
@@ -70,13 +54,13 @@ Bytes ParsedCertificates::thumbprint(const X509_CRL* crl, const std::function<By
 
 ossl::Cert ParsedCertificates::certificate(ByteView der) const {
   return memoized<ossl::Cert, X509_up_ref>(mutex_, certificates_, der, [](ByteView d) {
-    return parseStrict<X509, d2i_X509, i2d_X509, X509_free>(d, "carried certificate");
+    return ossl::strictDecode<X509, d2i_X509, i2d_X509, X509_free>(d, "carried certificate");
   });
 }
 
 ossl::Crl ParsedCertificates::crl(ByteView der) const {
   return memoized<ossl::Crl, X509_CRL_up_ref>(mutex_, crls_, der, [](ByteView d) {
-    return parseStrict<X509_CRL, d2i_X509_CRL, i2d_X509_CRL, X509_CRL_free>(d, "carried CRL");
+    return ossl::strictDecode<X509_CRL, d2i_X509_CRL, i2d_X509_CRL, X509_CRL_free>(d, "carried CRL");
   });
 }
 

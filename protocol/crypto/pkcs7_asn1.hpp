@@ -9,6 +9,7 @@
 
 #include "protocol/bytes.hpp"
 #include "protocol/openssl.hpp"
+#include "protocol/strict_decode.hpp"
 
 namespace setpay::protocol::pkcs7 {
 
@@ -93,22 +94,7 @@ using Attribute = ossl::Owned<X509_ATTRIBUTE, X509_ATTRIBUTE_free>;
 // DER of a SignerInfo's signedAttrs re-tagged as a universal SET OF (sorted): what is signed.
 Bytes signedAttributesDer(const STACK_OF(X509_ATTRIBUTE) * attrs);
 
-// Strict decode: DER only, whole input consumed, re-encoding gives the input back byte for byte.
-// Throws ProtocolError(decodingFailure, what) otherwise.
-template <class T, auto D2i, auto I2d, auto Free>
-ossl::Owned<T, Free> strictDecode(ByteView der, const char* what) {
-  const unsigned char* p = der.data();
-  ossl::Owned<T, Free> obj(D2i(nullptr, &p, static_cast<long>(der.size())));
-  if (!obj) ossl::fail(ErrorCode::decodingFailure, std::string(what) + " does not decode");
-  if (p != der.data() + der.size())
-    throw ProtocolError(ErrorCode::decodingFailure, std::string(what) + ": trailing bytes");
-  unsigned char* out = nullptr;
-  const int len = I2d(obj.get(), &out);
-  const bool same = len > 0 && static_cast<std::size_t>(len) == der.size() &&
-                    constantTimeEqual(ByteView(out, static_cast<std::size_t>(len)), der);
-  OPENSSL_free(out);
-  if (!same) throw ProtocolError(ErrorCode::decodingFailure, std::string(what) + " is not DER");
-  return obj;
-}
+// Strict decode (DER only, whole input, re-encoding gives the input back): the core's, for these templates.
+using ossl::strictDecode;
 
 }  // namespace setpay::protocol::pkcs7
