@@ -9,6 +9,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -181,19 +183,20 @@ int main(int argc, char** argv) {
   bool inProcessOnly = false;
   runtime::Durability durability = runtime::Durability::full;  // normal: no fsync per commit (CPU-bound)
   int clients = 8, requests = 400, threads = 2;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    const std::string k = argv[i], v = argv[i + 1];
-    if (k == "--profile") profile = v;
-    else if (k == "--clients") clients = std::stoi(v);
-    else if (k == "--requests") requests = std::stoi(v);
-    else if (k == "--setpay") setpay = v;
-    else if (k == "--threads") threads = std::stoi(v);
-    else if (k == "--durability") durability = v == "normal" ? runtime::Durability::normal : runtime::Durability::full;
-    else if (k == "--in-process-only") inProcessOnly = v == "yes";
-    else return std::fprintf(stderr, "usage: setpay-bench-gateway [--profile modern|set1] [--clients N] [--requests M] [--threads T] [--durability full|normal] [--in-process-only yes] [--setpay PATH]\n"), 2;
-  }
+  std::string durabilityName = "full";
+  CLI::App app{"setpay-bench-gateway: AuthReqs per second, in process on 1 and T threads, then the service over HTTPS"};
+  app.add_option("--profile", profile, "modern or set1")->check(CLI::IsMember({"modern", "set1"}));
+  app.add_option("--clients", clients, "HTTPS keep-alive clients")->check(CLI::Range(1, 1000000));
+  app.add_option("--requests", requests, "distinct AuthReqs per run")->check(CLI::Range(1, 1000000));
+  app.add_option("--threads", threads, "gateway threads of the in-process run")->check(CLI::Range(1, 1000000));
+  app.add_option("--durability", durabilityName, "SQLite: full (fsync per commit) or normal (CPU only)")
+      ->check(CLI::IsMember({"full", "normal"}));
+  app.add_flag("--in-process-only", inProcessOnly, "skip the service over HTTPS");
+  app.add_option("--setpay", setpay, "the setpay binary to run as the service");
+  CLI11_PARSE(app, argc, argv);
+  if (durabilityName == "normal") durability = runtime::Durability::normal;
   const auto id = protocol::AlgorithmProfile::parse(profile);
-  if (!id || clients < 1 || requests < clients) return std::fprintf(stderr, "bad arguments\n"), 2;
+  if (!id || requests < clients) return std::fprintf(stderr, "--requests must be at least --clients\n"), 2;
   char tmpl[] = "/tmp/setpay-bench-gateway-XXXXXX";
   const fs::path dir = ::mkdtemp(tmpl);
   std::printf("profile %s, %d AuthReqs, %d HTTPS clients; work dir %s\n", profile.c_str(), requests, clients, dir.c_str());

@@ -5,10 +5,11 @@
 // transports), and each role alone — the same purchases driven step by step, each role's calls
 // timed on their own, every request distinct (so replay protection is not what is measured).
 // Public-key operations are counted at libcrypto's primitives (op_hook.cpp), per role.
-//   setpay-bench [--profile modern|set1|both] [--purchases N] [--warmup W] [--json FILE]
+//   setpay-bench --help
 #include <openssl/evp.h>
 #include <openssl/rsa.h>
 
+#include <CLI/CLI.hpp>
 #include <boost/json.hpp>
 #include <chrono>
 #include <cstdio>
@@ -356,15 +357,13 @@ boost::json::object report(const World& w, const Floor& f, const Result& r) {
 int main(int argc, char** argv) {
   std::string profile = "both", jsonFile;
   int purchases = 40, warmup = 3;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    const std::string k = argv[i], v = argv[i + 1];
-    if (k == "--profile") profile = v;
-    else if (k == "--purchases") purchases = std::stoi(v);
-    else if (k == "--warmup") warmup = std::stoi(v);
-    else if (k == "--json") jsonFile = v;
-    else return std::fprintf(stderr, "usage: setpay-bench [--profile modern|set1|both] [--purchases N] [--warmup W] [--json FILE]\n"), 2;
-  }
-  if (argc % 2 == 0 || purchases < 1 || warmup < 1) return std::fprintf(stderr, "bad arguments\n"), 2;
+  CLI::App app{"setpay-bench: a SET purchase against its cryptographic floor, in process (bench/README.md)"};
+  app.add_option("--profile", profile, "modern, set1 or both")->check(CLI::IsMember({"modern", "set1", "both"}));
+  app.add_option("--purchases", purchases, "purchases per scenario, after the warm-up")->check(CLI::Range(1, 1000000));
+  app.add_option("--warmup", warmup, "purchases before measuring (the first one is the cold count)")
+      ->check(CLI::Range(1, 1000000));
+  app.add_option("--json", jsonFile, "also write the results as JSON to this file");
+  CLI11_PARSE(app, argc, argv);
   std::vector<protocol::ProfileId> ids;
   if (profile == "both") ids = {protocol::ProfileId::modern, protocol::ProfileId::set1};
   else if (const auto id = protocol::AlgorithmProfile::parse(profile)) ids = {*id};
