@@ -42,10 +42,24 @@ std::string shortId(const Bytes& id) { return protocol::hex(id).substr(0, 16); }
 
 struct Session;
 
-struct MobileChannel::Impl : std::enable_shared_from_this<MobileChannel::Impl> {
+// Sessions refer to their channel by reference, as runtime's HttpServer does: a session kept alive by a
+// handler still pending when the io threads stop must not keep the channel (and the io_context that
+// holds that handler) alive in turn, or both leak. ~Impl destroys the io_context first, which destroys
+// those handlers and with them the last sessions.
+struct MobileChannel::Impl {
   Impl(MobileChannelOptions o, runtime::Logger& l, Handlers h, unsigned n)
-      : options(std::move(o)), log(l), handlers(std::move(h)), threadCount(n), ctx(runtime::detail::serverContext(options.tls)),
-        acceptor(ioc) {}
+      : options(std::move(o)), log(l), handlers(std::move(h)), threadCount(n), ctx(runtime::detail::serverContext(options.tls)) {
+    ioc.emplace();
+    acceptor.emplace(*ioc);
+  }
+  ~Impl() {
+    guard.reset();
+    acceptor.reset();
+    sessions.clear();
+    ioc.reset();
+  }
+  Impl(const Impl&) = delete;
+  Impl& operator=(const Impl&) = delete;
 
   void accept();
   void registerSession(const std::shared_ptr<Session>&);
@@ -55,9 +69,9 @@ struct MobileChannel::Impl : std::enable_shared_from_this<MobileChannel::Impl> {
   runtime::Logger& log;
   Handlers handlers;
   unsigned threadCount;
-  asio::io_context ioc;
   ssl::context ctx;
-  tcp::acceptor acceptor;
+  std::optional<asio::io_context> ioc;
+  std::optional<tcp::acceptor> acceptor;
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> guard;
   std::vector<std::thread> threads;
   mutable std::mutex mutex;
@@ -66,8 +80,7 @@ struct MobileChannel::Impl : std::enable_shared_from_this<MobileChannel::Impl> {
 };
 
 struct Session : std::enable_shared_from_this<Session> {
-  Session(tcp::socket&& socket, std::shared_ptr<MobileChannel::Impl> o)
-      : ws(std::move(socket), o->ctx), owner(std::move(o)) {
+  Session(tcp::socket&& socket, MobileChannel::Impl& o) : ws(std::move(socket), o.ctx), owner(o) {
     boost::system::error_code ec;
     const auto ep = beast::get_lowest_layer(ws).socket().remote_endpoint(ec);
     if (!ec) remote = ep.address().to_string() + ":" + std::to_string(ep.port());
@@ -81,13 +94,13 @@ struct Session : std::enable_shared_from_this<Session> {
   }
 
   void onHandshake(beast::error_code ec) {
-    if (ec) return owner->log.warn("terminal-tls-refused", {{"remote", remote}, {"what", ec.message()}});
+    if (ec) return owner.log.warn("terminal-tls-refused", {{"remote", remote}, {"what", ec.message()}});
     // The certificate chains to client_ca (verified by OpenSSL); its key must be an enrolled terminal's.
     X509* cert = SSL_get0_peer_certificate(ws.next_layer().native_handle());
     EVP_PKEY* key = cert ? X509_get0_pubkey(cert) : nullptr;
     if (!key) return drop("no client certificate key");
     terminalID = protocol::mobile::terminalIdOf(key);
-    if (!owner->handlers.admit(terminalID)) return drop("terminal key not enrolled");
+    if (!owner.handlers.admit(terminalID)) return drop("terminal key not enrolled");
     beast::get_lowest_layer(ws).expires_never();
     auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::server);
     timeouts.idle_timeout = kIdleTimeout;
@@ -99,7 +112,7 @@ struct Session : std::enable_shared_from_this<Session> {
   }
 
   void drop(const char* why) {
-    owner->log.warn("terminal-refused", {{"remote", remote}, {"why", why},
+    owner.log.warn("terminal-refused", {{"remote", remote}, {"why", why},
                                          {"terminal", terminalID.empty() ? std::string("-") : shortId(terminalID)}});
     beast::error_code ignored;
     beast::get_lowest_layer(ws).socket().shutdown(tcp::socket::shutdown_both, ignored);
@@ -107,11 +120,11 @@ struct Session : std::enable_shared_from_this<Session> {
   }
 
   void onAccept(beast::error_code ec) {
-    if (ec) return owner->log.warn("terminal-websocket-refused", {{"remote", remote}, {"what", ec.message()}});
+    if (ec) return owner.log.warn("terminal-websocket-refused", {{"remote", remote}, {"what", ec.message()}});
     open = true;
-    owner->registerSession(shared_from_this());
-    owner->log.info("terminal-connected", {{"terminal", shortId(terminalID)}, {"remote", remote}});
-    owner->handlers.connected(terminalID);
+    owner.registerSession(shared_from_this());
+    owner.log.info("terminal-connected", {{"terminal", shortId(terminalID)}, {"remote", remote}});
+    owner.handlers.connected(terminalID);
     read();
   }
 
@@ -120,14 +133,14 @@ struct Session : std::enable_shared_from_this<Session> {
   void onRead(beast::error_code ec, std::size_t) {
     if (ec) {
       open = false;
-      owner->log.info("terminal-disconnected", {{"terminal", shortId(terminalID)}, {"why", ec.message()}});
-      owner->unregister(this);
+      owner.log.info("terminal-disconnected", {{"terminal", shortId(terminalID)}, {"why", ec.message()}});
+      owner.unregister(this);
       return;
     }
     const auto data = buffer.cdata();
     Bytes message(static_cast<const std::uint8_t*>(data.data()), static_cast<const std::uint8_t*>(data.data()) + data.size());
     buffer.consume(buffer.size());
-    owner->handlers.received(terminalID, std::move(message));
+    owner.handlers.received(terminalID, std::move(message));
     read();
   }
 
@@ -163,7 +176,7 @@ struct Session : std::enable_shared_from_this<Session> {
   }
 
   websocket::stream<beast::ssl_stream<beast::tcp_stream>> ws;
-  std::shared_ptr<MobileChannel::Impl> owner;
+  MobileChannel::Impl& owner;
   std::string remote = "?";
   Bytes terminalID;
   beast::flat_buffer buffer;
@@ -172,10 +185,10 @@ struct Session : std::enable_shared_from_this<Session> {
 };
 
 void MobileChannel::Impl::accept() {
-  acceptor.async_accept(asio::make_strand(ioc), [self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
-    if (self->stopped) return;
-    if (!ec) std::make_shared<Session>(std::move(socket), self)->start();
-    self->accept();
+  acceptor->async_accept(asio::make_strand(*ioc), [this](beast::error_code ec, tcp::socket socket) {
+    if (stopped) return;
+    if (!ec) std::make_shared<Session>(std::move(socket), *this)->start();
+    accept();
   });
 }
 
@@ -196,35 +209,35 @@ void MobileChannel::Impl::unregister(const Session* s) {
 }
 
 MobileChannel::MobileChannel(MobileChannelOptions options, runtime::Logger& log, Handlers handlers, unsigned threads)
-    : impl_(std::make_shared<Impl>(std::move(options), log, std::move(handlers), threads)) {}
+    : impl_(std::make_unique<Impl>(std::move(options), log, std::move(handlers), threads)) {}
 
 MobileChannel::~MobileChannel() { stop(); }
 
 std::uint16_t MobileChannel::start() {
   Impl& i = *impl_;
   const tcp::endpoint endpoint(asio::ip::make_address(i.options.address), i.options.port);
-  i.acceptor.open(endpoint.protocol());
-  i.acceptor.set_option(asio::socket_base::reuse_address(true));
-  i.acceptor.bind(endpoint);
-  i.acceptor.listen(asio::socket_base::max_listen_connections);
-  const std::uint16_t port = i.acceptor.local_endpoint().port();
+  i.acceptor->open(endpoint.protocol());
+  i.acceptor->set_option(asio::socket_base::reuse_address(true));
+  i.acceptor->bind(endpoint);
+  i.acceptor->listen(asio::socket_base::max_listen_connections);
+  const std::uint16_t port = i.acceptor->local_endpoint().port();
   if (i.options.portFile) {
     const auto tmp = i.options.portFile->string() + ".tmp";
     std::ofstream(tmp) << port << "\n";
     std::filesystem::rename(tmp, *i.options.portFile);
   }
-  i.guard.emplace(i.ioc.get_executor());
+  i.guard.emplace(i.ioc->get_executor());
   i.accept();
-  for (unsigned n = 0; n < i.threadCount; ++n) i.threads.emplace_back([&i] { i.ioc.run(); });
+  for (unsigned n = 0; n < i.threadCount; ++n) i.threads.emplace_back([&i] { i.ioc->run(); });
   return port;
 }
 
 void MobileChannel::stop() {
   Impl& i = *impl_;
   if (i.stopped.exchange(true)) return;
-  asio::post(i.ioc, [&i] {
+  asio::post(*i.ioc, [&i] {
     beast::error_code ignored;
-    i.acceptor.close(ignored);
+    i.acceptor->close(ignored);
   });
   std::map<Bytes, std::shared_ptr<Session>> sessions;
   {
@@ -234,8 +247,8 @@ void MobileChannel::stop() {
   for (auto& [id, s] : sessions) s->close();
   i.guard.reset();
   // Give the close frames a moment, then stop whatever is left (pending keep-alive timers).
-  asio::steady_timer grace(i.ioc, std::chrono::milliseconds(200));
-  grace.async_wait([&i](beast::error_code) { i.ioc.stop(); });
+  asio::steady_timer grace(*i.ioc, std::chrono::milliseconds(200));
+  grace.async_wait([&i](beast::error_code) { i.ioc->stop(); });
   for (auto& t : i.threads)
     if (t.joinable()) t.join();
   i.threads.clear();
@@ -291,7 +304,7 @@ class AsioTimer final : public MobileChannel::Timer {
 }  // namespace
 
 std::unique_ptr<MobileChannel::Timer> MobileChannel::after(std::chrono::milliseconds delay, std::function<void()> fn) {
-  auto state = std::make_shared<AsioTimer::State>(impl_->ioc);
+  auto state = std::make_shared<AsioTimer::State>(*impl_->ioc);
   state->fn = std::move(fn);
   state->timer.expires_after(delay);
   state->timer.async_wait([state](beast::error_code ec) {

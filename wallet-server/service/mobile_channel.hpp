@@ -58,7 +58,7 @@ class MobileChannel {
   struct Impl;
 
  private:
-  std::shared_ptr<Impl> impl_;
+  std::unique_ptr<Impl> impl_;
 };
 
 }  // namespace setpay::wallet
