@@ -134,7 +134,7 @@ Bytes panHashKey(const Home& home) {
   return protocol::unhex(hex);
 }
 
-// The service's path minus HTTP and TLS: FULL durability, on `threads` workers as the service runs
+// The service's path minus HTTP and TLS, on `threads` workers as the service runs
 // them (issue 13): prepare() in parallel, complete() in group commits (gateway/service/group_commit.hpp).
 double inProcess(const Home& home, const std::vector<Bytes>& requests, int threads, runtime::Durability durability,
                  int& approved) {
@@ -216,8 +216,8 @@ int main(int argc, char** argv) {
   const double parallelRate = requests / parallelSeconds;
 
   if (inProcessOnly) {
-    std::printf("in-process (SQLite, FULL, 1 tx/msg), 1 thread: %8.1f AuthReq/s  (%d approved of %d)\n", inProcessRate,
-                approvedInProcess, requests);
+    std::printf("in-process (SQLite, %s), 1 thread: %8.1f AuthReq/s  (%d approved of %d)\n", durabilityName.c_str(),
+                inProcessRate, approvedInProcess, requests);
     std::printf("in-process, %d threads:                 %8.1f AuthReq/s  (%d approved of %d)  %.2fx the 1-thread rate\n",
                 threads, parallelRate, approvedParallel, requests, parallelRate / inProcessRate);
     std::error_code ec;
@@ -284,8 +284,8 @@ int main(int argc, char** argv) {
   for (const auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
   const auto p = percentiles(all);
   const double httpsRate = requests / httpsSeconds;
-  std::printf("in-process (SQLite, FULL, 1 tx/msg): %8.1f AuthReq/s  (%d approved of %d)\n", inProcessRate,
-              approvedInProcess, requests);
+  std::printf("in-process (SQLite, %s), 1 thread: %8.1f AuthReq/s  (%d approved of %d)\n", durabilityName.c_str(),
+              inProcessRate, approvedInProcess, requests);
   std::printf("in-process, %d threads:                %8.1f AuthReq/s  (%d approved of %d)  %.2fx the 1-thread rate\n",
               threads, parallelRate, approvedParallel, requests, parallelRate / inProcessRate);
   std::printf("HTTPS, %2d clients:                   %8.1f AuthReq/s  p50 %.2f ms  p99 %.2f ms  (%d approved, %d failed)\n",

@@ -50,6 +50,10 @@ PaymentGateway::Prepared::Prepared() = default;
 PaymentGateway::Prepared::Prepared(Prepared&&) noexcept = default;
 PaymentGateway::Prepared& PaymentGateway::Prepared::operator=(Prepared&&) noexcept = default;
 PaymentGateway::Prepared::~Prepared() = default;
+PaymentGateway::Decided::Decided(Prepared& p) : prepared_(&p) {}
+PaymentGateway::Decided::Decided(Decided&&) noexcept = default;
+PaymentGateway::Decided& PaymentGateway::Decided::operator=(Decided&&) noexcept = default;
+PaymentGateway::Decided::~Decided() = default;
 
 
 PaymentGateway::Prepared PaymentGateway::prepare(ByteView wrapperDer) {
@@ -67,7 +71,7 @@ PaymentGateway::Prepared PaymentGateway::prepare(ByteView wrapperDer) {
   return p;
 }
 
-// The opening crypto, in the order processAuthReq/authorize take its results (prepare(): any thread).
+// The opening crypto, in the order decideAuthReq/authorize take its results (prepare(): any thread).
 void PaymentGateway::prepareAuthReq(AuthContext& r, const AuthReq& authReq) {
   try {
     openAuthReq(r, authReq);                        // 1. EncB with our key-exchange key
@@ -96,15 +100,28 @@ void raise(const std::exception_ptr& failure) {
 }
 }  // namespace
 
-Bytes PaymentGateway::processAuthReq(AuthContext& r) {
+// decide(); build() then signs the AuthRes (9.) and record() keeps it for replays.
+void PaymentGateway::decideAuthReq(AuthContext& r, Decided& d) {
   raise(r.openFailure);                             // 1. EncB opened, Cert-MS chain and brand, Cert-MK (prepared)
   checkFreshness(r.tags().authRRTags.date);         //    replay window
-  if (auto sameAnswer = checkReplay(r)) return *sameAnswer;  // (XID, RRPID) seen: the same AuthRes
+  if (auto sameAnswer = checkReplay(r)) {           // (XID, RRPID) seen: the same AuthRes
+    d.reply_ = std::move(*sameAnswer);
+    return;
+  }
+  if (decidedNotRecorded_.contains(replayKeyOf(r))) {  // seen, its AuthRes not yet recorded: ask again then
+    d.kind_ = Decided::Kind::later;
+    return;
+  }
   AuthOutcome outcome = authorize(r);               // 2–8, or a decline
   if (outcome.approved() && r.request.data.captureNow) captureNow(r, outcome);
-  Bytes authRes = buildAuthRes(r, outcome);         // 9.
-  remember(r, outcome, authRes);
-  return authRes;
+  recordOutcome(r, outcome);
+  decidedNotRecorded_.insert(replayKeyOf(r));
+  d.kind_ = Decided::Kind::authRes;
+  d.outcome_ = std::make_unique<AuthOutcome>(std::move(outcome));
+}
+
+ReplayKey PaymentGateway::replayKeyOf(const AuthContext& r) {
+  return ReplayKey{"AuthReq", r.tags().transIDs.xid, r.tags().authRRTags.rrpid};
 }
 
 PaymentGateway::AuthOutcome PaymentGateway::authorize(AuthContext& r) {
@@ -144,7 +161,7 @@ void PaymentGateway::validateMerchantChain(AuthContext& r) {
 
 std::optional<Bytes> PaymentGateway::checkReplay(const AuthContext& r) {
   if (checkRemoved("replay-cache")) return std::nullopt;  // interop tests only (protocol/seeded_fault.hpp)
-  return replayed(ReplayKey{"AuthReq", r.tags().transIDs.xid, r.tags().authRRTags.rrpid}, r.requestDigest);
+  return replayed(replayKeyOf(r), r.requestDigest);
 }
 
 void PaymentGateway::openPI(AuthContext& r) {
@@ -288,9 +305,8 @@ Bytes PaymentGateway::buildAuthRes(const AuthContext& r, const AuthOutcome& outc
   return reply(authRes, &r.tags().transIDs, r.tags().authRRTags.rrpid);
 }
 
-void PaymentGateway::remember(const AuthContext& r, const AuthOutcome& outcome, const Bytes& authRes) {
-  store_.rememberResponse(ReplayKey{"AuthReq", r.tags().transIDs.xid, r.tags().authRRTags.rrpid},
-                          SentResponse{r.requestDigest, authRes, clock_.now()});
+// The outcome's records, before its AuthRes is built: a later request in the same transaction sees them.
+void PaymentGateway::recordOutcome(const AuthContext& r, const AuthOutcome& outcome) {
   if (!outcome.approved()) {
     if (outcome.issuerAsked) store_.recordIssuerAttempt(r.piHead().transIDs.xid, r.piHead().transIDs.pReqDate);
     return;
@@ -305,6 +321,10 @@ void PaymentGateway::remember(const AuthContext& r, const AuthOutcome& outcome, 
   a.authAmt = r.item().authReqPayload.authReqAmt;
   if (outcome.capResPayload && outcome.capResPayload->capCode == CapCode::success) a.captured = a.authAmt;
   store_.saveAuthorization(a);
+}
+
+void PaymentGateway::rememberAuthRes(const AuthContext& r, const Bytes& authRes) {
+  store_.rememberResponse(replayKeyOf(r), SentResponse{r.requestDigest, authRes, clock_.now()});
 }
 
 }  // namespace setpay::gateway

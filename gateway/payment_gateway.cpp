@@ -40,24 +40,67 @@ Bytes PaymentGateway::handle(ByteView wrapperDer) { return complete(prepare(wrap
 
 Bytes PaymentGateway::complete(Prepared&& p, std::string* refusal) {
   const std::lock_guard lock(mutex_);
-  std::optional<MessageHeader> header;
-  ErrorReport report;
-  const ByteView wrapperDer = p.in;
+  Decided d = decide(p);  // never later(): each request is recorded before the next is decided
+  build(d);
+  try {
+    return record(std::move(d), refusal);
+  } catch (const std::exception& e) {  // the store failed: the answer is an Error
+    Decided failed(p);
+    refuse(failed, e);
+    build(failed);
+    return record(std::move(failed), refusal);
+  }
+}
+
+PaymentGateway::Decided PaymentGateway::decide(Prepared& p) {
+  Decided d(p);
   try {
     if (p.decodeFailure) std::rethrow_exception(p.decodeFailure);
     const MessageWrapper& wrapper = *p.wrapper;
-    header = wrapper.messageHeader;
-    if (p.auth) return processAuthReq(*p.auth);
-    if (const auto* capReq = std::get_if<CapReq>(&wrapper.message)) return processCapReq(wrapper, *capReq);
-    if (std::holds_alternative<Error>(wrapper.message)) return {};  // never answer an Error with an Error
-    throw ProtocolError(ErrorCode::messageNotSupported,
-                        "a payment gateway does not take " + std::string(messageName(wrapper.message)));
+    if (p.auth) {
+      decideAuthReq(*p.auth, d);
+    } else if (const auto* capReq = std::get_if<CapReq>(&wrapper.message)) {
+      d.reply_ = processCapReq(wrapper, *capReq);
+    } else if (!std::holds_alternative<Error>(wrapper.message)) {  // never answer an Error with an Error
+      throw ProtocolError(ErrorCode::messageNotSupported,
+                          "a payment gateway does not take " + std::string(messageName(wrapper.message)));
+    }
   } catch (const std::exception& e) {
-    report = reportOf(e);
-    if (refusal) *refusal = refusalText(e);
+    refuse(d, e);
   }
-  return errorReply(config_.profile, signer_, clock_, random_, config_.swIdent, report, header, wrapperDer);
+  return d;
 }
+
+void PaymentGateway::refuse(Decided& d, const std::exception& e) const {
+  d.kind_ = Decided::Kind::error;
+  std::optional<MessageHeader> header;
+  if (d.prepared_->wrapper) header = d.prepared_->wrapper->messageHeader;
+  d.refused_ = std::make_unique<Refused>(Refused{reportOf(e), std::move(header), refusalText(e)});
+}
+
+void PaymentGateway::build(Decided& d) {
+  if (d.kind_ == Decided::Kind::authRes) {
+    try {
+      d.reply_ = buildAuthRes(*d.prepared_->auth, *d.outcome_);
+      return;
+    } catch (const std::exception& e) {
+      refuse(d, e);
+      d.buildFailed_ = true;
+    }
+  }
+  if (d.kind_ == Decided::Kind::error)
+    d.reply_ = errorReply(config_.profile, signer_, clock_, random_, config_.swIdent, d.refused_->report, d.refused_->header,
+                          d.prepared_->in);
+}
+
+Bytes PaymentGateway::record(Decided&& d, std::string* refusal) {
+  if (d.kind_ == Decided::Kind::authRes || d.buildFailed_) decidedNotRecorded_.erase(replayKeyOf(*d.prepared_->auth));
+  if (d.kind_ == Decided::Kind::authRes) rememberAuthRes(*d.prepared_->auth, d.reply_);
+  if (d.kind_ == Decided::Kind::error && refusal) *refusal = d.refused_->text;
+  return std::move(d.reply_);
+}
+
+void PaymentGateway::abandon() { decidedNotRecorded_.clear(); }
 
 void PaymentGateway::checkFreshness(TimePoint requestDate) const {
   const TimePoint now = clock_.now();

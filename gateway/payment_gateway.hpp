@@ -1,7 +1,8 @@
 // The payment gateway (SET Book 2): AuthReq → AuthRes, CapReq → CapRes, anything else → SET Error.
 // handle() never throws and never answers an Error with an Error (it returns no bytes instead).
 // One request at a time: the replay/PI-used checks and the records that settle them are atomic.
-// Several at once for the opening crypto: prepare() (issue 13, multicore gateway service).
+// Several at once for the opening crypto (prepare()) and the reply's (build()): issue 13, the
+// multicore gateway service.
 #pragma once
 
 #include <chrono>
@@ -9,6 +10,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 
 #include "gateway/config.hpp"
 #include "gateway/gateway_store.hpp"
@@ -35,6 +37,21 @@ class PaymentGateway {
   // `refusal`, when given, receives "<ErrorCode>: <reason>" if the answer is an Error (for the log).
   protocol::Bytes complete(Prepared&&, std::string* refusal = nullptr);
 
+  // complete() in three, for a service whose one writer holds the transaction while the callers' threads
+  // sign (gateway/service/group_commit.hpp). complete(p) == record(build(decide(p))).
+  // - decide(): Book 2's steps up to the outcome and its records (PI used, the authorization, an issuer
+  //   attempt), in the caller's transaction; callers serialize it with record() and complete().
+  //   Decided::later(): the same AuthReq (XID, RRPID) is decided and not yet recorded — decide it again
+  //   after that one's record(), when the replay cache holds its AuthRes.
+  // - build(): the reply's signatures and envelopes. Any thread, any number at once; no store access.
+  // - record(): the AuthRes into the replay cache (so a replay gets these bytes), and the reply. Throws
+  //   what the store threw. abandon(): the caller's transaction was rolled back; forget what was decided.
+  class Decided;
+  Decided decide(Prepared&);
+  void build(Decided&);
+  protocol::Bytes record(Decided&&, std::string* refusal = nullptr);
+  void abandon();
+
   const GatewayConfig& config() const { return config_; }
 
  private:
@@ -45,7 +62,9 @@ class PaymentGateway {
     std::string merID;
   };
 
-  protocol::Bytes processAuthReq(AuthContext&);
+  struct Refused;      // a request answered with a SET Error: why, and the header it names
+  void decideAuthReq(AuthContext&, Decided&);
+  static ReplayKey replayKeyOf(const AuthContext&);
   void prepareAuthReq(AuthContext&, const protocol::AuthReq&);
   protocol::Bytes processCapReq(const protocol::MessageWrapper&, const protocol::CapReq&);
 
@@ -67,7 +86,9 @@ class PaymentGateway {
   AuthOutcome askIssuer(const AuthContext&);
   void captureNow(const AuthContext&, AuthOutcome&);
   protocol::Bytes buildAuthRes(const AuthContext&, const AuthOutcome&);
-  void remember(const AuthContext&, const AuthOutcome&, const protocol::Bytes& authRes);
+  void recordOutcome(const AuthContext&, const AuthOutcome&);
+  void rememberAuthRes(const AuthContext&, const protocol::Bytes& authRes);
+  void refuse(Decided&, const std::exception&) const;
 
   // CapReq (capture_processing.cpp).
   protocol::CapCode capture(const MerchantParty&, const protocol::CapItem&, const protocol::CapToken&);
@@ -93,6 +114,7 @@ class PaymentGateway {
   protocol::SoftwareSigner signer_;          // the gateway's signature credential
   protocol::Bytes keyExchangeThumb_;         // DD(our Cert-PE): what a hardened PI must name
   std::mutex mutex_;  // complete(): one request at a time
+  std::set<ReplayKey> decidedNotRecorded_;  // decide() → record(); callers serialize both
 };
 
 class PaymentGateway::Prepared {
@@ -108,6 +130,30 @@ class PaymentGateway::Prepared {
   std::unique_ptr<protocol::MessageWrapper> wrapper;  // decoded (stable address: AuthContext refers to it)
   std::exception_ptr decodeFailure;
   std::unique_ptr<AuthContext> auth;                  // an AuthReq, opened as far as prepare() goes
+};
+
+class PaymentGateway::Decided {
+ public:
+  Decided(Decided&&) noexcept;
+  Decided& operator=(Decided&&) noexcept;
+  ~Decided();
+  bool later() const { return kind_ == Kind::later; }
+  // An Error or no answer: the caller rolls back what decide() wrote (nothing, unless the store failed).
+  bool refused() const { return kind_ == Kind::error || (kind_ == Kind::answered && reply_.empty()); }
+  // build() failed on a decided authorization, whose records decide() already wrote: the caller rolls
+  // its transaction back and completes the request again (complete() answers such a failure with an Error).
+  bool buildFailed() const { return buildFailed_; }
+
+ private:
+  friend class PaymentGateway;
+  enum class Kind { answered, authRes, error, later };
+  explicit Decided(Prepared&);
+  Prepared* prepared_;
+  Kind kind_ = Kind::answered;
+  protocol::Bytes reply_;                // answered: a replay's AuthRes, a CapRes; built: the reply
+  std::unique_ptr<AuthOutcome> outcome_;  // authRes: what build() signs
+  std::unique_ptr<Refused> refused_;      // error
+  bool buildFailed_ = false;
 };
 
 }  // namespace setpay::gateway

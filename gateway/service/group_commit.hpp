@@ -1,12 +1,16 @@
 // The gateway's requests on several threads with exactly-once on one SQLite connection (issue 13).
-// Each caller opens its request in parallel (PaymentGateway::prepare: decryption, signatures, chains);
-// the bookkeeping is serialized: whoever holds the writer completes every request waiting, each in its
-// own SAVEPOINT (a refused request is rolled back and leaves no trace, as before), all in one
-// BEGIN IMMEDIATE … COMMIT — one durable commit (one fsync under synchronous=FULL) for the group, and
-// no reply leaves before its request's records are durable. A crash loses a whole uncommitted group,
-// none of whose replies were sent: the retries find nothing and are processed again.
+// Each caller opens its request in parallel (PaymentGateway::prepare: decryption, signatures, chains).
+// One caller at a time leads a group: in one BEGIN IMMEDIATE … COMMIT it decides every request waiting,
+// each in its own SAVEPOINT (a refused request is rolled back and leaves no trace); then each caller
+// signs its own reply (PaymentGateway::build) in parallel, the leader taking any not yet taken; then the
+// leader records the AuthRes bytes and commits — one durable commit (one fsync under synchronous=FULL)
+// for the group, and no reply leaves before its request's records are durable. A crash loses a whole
+// uncommitted group, none of whose replies were sent: the retries find nothing and are processed again.
+// If signing fails for a decided authorization (a local fault: its records are written), the group is
+// rolled back and completed again one request at a time, as PaymentGateway::complete() does.
 #pragma once
 
+#include <condition_variable>
 #include <exception>
 #include <mutex>
 #include <vector>
@@ -31,13 +35,18 @@ class GroupCommit {
 
  private:
   struct Job;
-  void completeGroup(const std::vector<Job*>&);
+  using Lock = std::unique_lock<std::mutex>;
+  void lead(Lock&);
+  bool decideAndSign(const std::vector<Job*>&, Lock&);
+  void completeOneByOne(const std::vector<Job*>&);
+  void sign(Job&, Lock&);
 
   PaymentGateway& gateway_;
   runtime::Database& db_;
   SqliteGatewayStore& store_;
-  std::mutex writer_;  // held by the group's leader for the whole transaction
-  std::mutex queueMutex_;
+  std::mutex mutex_;  // the queue, the jobs' states, leading_
+  std::condition_variable changed_;
+  bool leading_ = false;
   std::vector<Job*> queue_;  // prepared, waiting for a leader
 };
 

@@ -68,6 +68,27 @@ TEST_P(AuthReqTest, ReplayedAuthReqGetsTheSameAuthResBytesAndNoSecondHold) {
   EXPECT_EQ(b.issuer.available(b.w.card.pan), Bench::eur(100000 - kPrice));
 }
 
+// decide() / build() / record() (the service's group commit): a copy of an AuthReq decided while its
+// twin's AuthRes is not yet recorded waits (later()), and once the twin is recorded gets its bytes.
+TEST_P(AuthReqTest, AnAuthReqDecidedWhileItsTwinIsSignedWaitsForTheTwinsBytes) {
+  Bench b(GetParam());
+  const Purchase p = b.purchase(b.w.card, Bench::eur(kPrice));
+  const Bytes request = b.authReq(p);
+  PaymentGateway::Prepared first = b.gateway->prepare(request), twin = b.gateway->prepare(request);
+  PaymentGateway::Decided decided = b.gateway->decide(first);
+  ASSERT_FALSE(decided.later());
+  ASSERT_FALSE(decided.refused());
+  EXPECT_TRUE(b.gateway->decide(twin).later()) << "decided, not recorded: the twin must wait";
+  b.gateway->build(decided);
+  const Bytes authRes = b.gateway->record(std::move(decided));
+  ASSERT_EQ(codeOf(b.authRes(authRes)), AuthCode::approved);
+  PaymentGateway::Decided again = b.gateway->decide(twin);
+  ASSERT_FALSE(again.later());
+  b.gateway->build(again);
+  EXPECT_EQ(b.gateway->record(std::move(again)), authRes);
+  EXPECT_EQ(b.issuer.available(b.w.card.pan), Bench::eur(100000 - kPrice)) << "held once";
+}
+
 TEST_P(AuthReqTest, SameRRPIDForADifferentRequestIsRefused) {
   Bench b(GetParam());
   const Purchase p = b.purchase(b.w.card, Bench::eur(kPrice));
