@@ -27,6 +27,10 @@ struct PaymentGateway::AuthContext {
   OpenedPI pi;
   // Done ahead by prepare(), outside the write transaction; a failure is raised at its own step.
   std::exception_ptr openFailure, piFailure, cardholderFailure;
+  // Also ahead: the CapToken an approval carries (its TokenOpaque drawn here), so that after the issuer's
+  // answer only the AuthRes's own signature remains (issue 13: less work while the transaction is held).
+  Bytes tokenOpaque;
+  std::optional<CapToken> capToken;
 
   const AuthReqItem& item() const { return request.data.authReqItem; }
   const AuthTags& tags() const { return item().authTags; }
@@ -62,7 +66,7 @@ PaymentGateway::Prepared PaymentGateway::prepare(ByteView wrapperDer) {
   try {
     p.wrapper = std::make_unique<MessageWrapper>(decode<MessageWrapper>(wrapperDer));  // strict DER, size, version
     if (const auto* authReq = std::get_if<AuthReq>(&p.wrapper->message)) {
-      p.auth = std::make_unique<AuthContext>(AuthContext{*p.wrapper, {}, {}, {}, {}, {}, {}, {}, {}});
+      p.auth = std::make_unique<AuthContext>(AuthContext{*p.wrapper, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}});
       prepareAuthReq(*p.auth, *authReq);
     }
   } catch (...) {
@@ -86,12 +90,16 @@ void PaymentGateway::prepareAuthReq(AuthContext& r, const AuthReq& authReq) {
     r.piFailure = std::current_exception();
     return;
   }
-  if (!r.pi.panData) return;
-  try {
-    verifyCardholder(r);                            // 4/6. chain, brand, unique ID, TransStain, expiry
-  } catch (...) {
-    r.cardholderFailure = std::current_exception();
+  if (r.pi.panData) {
+    try {
+      verifyCardholder(r);                          // 4/6. chain, brand, unique ID, TransStain, expiry
+    } catch (...) {
+      r.cardholderFailure = std::current_exception();
+      return;
+    }
   }
+  if (r.pi.panData || !config_.requireCardholderSignature)
+    signCapTokenAhead(r);                           // 9. the CapToken, should the issuer approve
 }
 
 namespace {
@@ -224,6 +232,18 @@ void PaymentGateway::verifyCardholder(const AuthContext& r) const {
   checkCardNotExpired(panData.cardExpiry);
 }
 
+// prepare(): the approval's CapToken (authAmt = the amount asked, as buildAuthRes approves it). A failure
+// here only means buildAuthRes signs it after all.
+void PaymentGateway::signCapTokenAhead(AuthContext& r) {
+  try {
+    r.tokenOpaque = random_.bytes(16);
+    r.capToken = buildCapToken(config_.profile, random_, clock_, signer_, config_.keyExchange.cert.get(),
+                               CapTokenData{r.tags().authRRTags.rrpid, r.item().authReqPayload.authReqAmt, r.tokenOpaque});
+  } catch (const std::exception&) {
+    r.capToken.reset();
+  }
+}
+
 void PaymentGateway::requireCardholderSignature(const AuthContext& r) const {
   if (config_.requireCardholderSignature)
     throw Decline(AuthCode::signatureRequired, "this gateway requires cardholder certificates");
@@ -272,7 +292,7 @@ PaymentGateway::AuthOutcome PaymentGateway::askIssuer(const AuthContext& r) {
   request.merchantID = r.merchant.merID;
   IssuerDecision decision = issuer_.authorize(request);
   AuthOutcome outcome{decision.authCode, std::move(decision.approvalCode), decision.respReason, {}, std::nullopt, true};
-  if (outcome.approved()) outcome.tokenOpaque = random_.bytes(16);
+  if (outcome.approved()) outcome.tokenOpaque = r.capToken ? r.tokenOpaque : random_.bytes(16);
   return outcome;
 }
 
@@ -297,8 +317,10 @@ Bytes PaymentGateway::buildAuthRes(const AuthContext& r, const AuthOutcome& outc
 
   AuthResBaggage baggage;
   if (outcome.approved())  // Enc(P, P, CapTokenData): only this gateway can read it back
-    baggage.capToken = buildCapToken(config_.profile, random_, clock_, signer_, config_.keyExchange.cert.get(),
-                                     CapTokenData{r.tags().authRRTags.rrpid, header.authAmt, outcome.tokenOpaque});
+    baggage.capToken = r.capToken && outcome.tokenOpaque == r.tokenOpaque
+                           ? *r.capToken  // signed by prepare() for this very amount and TokenOpaque
+                           : buildCapToken(config_.profile, random_, clock_, signer_, config_.keyExchange.cert.get(),
+                                           CapTokenData{r.tags().authRRTags.rrpid, header.authAmt, outcome.tokenOpaque});
   // Hardened profiles: buildAuthRes binds the merchant identity (Cert-MS thumb + merchantID) in.
   const AuthRes authRes = protocol::buildAuthRes(config_.profile, random_, clock_, signer_, r.merchant.keyExchange.get(),
                                                  r.merchant.signature.get(), std::move(data), baggage);

@@ -78,6 +78,7 @@ class PaymentGateway {
   void compareTransIDs(const AuthContext&) const;
   void checkGatewayThumb(const AuthContext&) const;
   void verifyCardholder(const AuthContext&) const;
+  void signCapTokenAhead(AuthContext&);
   void requireCardholderSignature(const AuthContext&) const;
   void checkLinkage(const AuthContext&) const;
   void checkAmount(const AuthContext&) const;
