@@ -153,9 +153,12 @@ void addRedirectorCommand(CLI::App& root, int& exitCode) {
                 "gateway-proxy (an HTTP forward proxy, --config)")
       ->check(CLI::IsMember({"direct", "relay", "gateway-proxy"}))
       ->capture_default_str();
-  r->add_option("--config", *config, "gateway-proxy: its TOML file (redirector/service/gateway_proxy.hpp)");
+  r->add_option("--config", *config,
+                "gateway-proxy: its TOML file (redirector/service/gateway_proxy.hpp); given here without --mode, it "
+                "means --mode gateway-proxy (direct and relay take theirs after `open`)");
   r->callback([r, mode, config, &exitCode] {
     if (!r->get_subcommands().empty()) return;  // open
+    if (!config->empty() && r->count("--mode") == 0) *mode = "gateway-proxy";
     if (*mode != "gateway-proxy") usageError(*mode + " mode runs once per wake-up: setpay redirector [--mode " + *mode + "] open FILE");
     if (config->empty()) usageError("--mode gateway-proxy needs --config FILE");
     exitCode = runGatewayProxy(*config);

@@ -58,6 +58,18 @@ TEST(RedirectorCli, RelayWithNoWaitIsAUsageError) {
   EXPECT_TRUE(has(r, "--no-wait does not apply")) << r.output;
 }
 
+// `--config` before any subcommand belongs to gateway-proxy (as `setpay pki init`'s redirector-gw.toml is
+// started): without --mode it is that mode, so the proxy's own configuration check answers.
+TEST(RedirectorCli, ConfigWithoutModeIsTheGatewayProxy) {
+  Home h;
+  auto r = setpay("redirector --config " + shellQuote(h.file("nope.toml")));
+  EXPECT_EQ(r.status, 2) << r.output;
+  EXPECT_TRUE(has(r, "nope.toml: no such configuration file")) << r.output;
+  r = setpay("redirector --mode direct --config " + shellQuote(h.file("nope.toml")));
+  EXPECT_EQ(r.status, 2) << r.output;
+  EXPECT_TRUE(has(r, "direct mode runs once per wake-up")) << r.output << " (an explicit --mode stays)";
+}
+
 TEST(RedirectorCli, WithoutConfigTheXdgPathIsUsed) {
   Home h;
   const auto r = setpay("redirector open " + shellQuote(h.file("wake.setpay")),
