@@ -138,11 +138,11 @@ Bytes panHashKey(const Home& home) {
 }
 
 // The service's path minus HTTP and TLS, on `threads` workers as the service runs
-// them (issue 13): prepare() in parallel, complete() in group commits (gateway/service/group_commit.hpp).
-double inProcess(const Home& home, const std::vector<Bytes>& requests, int threads, runtime::Durability durability,
-                 int& approved) {
-  static int run = 0;  // each run on a database of its own
-  const fs::path dbFile = home.dir / ("inprocess-" + std::to_string(threads) + "-" + std::to_string(++run) + ".db");
+// them (issue 13): prepare() in parallel, then group commits (gateway/service/group_commit.hpp).
+// `run` names the run's own database.
+double inProcess(const Home& home, const std::vector<Bytes>& requests, int threads, int run,
+                 runtime::Durability durability, int& approved) {
+  const fs::path dbFile = home.dir / ("inprocess-" + std::to_string(threads) + "-" + std::to_string(run) + ".db");
   openAccount(dbFile, panHashKey(home));
   auto db = gateway::openGatewayDatabase({dbFile, durability});
   gateway::SqliteGatewayStore store(*db);
@@ -243,8 +243,9 @@ int main(int argc, char** argv) {
   int approvedInProcess = 0, approvedParallel = 0;
   double inProcessRate = 0, parallelRate = 0;
   for (int r = 0; r < repeat; ++r) {
-    inProcessRate = std::max(inProcessRate, requests / inProcess(home, forInProcess, 1, durability, approvedInProcess));
-    parallelRate = std::max(parallelRate, requests / inProcess(home, forInProcess, threads, durability, approvedParallel));
+    inProcessRate = std::max(inProcessRate, requests / inProcess(home, forInProcess, 1, r, durability, approvedInProcess));
+    parallelRate =
+        std::max(parallelRate, requests / inProcess(home, forInProcess, threads, r, durability, approvedParallel));
   }
 
   const double machineScaling = signatureScaling(home, threads, 2.0);
