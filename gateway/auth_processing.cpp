@@ -116,7 +116,7 @@ void PaymentGateway::decideAuthReq(AuthContext& r, Decided& d) {
     d.reply_ = std::move(*sameAnswer);
     return;
   }
-  if (decidedNotRecorded_.contains(replayKeyOf(r))) {  // seen, its AuthRes not yet recorded: ask again then
+  if (twinAwaitsItsAuthRes(r)) {                    // seen, its AuthRes not yet recorded: ask again then
     d.kind_ = Decided::Kind::later;
     return;
   }
@@ -165,6 +165,10 @@ void PaymentGateway::openAuthReq(AuthContext& r, const AuthReq& authReq) {
 
 void PaymentGateway::validateMerchantChain(AuthContext& r) {
   r.merchant = validateMerchant(r.request.signature, r.tags().authRRTags.merTermIDs.merchantID);
+}
+
+bool PaymentGateway::twinAwaitsItsAuthRes(const AuthContext& r) const {
+  return decidedNotRecorded_.contains(replayKeyOf(r));
 }
 
 std::optional<Bytes> PaymentGateway::checkReplay(const AuthContext& r) {

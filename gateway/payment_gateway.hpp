@@ -72,6 +72,7 @@ class PaymentGateway {
   void openAuthReq(AuthContext&, const protocol::AuthReq&);
   void validateMerchantChain(AuthContext&);
   std::optional<protocol::Bytes> checkReplay(const AuthContext&);
+  bool twinAwaitsItsAuthRes(const AuthContext&) const;  // same (XID, RRPID) decided, not yet recorded
   AuthOutcome authorize(AuthContext&);
   void openPI(AuthContext&);
   void checkPIAge(const AuthContext&) const;
