@@ -46,6 +46,13 @@ void setProfileDigestAlgorithm(const AlgorithmProfile& profile, X509_ALGOR* out)
   set(out, profile.digestNid(), parameterTypeFor(profile.digestNid()));
 }
 
+Bytes digestAlgorithmDer(int digestNid) {
+  ossl::Algor alg(X509_ALGOR_new());
+  ossl::check(alg != nullptr, ErrorCode::unspecifiedFailure, "algor alloc");
+  set(alg.get(), digestNid, parameterTypeFor(digestNid));
+  return ossl::der<X509_ALGOR>(alg.get(), i2d_X509_ALGOR);
+}
+
 std::string digestAlgorithmMismatch(const AlgorithmProfile& profile, const X509_ALGOR* alg) {
   const int nid = algorithmNid(alg);
   if (nid != profile.digestNid())

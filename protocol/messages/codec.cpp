@@ -121,8 +121,12 @@ Bytes encode(const T& value) {
   auto c = asn1::newItem<typename A::C>(A::item());
   convert::put(value, *c);
   Bytes der = asn1::encodeItem(c.get(), A::item());
-  // Refuse to emit what a strict receiver would refuse (limits, digits, sizes…).
-  (void)decodeUnchecked<T>(der, std::max(der.size(), limits::message));
+  // Refuse to emit what a strict receiver would refuse (limits, digits, sizes…): the receiver's own
+  // checks run on the value as built, and the bytes get the receiver's DER-shape walk (it catches a
+  // non-DER value carried inside an ANY). The template decode and re-encoding comparison are not
+  // repeated: OpenSSL's i2d writes DER (SPEC-CHOICES "Strictness").
+  asn1::checkDerShape(der);
+  (void)convert::get(*c);
   return der;
 }
 
