@@ -26,30 +26,45 @@ Owned memoized(std::mutex& mutex, ParsedCertificates::Memo<Owned>& memo, ByteVie
   return inserted ? std::move(parsed) : shared<Owned, UpRef>(it->second);
 }
 
+// One remembered field of `object` (thumbprint or DER): computed once, outside the lock.
 template <class Owned, auto UpRef, class T>
-Bytes thumbprintOf(std::mutex& mutex, std::map<const void*, ParsedCertificates::Thumbprinted>& memo, T* object,
-                   const std::function<Bytes()>& compute) {
+Bytes rememberedOf(std::mutex& mutex, std::map<const void*, ParsedCertificates::Remembered>& memo, T* object,
+                   Bytes ParsedCertificates::Remembered::*field, const std::function<Bytes()>& compute) {
   {
     const std::lock_guard lock(mutex);
-    if (const auto it = memo.find(object); it != memo.end()) return it->second.thumbprint;
+    if (const auto it = memo.find(object); it != memo.end() && !(it->second.*field).empty())
+      return it->second.*field;
   }
-  Bytes thumbprint = compute();
+  Bytes value = compute();
   ossl::check(UpRef(object) == 1, ErrorCode::unspecifiedFailure, "up_ref");
   Owned held(object);
   const std::lock_guard lock(mutex);
   if (memo.size() >= ParsedCertificates::kMaxEntries) memo.clear();
-  memo.try_emplace(object, ParsedCertificates::Thumbprinted{std::move(held), thumbprint});
-  return thumbprint;
+  const auto it = memo.try_emplace(object, ParsedCertificates::Remembered{std::move(held), {}, {}}).first;
+  it->second.*field = value;
+  return value;
 }
 
 }  // namespace
 
 Bytes ParsedCertificates::thumbprint(const X509* cert, const std::function<Bytes()>& compute) const {
-  return thumbprintOf<ossl::Cert, X509_up_ref>(mutex_, thumbprints_, const_cast<X509*>(cert), compute);
+  return rememberedOf<ossl::Cert, X509_up_ref>(mutex_, remembered_, const_cast<X509*>(cert), &Remembered::thumbprint,
+                                               compute);
 }
 
 Bytes ParsedCertificates::thumbprint(const X509_CRL* crl, const std::function<Bytes()>& compute) const {
-  return thumbprintOf<ossl::Crl, X509_CRL_up_ref>(mutex_, thumbprints_, const_cast<X509_CRL*>(crl), compute);
+  return rememberedOf<ossl::Crl, X509_CRL_up_ref>(mutex_, remembered_, const_cast<X509_CRL*>(crl),
+                                                  &Remembered::thumbprint, compute);
+}
+
+Bytes ParsedCertificates::der(const X509* cert) const {
+  return rememberedOf<ossl::Cert, X509_up_ref>(mutex_, remembered_, const_cast<X509*>(cert), &Remembered::der,
+                                               [&] { return ossl::der(cert); });
+}
+
+Bytes ParsedCertificates::der(const X509_CRL* crl) const {
+  return rememberedOf<ossl::Crl, X509_CRL_up_ref>(mutex_, remembered_, const_cast<X509_CRL*>(crl), &Remembered::der,
+                                                  [&] { return ossl::der(crl); });
 }
 
 ossl::Cert ParsedCertificates::certificate(ByteView der) const {

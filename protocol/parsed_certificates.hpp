@@ -6,8 +6,9 @@
 // still validated by pki/ on every use. Held by the AlgorithmProfile (see profile.hpp), thread-safe,
 // bounded: when full it forgets everything, so a peer sending ever-new certificates costs parses, not
 // memory. It also remembers each certificate's and CRL's thumbprint (a DigestedData of its DER, asked for
-// several times per message), by object: it keeps a reference, so the address cannot be reused while
-// remembered; certificates and CRLs are never modified once made.
+// several times per message) and its DER (written into every message that carries it), by object: it
+// keeps a reference, so the address cannot be reused while remembered; certificates and CRLs are never
+// modified once made.
 #pragma once
 
 #include <algorithm>
@@ -31,6 +32,9 @@ class ParsedCertificates {
   // `compute()` once per object (while remembered), its result after.
   Bytes thumbprint(const X509* cert, const std::function<Bytes()>& compute) const;
   Bytes thumbprint(const X509_CRL* crl, const std::function<Bytes()>& compute) const;
+  // The object's DER, encoded once per object (while remembered).
+  Bytes der(const X509* cert) const;
+  Bytes der(const X509_CRL* crl) const;
 
   static constexpr std::size_t kMaxEntries = 256;  // per kind
 
@@ -42,16 +46,17 @@ class ParsedCertificates {
   };
   template <class Owned>
   using Memo = std::map<Bytes, Owned, DerLess>;
-  struct Thumbprinted {
+  struct Remembered {
     std::variant<ossl::Cert, ossl::Crl> held;  // keeps the address ours
-    Bytes thumbprint;
+    Bytes thumbprint;                          // empty until asked for
+    Bytes der;                                 // empty until asked for
   };
 
  private:
   mutable std::mutex mutex_;
   mutable Memo<ossl::Cert> certificates_;
   mutable Memo<ossl::Crl> crls_;
-  mutable std::map<const void*, Thumbprinted> thumbprints_;
+  mutable std::map<const void*, Remembered> remembered_;
 };
 
 }  // namespace setpay::protocol

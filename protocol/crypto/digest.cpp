@@ -180,11 +180,13 @@ LinkParts splitL(const AlgorithmProfile& profile, int t2ContentTypeNid, ByteView
 Bytes thumbprint(const AlgorithmProfile& profile, ByteView der) { return DD(profile, NID_pkcs7_data, der); }
 
 Bytes thumbprint(const AlgorithmProfile& profile, const X509* cert) {
-  return profile.parsedCertificates().thumbprint(cert, [&] { return thumbprint(profile, ByteView(ossl::der(cert))); });
+  const ParsedCertificates& known = profile.parsedCertificates();
+  return known.thumbprint(cert, [&] { return thumbprint(profile, ByteView(known.der(cert))); });
 }
 
 Bytes thumbprint(const AlgorithmProfile& profile, const X509_CRL* crl) {
-  return profile.parsedCertificates().thumbprint(crl, [&] { return thumbprint(profile, ByteView(ossl::der(crl))); });
+  const ParsedCertificates& known = profile.parsedCertificates();
+  return known.thumbprint(crl, [&] { return thumbprint(profile, ByteView(known.der(crl))); });
 }
 
 }  // namespace setpay::protocol

@@ -198,9 +198,10 @@ Bytes sign(const AlgorithmProfile& profile, Signer& signer, const Clock& clock, 
   ASN1_OBJECT_free(sd->encapContentInfo->eContentType);
   sd->encapContentInfo->eContentType = OBJ_nid2obj(contentTypeNid);
   if (!detached) sd->encapContentInfo->eContent = contentField(profile, tDer);
-  if (options.includeSignerCertificate) carry(sd->certificates, ossl::der(cert));
-  for (const X509* extra : options.extra.certificates) carry(sd->certificates, ossl::der(extra));
-  for (const X509_CRL* crl : options.extra.crls) carry(sd->crls, ossl::der(crl));
+  const ParsedCertificates& known = profile.parsedCertificates();  // each one's DER encoded once (issue 13)
+  if (options.includeSignerCertificate) carry(sd->certificates, known.der(cert));
+  for (const X509* extra : options.extra.certificates) carry(sd->certificates, known.der(extra));
+  for (const X509_CRL* crl : options.extra.crls) carry(sd->crls, known.der(crl));
   ossl::check(sk_SETPAY_SIGNER_INFO_push(sd->signerInfos, si.get()) > 0, ErrorCode::unspecifiedFailure,
               "signerInfos");
   static_cast<void>(si.release());

@@ -162,6 +162,31 @@ TEST(DD, CheckDDAcceptsAndRejects) {
   EXPECT_EQ(errorOf([&] { checkDD(set1, NID_setct_OIData, {}, t); }), ErrorCode::decodingFailure);
 }
 
+// DD is checked against its one DER encoding, the decoder deciding only for bytes that differ from it:
+// every change outside the digest is refused by both checks, every change inside it changes only the
+// digest (checkDDShape takes it, checkDD finds the digest wrong).
+TEST(DD, OnlyTheDigestMayDifferFromTheOneEncoding) {
+  const Bytes t = unhex("3003020105");
+  for (const auto* p : {&set1, &modern}) {
+    const Bytes dd = DD(*p, NID_setct_PIData, t);
+    const std::size_t digestAt = dd.size() - p->digestSize();
+    for (std::size_t i = 0; i < dd.size(); ++i)
+      for (const int flip : {0x01, 0x80, 0xff}) {
+        Bytes changed = dd;
+        changed[i] = static_cast<std::uint8_t>(changed[i] ^ flip);
+        const std::optional<ErrorCode> check = errorOf([&] { checkDD(*p, NID_setct_PIData, changed, t); });
+        if (i >= digestAt) {
+          EXPECT_EQ(check, ErrorCode::signatureFailure) << p->name() << " byte " << i;
+          EXPECT_NO_THROW(checkDDShape(changed, NID_setct_PIData, "PIData")) << p->name() << " byte " << i;
+        } else {
+          EXPECT_EQ(check, ErrorCode::decodingFailure) << p->name() << " byte " << i << " ^ " << int(flip);
+          EXPECT_EQ(errorOf([&] { checkDDShape(changed, NID_setct_PIData, "PIData"); }), ErrorCode::decodingFailure)
+              << p->name() << " byte " << i << " ^ " << int(flip);
+        }
+      }
+  }
+}
+
 TEST(DD, ThumbprintIsDDOfTheDerLabelledIdData) {
   const Bytes der = unhex("300a02010102010202010304");
   EXPECT_EQ(thumbprint(set1, der), DD(set1, NID_pkcs7_data, der));
