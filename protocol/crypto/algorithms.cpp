@@ -46,11 +46,15 @@ void setProfileDigestAlgorithm(const AlgorithmProfile& profile, X509_ALGOR* out)
   set(out, profile.digestNid(), parameterTypeFor(profile.digestNid()));
 }
 
-Bytes digestAlgorithmDer(int digestNid) {
-  ossl::Algor alg(X509_ALGOR_new());
-  ossl::check(alg != nullptr, ErrorCode::unspecifiedFailure, "algor alloc");
-  set(alg.get(), digestNid, parameterTypeFor(digestNid));
-  return ossl::der<X509_ALGOR>(alg.get(), i2d_X509_ALGOR);
+ByteView digestAlgorithmDer(int digestNid) {
+  // What setProfileDigestAlgorithm writes, as constants (DD's canonical form is rebuilt per message;
+  // tests/protocol/crypto/digest_test.cpp checks them against OpenSSL's encoding).
+  static constexpr std::uint8_t sha1WithNull[] = {0x30, 0x09, 0x06, 0x05, 0x2b, 0x0e, 0x03, 0x02, 0x1a, 0x05, 0x00};
+  static constexpr std::uint8_t sha256Absent[] = {0x30, 0x0b, 0x06, 0x09, 0x60, 0x86, 0x48,
+                                                  0x01, 0x65, 0x03, 0x04, 0x02, 0x01};
+  if (digestNid == NID_sha1) return sha1WithNull;
+  if (digestNid == NID_sha256) return sha256Absent;
+  return {};
 }
 
 std::string digestAlgorithmMismatch(const AlgorithmProfile& profile, const X509_ALGOR* alg) {

@@ -23,8 +23,8 @@ bool isProfileDigestAlgorithm(const AlgorithmProfile&, const X509_ALGOR* alg);
 std::string digestAlgorithmMismatch(const AlgorithmProfile&, const X509_ALGOR* alg);
 // The same rule without a profile, from the digest OID: sha1 → NULL parameters, sha256 → absent.
 std::string digestAlgorithmMismatch(const X509_ALGOR* alg);
-// The DER of the digest AlgorithmIdentifier this rule writes for sha1 or sha256.
-Bytes digestAlgorithmDer(int digestNid);
+// The DER of the digest AlgorithmIdentifier this rule writes for sha1 or sha256; empty for any other.
+ByteView digestAlgorithmDer(int digestNid);
 
 // signatureAlgorithm for `key` under the profile: RSA -> rsaEncryption (NULL parameters, as PKCS#7
 // and OpenSSL's CMS write it); EC -> ecdsa-with-SHA1/SHA256 (parameters absent).

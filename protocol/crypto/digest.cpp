@@ -49,21 +49,21 @@ DigestedData decodeShape(ByteView ddDer, int contentTypeNid, const std::string& 
 // a well-formed DD, checked without the template decode and re-encoding (issue 13: 3% of a purchase).
 // nullopt for an unknown digest or label.
 std::optional<Bytes> canonicalPrefix(int digestNid, int labelNid) {
-  const EVP_MD* md = EVP_get_digestbynid(digestNid);
+  const ByteView algorithm = crypto::digestAlgorithmDer(digestNid);
   const ASN1_OBJECT* label = labelNid == NID_undef ? nullptr : OBJ_nid2obj(labelNid);
-  if (md == nullptr || label == nullptr) {
+  if (algorithm.empty() || label == nullptr) {
     ERR_clear_error();
     return std::nullopt;
   }
-  const Bytes algorithm = crypto::digestAlgorithmDer(digestNid);
-  const Bytes labelDer = ossl::der<ASN1_OBJECT>(label, i2d_ASN1_OBJECT);
-  const auto digestSize = static_cast<std::size_t>(EVP_MD_get_size(md));
-  const std::size_t inner = 3 + algorithm.size() + 2 + labelDer.size() + 2 + digestSize;
-  if (inner > 127) return std::nullopt;  // every length is short-form for SET's labels and digests
+  const ByteView labelOid(OBJ_get0_data(label), OBJ_length(label));  // the OID's contents octets
+  const std::size_t digestSize = digestNid == NID_sha1 ? 20 : 32;
+  const std::size_t inner = 3 + algorithm.size() + 4 + labelOid.size() + 2 + digestSize;
+  if (labelOid.empty() || inner > 127) return std::nullopt;  // every length is short-form for SET's labels
   Bytes prefix = {0x30, static_cast<std::uint8_t>(inner), V_ASN1_INTEGER, 0x01, digestedDataVersion};
   prefix.insert(prefix.end(), algorithm.begin(), algorithm.end());
-  prefix.insert(prefix.end(), {0x30, static_cast<std::uint8_t>(labelDer.size())});
-  prefix.insert(prefix.end(), labelDer.begin(), labelDer.end());
+  prefix.insert(prefix.end(), {0x30, static_cast<std::uint8_t>(2 + labelOid.size()), V_ASN1_OBJECT,
+                               static_cast<std::uint8_t>(labelOid.size())});
+  prefix.insert(prefix.end(), labelOid.begin(), labelOid.end());
   prefix.insert(prefix.end(), {V_ASN1_OCTET_STRING, static_cast<std::uint8_t>(digestSize)});
   return prefix;
 }

@@ -190,6 +190,75 @@ TEST_P(SignedDataTest, CarriesExtraCertificatesAndCrls) {
   EXPECT_EQ(X509_CRL_cmp(v.crls[0].get(), crl.get()), 0);
 }
 
+// Two adjacent elements of a SET OF swapped: the same bytes in another order, which DER forbids. The
+// carried certificates are not signed, so only the DER check can refuse them; swapped signed attributes
+// would also fail the signature, but are refused as not DER first.
+Bytes swapAdjacent(const Bytes& der, ByteView first, ByteView second) {
+  const auto at = std::search(der.begin(), der.end(), first.begin(), first.end());
+  EXPECT_NE(at, der.end());
+  EXPECT_TRUE(std::equal(second.begin(), second.end(), at + static_cast<std::ptrdiff_t>(first.size()))) << "not adjacent";
+  Bytes out(der.begin(), at);
+  out.insert(out.end(), second.begin(), second.end());
+  out.insert(out.end(), first.begin(), first.end());
+  out.insert(out.end(), at + static_cast<std::ptrdiff_t>(first.size() + second.size()), der.end());
+  return out;
+}
+
+std::string whyNot(auto&& f) {
+  try {
+    f();
+  } catch (const ProtocolError& e) {
+    return std::string(name(e.code())) + ": " + e.what();
+  }
+  return "accepted";
+}
+
+TEST_P(SignedDataTest, SetsOutOfDerOrderAreRefused) {
+  SignFixture f(GetParam());
+  const auto other = support::loadTestKey(f.key.name == "rsa-2048" ? "ec-p256" : "rsa-2048");
+  SignOptions options;
+  options.extra.certificates = {other.cert.get()};
+  const Bytes s = S(f.profile, *f.signer, f.clock, NID_setct_CapResData, sampleContent(20), options);
+  ASSERT_NO_THROW(openS(f.profile, s, NID_setct_CapResData));
+  Bytes a = ossl::der(f.key.cert.get()), b = ossl::der(other.cert.get());
+  if (!std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end())) std::swap(a, b);
+  const std::string certificates = whyNot([&] { openS(f.profile, swapAdjacent(s, a, b), NID_setct_CapResData); });
+  EXPECT_NE(certificates.find("decodingFailure: SignedData: certificates is not DER"), std::string::npos) << certificates;
+
+  // The signed attributes, as the signer's SET OF orders them: find them in the message.
+  const VerifiedSignedData v = openS(f.profile, s, NID_setct_CapResData);
+  const Bytes contentType = unhex("06092a864886f70d010903");  // id-contentType, the attribute's first field
+  const auto at = std::search(s.begin(), s.end(), contentType.begin(), contentType.end());
+  ASSERT_NE(at, s.end());
+  // Each Attribute is SEQUENCE (short length) { OID, SET { value } }: the attribute begins two octets earlier.
+  const auto attribute = [&](Bytes::const_iterator begin) { return ByteView(&*begin, static_cast<std::size_t>(begin[1]) + 2); };
+  const ByteView contentTypeAttribute = attribute(at - 2);
+  const auto after = at - 2 + static_cast<std::ptrdiff_t>(contentTypeAttribute.size());
+  if (*after == 0x30) {  // an attribute follows: swap the two
+    const std::string attributes =
+        whyNot([&] { openS(f.profile, swapAdjacent(s, contentTypeAttribute, attribute(after)), NID_setct_CapResData); });
+    EXPECT_NE(attributes.find("decodingFailure: SignedData: signed attributes is not DER"), std::string::npos)
+        << attributes;
+  } else {
+    ADD_FAILURE() << "contentType is the last signed attribute";
+  }
+}
+
+// AlgorithmIdentifier parameters other than NULL or absent are not SET's: refused as not DER of the shape
+// (set1, whose sha1 identifier has NULL parameters to change in place).
+TEST(SignedData, DigestAlgorithmParametersOtherThanNullAreRefused) {
+  SignFixture f(signCases[0]);
+  ASSERT_EQ(f.profile.id(), ProfileId::set1);
+  const Bytes s = S(f.profile, *f.signer, f.clock, NID_setct_CapResData, sampleContent(20));
+  const Bytes sha1WithNull = unhex("06052b0e03021a0500");
+  const auto at = std::search(s.begin(), s.end(), sha1WithNull.begin(), sha1WithNull.end());  // digestAlgorithms'
+  ASSERT_NE(at, s.end());
+  Bytes bad = s;
+  bad[static_cast<std::size_t>(at - s.begin()) + sha1WithNull.size() - 2] = V_ASN1_OCTET_STRING;  // 05 00 → 04 00
+  const std::string why = whyNot([&] { openS(f.profile, bad, NID_setct_CapResData); });
+  EXPECT_NE(why.find("decodingFailure: SignedData: digestAlgorithms is not DER"), std::string::npos) << why;
+}
+
 INSTANTIATE_TEST_SUITE_P(Keys, SignedDataTest, ::testing::ValuesIn(signCases), caseName);
 
 TEST(SignedData, SigningTimeAfter2049IsGeneralizedTime) {

@@ -1,0 +1,57 @@
+// Strict DER elements over BytesReader, for structures read in one pass instead of a template decode,
+// a re-encoding and a comparison (issue 13; SignedData in crypto/signed_data.cpp, SPEC-CHOICES
+// "Strictness on openS/verifySO"). Only one-octet tags (every tag PKCS#7 and CMS use is below 31) and
+// definite, minimal lengths are read; like BytesReader, a failed read returns false and consumes nothing.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "protocol/bytes.hpp"
+#include "protocol/bytes_reader.hpp"
+
+namespace setpay::protocol {
+
+class DerReader {
+ public:
+  explicit DerReader(ByteView in) noexcept : in_(in) {}
+
+  bool empty() const noexcept { return in_.empty(); }
+  // The next element's tag octet, unread.
+  [[nodiscard]] bool peekTag(std::uint8_t& tag) const noexcept { return in_.peek(tag); }
+
+  // The next element if its tag octet is `tag`: its contents, and in `whole` its whole encoding.
+  [[nodiscard]] bool element(std::uint8_t tag, ByteView& contents) noexcept {
+    ByteView whole;
+    return element(tag, contents, whole);
+  }
+  [[nodiscard]] bool element(std::uint8_t tag, ByteView& contents, ByteView& whole) noexcept {
+    BytesReader r = in_;
+    const std::size_t start = r.offset();
+    std::uint8_t t = 0;
+    std::uint8_t first = 0;
+    if (!r.u8(t) || t != tag || (t & 0x1f) == 0x1f || !r.u8(first)) return false;
+    std::size_t length = first;
+    if (first & 0x80) {
+      const std::size_t octets = first & 0x7fu;
+      // 0x80 is BER's indefinite length; more than three octets is over any limit we take.
+      if (octets == 0 || octets > 3) return false;
+      length = 0;
+      for (std::size_t i = 0; i < octets; ++i) {
+        std::uint8_t b = 0;
+        if (!r.u8(b) || (i == 0 && b == 0)) return false;  // a leading zero octet is not minimal
+        length = length << 8 | b;
+      }
+      if (length < 0x80) return false;  // fits the short form
+    }
+    if (!r.bytes(length, contents)) return false;
+    whole = in_.rest().first(r.offset() - start);
+    in_ = r;
+    return true;
+  }
+
+ private:
+  BytesReader in_;
+};
+
+}  // namespace setpay::protocol
