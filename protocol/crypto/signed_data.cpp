@@ -5,13 +5,13 @@
 
 #include <algorithm>
 #include <chrono>
-#include <initializer_list>
 #include <ctime>
 #include <optional>
 
 #include "protocol/crypto/algorithms.hpp"
 #include "protocol/crypto/digest.hpp"
 #include "protocol/crypto/pkcs7_asn1.hpp"
+#include "protocol/der_reader.hpp"
 
 namespace setpay::protocol {
 
@@ -84,15 +84,6 @@ ASN1_TYPE* contentField(const AlgorithmProfile& profile, ByteView tDer) {
   return any.release();
 }
 
-// t as carried: the DER of the content (set1), the OCTET STRING's value (modern).
-Bytes contentOf(const AlgorithmProfile& profile, const ASN1_TYPE* content) {
-  if (pkcs7Shape(profile)) return ossl::der<ASN1_TYPE>(content, i2d_ASN1_TYPE);
-  if (ASN1_TYPE_get(content) != V_ASN1_OCTET_STRING)
-    throw ProtocolError(ErrorCode::decodingFailure, "SignedData (CMS): eContent is not an OCTET STRING");
-  const ByteView v = contents(content->value.octet_string);
-  return Bytes(v.begin(), v.end());
-}
-
 void addAttribute(STACK_OF(X509_ATTRIBUTE) * attrs, int nid, int type, void* value) {
   pkcs7::Attribute attr(X509_ATTRIBUTE_create(nid, type, value));
   ossl::check(attr != nullptr, ErrorCode::unspecifiedFailure, "X509_ATTRIBUTE_create");
@@ -140,18 +131,6 @@ void carry(STACK_OF(ASN1_TYPE) * &carried, const Bytes& der) {
   ASN1_TYPE_set(any.get(), V_ASN1_SEQUENCE, value.release());
   ossl::check(sk_ASN1_TYPE_push(carried, any.get()) > 0, ErrorCode::unspecifiedFailure, "carry");
   static_cast<void>(any.release());
-}
-
-// The carried certificates or CRLs, each through the profile's ParsedCertificates.
-template <class Parse>
-auto parseCarried(const STACK_OF(ASN1_TYPE) * carried, const char* what, Parse parse) {
-  std::vector<decltype(parse(ByteView{}))> out;
-  for (int i = 0; i < sk_ASN1_TYPE_num(carried); ++i) {
-    const ASN1_TYPE* any = sk_ASN1_TYPE_value(carried, i);
-    if (ASN1_TYPE_get(any) != V_ASN1_SEQUENCE) malformed(std::string("a carried ") + what + " is not a SEQUENCE");
-    out.push_back(parse(contents(any->value.sequence)));
-  }
-  return out;
 }
 
 Bytes sign(const AlgorithmProfile& profile, Signer& signer, const Clock& clock, int contentTypeNid,
@@ -208,112 +187,300 @@ Bytes sign(const AlgorithmProfile& profile, Signer& signer, const Clock& clock, 
   return ossl::der<pkcs7::SIGNED_CONTENT_INFO>(ci.get(), pkcs7::i2d_SIGNED_CONTENT_INFO);
 }
 
-// The single value of the one attribute of type `nid`; decodingFailure if absent, repeated or
-// not of one of `valueTypes`.
-const ASN1_TYPE* attributeValue(const STACK_OF(X509_ATTRIBUTE) * attrs, int nid,
-                                std::initializer_list<int> valueTypes) {
-  const ASN1_OBJECT* obj = OBJ_nid2obj(nid);
-  int found = -1;
-  for (int i = 0; i < sk_X509_ATTRIBUTE_num(attrs); ++i) {
-    if (OBJ_cmp(X509_ATTRIBUTE_get0_object(sk_X509_ATTRIBUTE_value(attrs, i)), obj) != 0) continue;
-    if (found >= 0) malformed(std::string("signed attribute repeated: ") + OBJ_nid2sn(nid));
-    found = i;
-  }
-  if (found < 0) malformed(std::string("signed attribute missing: ") + OBJ_nid2sn(nid));
-  X509_ATTRIBUTE* attr = sk_X509_ATTRIBUTE_value(attrs, found);
-  if (X509_ATTRIBUTE_count(attr) != 1) malformed(std::string("attribute must have one value: ") + OBJ_nid2sn(nid));
-  const ASN1_TYPE* value = X509_ATTRIBUTE_get0_type(attr, 0);
-  if (!value || std::find(valueTypes.begin(), valueTypes.end(), ASN1_TYPE_get(value)) == valueTypes.end())
-    malformed(std::string("attribute value has the wrong type: ") + OBJ_nid2sn(nid));
-  return value;
+// ---- open: one strict pass over the received bytes (SPEC-CHOICES "Strictness on openS/verifySO").
+// Every element is read as DER (der_reader.hpp); what a template decode, a re-encoding and a comparison
+// checked is checked here directly: the fields' values, the SET OF orders, nothing unknown or left over.
+
+[[noreturn]] void notDer(const std::string& what) { malformed(what + " is not DER of the expected shape"); }
+
+ByteView oidOf(int nid) {
+  const ASN1_OBJECT* o = OBJ_nid2obj(nid);
+  return o ? ByteView(OBJ_get0_data(o), OBJ_length(o)) : ByteView{};
+}
+bool sameBytes(ByteView a, ByteView b) { return std::equal(a.begin(), a.end(), b.begin(), b.end()); }
+
+// An OBJECT IDENTIFIER's contents octets as DER has them: subidentifiers in minimal base 128.
+bool isDerOid(ByteView c) {
+  if (c.empty() || (c.back() & 0x80) != 0) return false;
+  for (std::size_t i = 0; i < c.size(); ++i)
+    if (c[i] == 0x80 && (i == 0 || (c[i - 1] & 0x80) == 0)) return false;
+  return true;
 }
 
-TimePoint signingTime(const ASN1_TYPE* value) {
-  const ASN1_TIME* t = value->value.utctime;  // utctime and generalizedtime share the union slot
-  const ByteView text = contents(t);
-  const std::size_t expected = value->type == V_ASN1_UTCTIME ? 13 : 15;  // DER: seconds and 'Z'
+ByteView readOid(DerReader& r, const char* what) {
+  ByteView c;
+  if (!r.element(V_ASN1_OBJECT, c) || !isDerOid(c)) notDer(what);
+  return c;
+}
+
+// The elements of a SET OF, each whole; DER wants them in ascending order of their encodings.
+std::vector<ByteView> setElements(ByteView contents, const char* what) {
+  std::vector<ByteView> out;
+  DerReader r(contents);
+  while (!r.empty()) {
+    std::uint8_t tag = 0;
+    ByteView body, whole;
+    if (!r.peekTag(tag) || !r.element(tag, body, whole)) notDer(what);
+    out.push_back(whole);
+  }
+  const auto derLess = [](ByteView a, ByteView b) {
+    return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end());
+  };
+  if (!std::is_sorted(out.begin(), out.end(), derLess)) notDer(what);
+  return out;
+}
+
+// AlgorithmIdentifier { OID, parameters NULL or absent } — the only parameters SET's algorithms have —
+// handed to algorithms.hpp's checks as OpenSSL's X509_ALGOR.
+ossl::Algor readAlgorithm(DerReader& r, const char* what) {
+  ByteView body, whole;
+  if (!r.element(V_ASN1_SEQUENCE | V_ASN1_CONSTRUCTED, body, whole)) notDer(what);
+  DerReader a(body);
+  (void)readOid(a, what);
+  ByteView null;
+  if (!a.empty() && (!a.element(V_ASN1_NULL, null) || !null.empty() || !a.empty())) notDer(what);
+  const unsigned char* p = whole.data();
+  ossl::Algor alg(d2i_X509_ALGOR(nullptr, &p, static_cast<long>(whole.size())));
+  ERR_clear_error();
+  if (!alg) notDer(what);
+  return alg;
+}
+
+// A version INTEGER's value when it is one DER octet (every version here is small).
+std::uint8_t versionOctet(ByteView integer, const char* what) {
+  if (integer.size() != 1 || integer[0] >= 0x80) malformed(std::string(what) + " is not a small INTEGER");
+  return integer[0];
+}
+
+TimePoint signingTime(int type, ByteView text) {
+  const std::size_t expected = type == V_ASN1_UTCTIME ? 13 : 15;  // DER: seconds and 'Z'
+  ASN1_TIME t{static_cast<int>(text.size()), type, const_cast<unsigned char*>(text.data()), 0};
   std::tm tm{};
-  if (text.size() != expected || text.back() != 'Z' || ASN1_TIME_to_tm(t, &tm) != 1)
+  if (text.size() != expected || text.back() != 'Z' || ASN1_TIME_to_tm(&t, &tm) != 1) {
+    ERR_clear_error();
     malformed("signingTime is not a DER time");
+  }
   using namespace std::chrono;
   const sys_days day = year{tm.tm_year + 1900} / month{static_cast<unsigned>(tm.tm_mon + 1)} /
                        std::chrono::day{static_cast<unsigned>(tm.tm_mday)};
   return day + hours{tm.tm_hour} + minutes{tm.tm_min} + seconds{tm.tm_sec};
 }
 
-bool sameIssuerAndSerial(const X509* cert, const pkcs7::ISSUER_AND_SERIAL* sid) {
-  // Byte-exact issuer match: X509_NAME keeps its received encoding, so this also refuses a
-  // non-DER issuer name that the re-encoding check cannot see.
-  if (ASN1_INTEGER_cmp(X509_get0_serialNumber(cert), sid->serialNumber) != 0) return false;
-  const Bytes a = ossl::der<X509_NAME>(X509_get_issuer_name(cert), i2d_X509_NAME);
-  const Bytes b = ossl::der<X509_NAME>(sid->issuer, i2d_X509_NAME);
-  return a == b;
+// The signed attributes: exactly contentType, messageDigest and signingTime, one value each.
+struct SignedAttributes {
+  ByteView der;  // [0] IMPLICIT SET OF, as received
+  ByteView contentType;
+  ByteView messageDigest;
+  TimePoint signingTime;
+};
+
+constexpr int signedAttributeNids[signedAttributeCount] = {NID_pkcs9_contentType, NID_pkcs9_messageDigest,
+                                                           NID_pkcs9_signingTime};
+
+SignedAttributes readSignedAttributes(ByteView contents, ByteView whole) {
+  const std::vector<ByteView> attributes = setElements(contents, "signed attributes");
+  if (attributes.size() != signedAttributeCount)
+    malformed("signed attributes must be contentType, messageDigest, signingTime");
+  SignedAttributes out{whole, {}, {}, {}};
+  bool seen[signedAttributeCount] = {};
+  for (const ByteView attribute : attributes) {
+    DerReader outer(attribute);
+    ByteView body, values;
+    if (!outer.element(V_ASN1_SEQUENCE | V_ASN1_CONSTRUCTED, body)) notDer("a signed attribute");
+    DerReader a(body);
+    const ByteView type = readOid(a, "a signed attribute");
+    if (!a.element(V_ASN1_SET | V_ASN1_CONSTRUCTED, values) || !a.empty()) notDer("a signed attribute");
+    const std::vector<ByteView> value = setElements(values, "a signed attribute's values");
+    const auto slot = std::find_if(std::begin(signedAttributeNids), std::end(signedAttributeNids),
+                                   [&](int nid) { return sameBytes(type, oidOf(nid)); }) -
+                      std::begin(signedAttributeNids);
+    if (slot == signedAttributeCount) continue;  // then one of the three is missing: said below
+    const int nid = signedAttributeNids[slot];
+    if (seen[slot]) malformed(std::string("signed attribute repeated: ") + OBJ_nid2sn(nid));
+    seen[slot] = true;
+    if (value.size() != 1) malformed(std::string("attribute must have one value: ") + OBJ_nid2sn(nid));
+    DerReader v(value[0]);
+    ByteView c;
+    const bool typed = nid == NID_pkcs9_contentType     ? v.element(V_ASN1_OBJECT, c) && isDerOid(c)
+                       : nid == NID_pkcs9_messageDigest ? v.element(V_ASN1_OCTET_STRING, c)
+                                                        : v.element(V_ASN1_UTCTIME, c) || v.element(V_ASN1_GENERALIZEDTIME, c);
+    if (!typed) malformed(std::string("attribute value has the wrong type: ") + OBJ_nid2sn(nid));
+    if (nid == NID_pkcs9_contentType) out.contentType = c;
+    if (nid == NID_pkcs9_messageDigest) out.messageDigest = c;
+    if (nid == NID_pkcs9_signingTime) out.signingTime = signingTime(value[0][0], c);
+  }
+  for (int i = 0; i < signedAttributeCount; ++i)
+    if (!seen[i]) malformed(std::string("signed attribute missing: ") + OBJ_nid2sn(signedAttributeNids[i]));
+  return out;
+}
+
+// SignerInfo { version, IssuerAndSerialNumber, digestAlgorithm, [0] signedAttrs, signatureAlgorithm,
+// signature } — no unsignedAttrs.
+struct SignerInfoRead {
+  std::uint8_t version;
+  ByteView issuer;  // Name, whole
+  ByteView serial;  // INTEGER, whole
+  ossl::Algor digestAlgorithm;
+  SignedAttributes attributes;
+  ossl::Algor signatureAlgorithm;
+  ByteView signature;
+};
+
+SignerInfoRead readSignerInfo(ByteView whole) {
+  DerReader outer(whole);
+  ByteView body, version, sid, issuerBody, issuer, serialBody, serial, attrs, attrsWhole, signature;
+  if (!outer.element(V_ASN1_SEQUENCE | V_ASN1_CONSTRUCTED, body)) notDer("SignerInfo");
+  DerReader s(body);
+  if (!s.element(V_ASN1_INTEGER, version) || !s.element(V_ASN1_SEQUENCE | V_ASN1_CONSTRUCTED, sid)) notDer("SignerInfo");
+  DerReader id(sid);
+  if (!id.element(V_ASN1_SEQUENCE | V_ASN1_CONSTRUCTED, issuerBody, issuer) ||
+      !id.element(V_ASN1_INTEGER, serialBody, serial) || !id.empty())
+    notDer("IssuerAndSerialNumber");
+  ossl::Algor digestAlgorithm = readAlgorithm(s, "SignerInfo digestAlgorithm");
+  std::uint8_t tag = 0;
+  if (!s.peekTag(tag) || tag != (V_ASN1_CONTEXT_SPECIFIC | V_ASN1_CONSTRUCTED))
+    malformed("signed attributes must be contentType, messageDigest, signingTime");
+  if (!s.element(tag, attrs, attrsWhole)) notDer("signed attributes");
+  SignerInfoRead out{versionOctet(version, "SignerInfo version"), issuer, serial, std::move(digestAlgorithm),
+                     readSignedAttributes(attrs, attrsWhole), nullptr, {}};
+  out.signatureAlgorithm = readAlgorithm(s, "SignerInfo signatureAlgorithm");
+  if (!s.element(V_ASN1_OCTET_STRING, signature) || !s.empty()) notDer("SignerInfo");
+  out.signature = signature;
+  return out;
+}
+
+// ContentInfo { id-signedData, [0] EXPLICIT SignedData { version, digestAlgorithms, encapContentInfo,
+// [0] certificates OPTIONAL, [1] crls OPTIONAL, signerInfos } }.
+struct SignedDataRead {
+  ByteView contentType;  // OBJECT IDENTIFIER contents
+  std::uint8_t version;
+  std::vector<ossl::Algor> digestAlgorithms;
+  ByteView eContentType;
+  std::optional<ByteView> eContent;  // inside [0] EXPLICIT, whole
+  std::vector<ByteView> certificates, crls;
+  std::vector<ByteView> signerInfos;
+};
+
+SignedDataRead readSignedData(ByteView der) {
+  constexpr std::uint8_t explicit0 = V_ASN1_CONTEXT_SPECIFIC | V_ASN1_CONSTRUCTED;
+  constexpr std::uint8_t sequence = V_ASN1_SEQUENCE | V_ASN1_CONSTRUCTED;
+  constexpr std::uint8_t set = V_ASN1_SET | V_ASN1_CONSTRUCTED;
+  SignedDataRead out{};
+  DerReader top(der);
+  ByteView ci, inner, sd, version, algorithms, encap;
+  if (!top.element(sequence, ci) || !top.empty()) notDer("ContentInfo");
+  DerReader c(ci);
+  out.contentType = readOid(c, "ContentInfo");
+  if (!c.element(explicit0, inner) || !c.empty()) notDer("ContentInfo");
+  DerReader i(inner);
+  if (!i.element(sequence, sd) || !i.empty()) notDer("SignedData");
+  DerReader r(sd);
+  if (!r.element(V_ASN1_INTEGER, version)) notDer("SignedData");
+  out.version = versionOctet(version, "SignedData version");
+  if (!r.element(set, algorithms)) notDer("digestAlgorithms");
+  for (DerReader a(algorithms); !a.empty();) out.digestAlgorithms.push_back(readAlgorithm(a, "digestAlgorithms"));
+  if (!r.element(sequence, encap)) notDer("encapContentInfo");
+  DerReader e(encap);
+  out.eContentType = readOid(e, "encapContentInfo");
+  if (!e.empty()) {
+    ByteView explicitContent, body, whole;
+    std::uint8_t tag = 0;
+    if (!e.element(explicit0, explicitContent) || !e.empty()) notDer("encapContentInfo");
+    DerReader content(explicitContent);
+    if (!content.peekTag(tag) || !content.element(tag, body, whole) || !content.empty()) notDer("eContent");
+    out.eContent = whole;
+  }
+  std::uint8_t tag = 0;
+  ByteView carried;
+  if (r.peekTag(tag) && tag == explicit0 && r.element(tag, carried)) out.certificates = setElements(carried, "certificates");
+  if (r.peekTag(tag) && tag == (explicit0 | 1) && r.element(tag, carried)) out.crls = setElements(carried, "crls");
+  ByteView signers;
+  if (!r.element(set, signers) || !r.empty()) notDer("SignedData");
+  out.signerInfos = setElements(signers, "signerInfos");
+  return out;
+}
+
+// The carried certificates or CRLs (each a SEQUENCE), each through the profile's ParsedCertificates.
+template <class Parse>
+auto parseCarried(const std::vector<ByteView>& carried, const char* what, Parse parse) {
+  std::vector<decltype(parse(ByteView{}))> out;
+  for (const ByteView der : carried) {
+    if (der[0] != (V_ASN1_SEQUENCE | V_ASN1_CONSTRUCTED)) malformed(std::string("a carried ") + what + " is not a SEQUENCE");
+    out.push_back(parse(der));
+  }
+  return out;
+}
+
+bool sameIssuerAndSerial(const X509* cert, const SignerInfoRead& si) {
+  // Byte-exact: the Name as the certificate holds it (X509_NAME keeps its received encoding), the
+  // serial number's DER.
+  return sameBytes(ossl::der<ASN1_INTEGER>(X509_get0_serialNumber(cert), i2d_ASN1_INTEGER), si.serial) &&
+         sameBytes(ossl::der<X509_NAME>(X509_get_issuer_name(cert), i2d_X509_NAME), si.issuer);
+}
+
+// t as carried: the content's DER (set1), the OCTET STRING's value (modern).
+ByteView contentOf(const AlgorithmProfile& profile, ByteView eContent) {
+  if (pkcs7Shape(profile)) return eContent;
+  DerReader r(eContent);
+  ByteView value;
+  if (!r.element(V_ASN1_OCTET_STRING, value))
+    throw ProtocolError(ErrorCode::decodingFailure, "SignedData (CMS): eContent is not an OCTET STRING");
+  return value;
 }
 
 VerifiedSignedData open(const AlgorithmProfile& profile, ByteView der, int expectedContentTypeNid,
                         std::optional<ByteView> detachedContent, const std::vector<const X509*>& known) {
   if (der.size() > maxSignedDataSize) throw ProtocolError(ErrorCode::messageTooBig, "SignedData too large");
-  const auto ci = pkcs7::strictDecode<pkcs7::SIGNED_CONTENT_INFO, pkcs7::d2i_SIGNED_CONTENT_INFO,
-                                      pkcs7::i2d_SIGNED_CONTENT_INFO, pkcs7::SIGNED_CONTENT_INFO_free>(
-      der, "SignedData");
-  if (OBJ_obj2nid(ci->contentType) != NID_pkcs7_signed) malformed("ContentInfo is not signedData");
-  const pkcs7::SIGNED_DATA* sd = ci->signedData;
-  if (ASN1_INTEGER_get(sd->version) != signedDataVersion(profile))
+  const SignedDataRead sd = readSignedData(der);
+  if (!sameBytes(sd.contentType, oidOf(NID_pkcs7_signed))) malformed("ContentInfo is not signedData");
+  if (sd.version != signedDataVersion(profile))
     malformed(pkcs7Shape(profile) ? "version is not 1 (PKCS#7 1.5, set1)" : "version is not 3 (CMS, modern)");
-  if (sk_X509_ALGOR_num(sd->digestAlgorithms) != 1 || sk_SETPAY_SIGNER_INFO_num(sd->signerInfos) != 1)
+  if (sd.digestAlgorithms.size() != 1 || sd.signerInfos.size() != 1)
     malformed("exactly one digest algorithm and one signer expected");
-  if (!crypto::isProfileDigestAlgorithm(profile, sk_X509_ALGOR_value(sd->digestAlgorithms, 0)))
+  if (!crypto::isProfileDigestAlgorithm(profile, sd.digestAlgorithms[0].get()))
     badSignature("digest algorithm is not the profile's");
-  const int contentTypeNid = OBJ_obj2nid(sd->encapContentInfo->eContentType);
-  if (contentTypeNid != expectedContentTypeNid || contentTypeNid == NID_undef)
+  if (expectedContentTypeNid == NID_undef || !sameBytes(sd.eContentType, oidOf(expectedContentTypeNid)))
     throw ProtocolError(ErrorCode::wrapperMsgMismatch,
                         "SignedData: content type is not " + shortName(expectedContentTypeNid));
-  const ASN1_TYPE* eContent = sd->encapContentInfo->eContent;
-  if (detachedContent.has_value() == (eContent != nullptr))
+  if (detachedContent.has_value() == sd.eContent.has_value())
     malformed(detachedContent ? "SO must not carry its content" : "S must carry its content");
-  const Bytes content = detachedContent ? Bytes(detachedContent->begin(), detachedContent->end())
-                                        : contentOf(profile, eContent);
+  const ByteView content = detachedContent ? *detachedContent : contentOf(profile, *sd.eContent);
 
-  const pkcs7::SIGNER_INFO* si = sk_SETPAY_SIGNER_INFO_value(sd->signerInfos, 0);
-  if (ASN1_INTEGER_get(si->version) != signerInfoVersion) malformed("SignerInfo version is not 1");
-  if (!crypto::isProfileDigestAlgorithm(profile, si->digestAlgorithm))
+  const SignerInfoRead si = readSignerInfo(sd.signerInfos[0]);
+  if (si.version != signerInfoVersion) malformed("SignerInfo version is not 1");
+  if (!crypto::isProfileDigestAlgorithm(profile, si.digestAlgorithm.get()))
     badSignature("signer digest algorithm is not the profile's");
-  if (!si->signedAttrs || sk_X509_ATTRIBUTE_num(si->signedAttrs) != signedAttributeCount)
-    malformed("signed attributes must be contentType, messageDigest, signingTime");
-  const ASN1_TYPE* contentTypeAttr = attributeValue(si->signedAttrs, NID_pkcs9_contentType, {V_ASN1_OBJECT});
-  const ASN1_TYPE* digestAttr = attributeValue(si->signedAttrs, NID_pkcs9_messageDigest, {V_ASN1_OCTET_STRING});
-  const ASN1_TYPE* timeAttr =
-      attributeValue(si->signedAttrs, NID_pkcs9_signingTime, {V_ASN1_UTCTIME, V_ASN1_GENERALIZEDTIME});
-  const TimePoint when = signingTime(timeAttr);
 
   // Signer certificate: carried ones first, then the caller's.
   const ParsedCertificates& parsed = profile.parsedCertificates();
   std::vector<ossl::Cert> certificates =
-      parseCarried(sd->certificates, "certificate", [&](ByteView d) { return parsed.certificate(d); });
+      parseCarried(sd.certificates, "certificate", [&](ByteView d) { return parsed.certificate(d); });
   const X509* signerCert = nullptr;
   for (std::size_t i = 0; !signerCert && i < certificates.size(); ++i)
-    if (sameIssuerAndSerial(certificates[i].get(), si->sid)) signerCert = certificates[i].get();
+    if (sameIssuerAndSerial(certificates[i].get(), si)) signerCert = certificates[i].get();
   for (std::size_t i = 0; !signerCert && i < known.size(); ++i)
-    if (known[i] && sameIssuerAndSerial(known[i], si->sid)) signerCert = known[i];
+    if (known[i] && sameIssuerAndSerial(known[i], si)) signerCert = known[i];
   if (!signerCert) throw ProtocolError(ErrorCode::missingCertificate, "SignedData: signer certificate not found");
   EVP_PKEY* publicKey = X509_get0_pubkey(signerCert);
   if (!publicKey) ossl::fail(ErrorCode::invalidCertificate, "SignedData: signer certificate key unusable");
-  if (!crypto::isProfileSignatureAlgorithm(profile, publicKey, si->signatureAlgorithm))
+  if (!crypto::isProfileSignatureAlgorithm(profile, publicKey, si.signatureAlgorithm.get()))
     badSignature("signature algorithm is not the profile's");
 
-  if (OBJ_cmp(contentTypeAttr->value.object, sd->encapContentInfo->eContentType) != 0)
-    badSignature("signed contentType differs from eContentType");
-  if (!constantTimeEqual(contents(digestAttr->value.octet_string),
-                         contentDigest(profile, content, ErrorCode::decodingFailure)))
+  if (!sameBytes(si.attributes.contentType, sd.eContentType)) badSignature("signed contentType differs from eContentType");
+  if (!constantTimeEqual(si.attributes.messageDigest, contentDigest(profile, content, ErrorCode::decodingFailure)))
     badSignature("messageDigest does not match the content");
-  const Bytes attrsDigest = H(profile, pkcs7::signedAttributesDer(si->signedAttrs));
-  if (!verifyDigestSignature(publicKey, profile.digest(), attrsDigest, contents(si->signature)))
+  // What was signed: the attributes re-tagged as a universal SET OF; they are in DER order (checked).
+  Bytes attrsDer(si.attributes.der.begin(), si.attributes.der.end());
+  attrsDer[0] = V_ASN1_SET | V_ASN1_CONSTRUCTED;
+  if (!verifyDigestSignature(publicKey, profile.digest(), H(profile, attrsDer), si.signature))
     badSignature("signature does not verify");
 
   // Shared by reference count, not copied (issue 13).
   ossl::check(X509_up_ref(const_cast<X509*>(signerCert)) == 1, ErrorCode::unspecifiedFailure, "X509_up_ref");
-  VerifiedSignedData out{contentTypeNid, content, ossl::Cert(const_cast<X509*>(signerCert)), std::move(certificates),
-                         parseCarried(sd->crls, "CRL", [&](ByteView d) { return parsed.crl(d); }), when};
+  VerifiedSignedData out{expectedContentTypeNid, Bytes(content.begin(), content.end()),
+                         ossl::Cert(const_cast<X509*>(signerCert)), std::move(certificates),
+                         parseCarried(sd.crls, "CRL", [&](ByteView d) { return parsed.crl(d); }),
+                         si.attributes.signingTime};
   return out;
 }
 
