@@ -1,4 +1,4 @@
-// OpenSSL ASN.1 template definitions for DD, L, S and SO (see pkcs7_asn1.hpp). The macros use
+// OpenSSL ASN.1 template definitions for DD and L (and IssuerAndSerialNumber, for the envelope) (see pkcs7_asn1.hpp). The macros use
 // C casts; warnings are silenced here only, never project-wide.
 #include "protocol/crypto/pkcs7_asn1.hpp"
 
@@ -38,46 +38,6 @@ ASN1_SEQUENCE(ISSUER_AND_SERIAL) = {
   ASN1_SIMPLE(ISSUER_AND_SERIAL, serialNumber, ASN1_INTEGER)
 } ASN1_SEQUENCE_END(ISSUER_AND_SERIAL)
 IMPLEMENT_ASN1_FUNCTIONS(ISSUER_AND_SERIAL)
-
-ASN1_SEQUENCE(SIGNER_INFO) = {
-  ASN1_SIMPLE(SIGNER_INFO, version, ASN1_INTEGER),
-  ASN1_SIMPLE(SIGNER_INFO, sid, ISSUER_AND_SERIAL),
-  ASN1_SIMPLE(SIGNER_INFO, digestAlgorithm, X509_ALGOR),
-  ASN1_IMP_SET_OF_OPT(SIGNER_INFO, signedAttrs, X509_ATTRIBUTE, 0),
-  ASN1_SIMPLE(SIGNER_INFO, signatureAlgorithm, X509_ALGOR),
-  ASN1_SIMPLE(SIGNER_INFO, signature, ASN1_OCTET_STRING)
-} ASN1_SEQUENCE_END(SIGNER_INFO)
-IMPLEMENT_ASN1_FUNCTIONS(SIGNER_INFO)
-
-ASN1_SEQUENCE(SIGNED_DATA) = {
-  ASN1_SIMPLE(SIGNED_DATA, version, ASN1_INTEGER),
-  ASN1_SET_OF(SIGNED_DATA, digestAlgorithms, X509_ALGOR),
-  ASN1_SIMPLE(SIGNED_DATA, encapContentInfo, ENCAP_CONTENT_INFO),
-  ASN1_IMP_SET_OF_OPT(SIGNED_DATA, certificates, ASN1_ANY, 0),
-  ASN1_IMP_SET_OF_OPT(SIGNED_DATA, crls, ASN1_ANY, 1),
-  ASN1_SET_OF(SIGNED_DATA, signerInfos, SIGNER_INFO)
-} ASN1_SEQUENCE_END(SIGNED_DATA)
-IMPLEMENT_ASN1_FUNCTIONS(SIGNED_DATA)
-
-ASN1_SEQUENCE(SIGNED_CONTENT_INFO) = {
-  ASN1_SIMPLE(SIGNED_CONTENT_INFO, contentType, ASN1_OBJECT),
-  ASN1_EXP(SIGNED_CONTENT_INFO, signedData, SIGNED_DATA, 0)
-} ASN1_SEQUENCE_END(SIGNED_CONTENT_INFO)
-IMPLEMENT_ASN1_FUNCTIONS(SIGNED_CONTENT_INFO)
-
-// The signed attributes as a universal SET OF (RFC 5652 §5.4): the same item with the [0] dropped.
-ASN1_ITEM_TEMPLATE(SIGNED_ATTRIBUTES) =
-  ASN1_EX_TEMPLATE_TYPE(ASN1_TFLG_SET_OF, 0, SignedAttributes, X509_ATTRIBUTE)
-ASN1_ITEM_TEMPLATE_END(SIGNED_ATTRIBUTES)
-
-Bytes signedAttributesDer(const STACK_OF(X509_ATTRIBUTE) * attrs) {
-  unsigned char* out = nullptr;
-  const int len = ASN1_item_i2d((const ASN1_VALUE*)attrs, &out, ASN1_ITEM_rptr(SIGNED_ATTRIBUTES));
-  if (len <= 0) ossl::fail(ErrorCode::unspecifiedFailure, "encoding signed attributes");
-  Bytes der(out, out + len);
-  OPENSSL_free(out);
-  return der;
-}
 
 }  // namespace setpay::protocol::pkcs7
 

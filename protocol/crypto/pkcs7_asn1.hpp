@@ -1,6 +1,6 @@
-// Private to protocol/crypto: the PKCS#7/CMS structures S, SO and DD are built from, as OpenSSL
-// ASN.1 templates (definitions isolated in pkcs7_asn1.cpp). Field names follow RFC 5652; the same
-// templates carry PKCS#7 1.5 (set1), whose ContentInfo content is the signed value itself.
+// Private to protocol/crypto: the PKCS#7/CMS structures DD and L are built from, and the envelope's
+// IssuerAndSerialNumber, as OpenSSL ASN.1 templates (definitions isolated in pkcs7_asn1.cpp). Field names
+// follow RFC 5652. S and SO read and write their DER directly (signed_data.cpp, der.hpp).
 #pragma once
 
 #include <openssl/asn1t.h>
@@ -40,59 +40,15 @@ struct ISSUER_AND_SERIAL {
   ASN1_INTEGER* serialNumber;
 };
 
-// SignerInfo (version 1: issuerAndSerialNumber). No unsignedAttrs: a SET signature never has them.
-struct SIGNER_INFO {
-  ASN1_INTEGER* version;
-  ISSUER_AND_SERIAL* sid;
-  X509_ALGOR* digestAlgorithm;
-  STACK_OF(X509_ATTRIBUTE)* signedAttrs;  // [0] IMPLICIT
-  X509_ALGOR* signatureAlgorithm;
-  ASN1_OCTET_STRING* signature;
-};
-
-}  // namespace setpay::protocol::pkcs7
-
-using SETPAY_SIGNER_INFO = setpay::protocol::pkcs7::SIGNER_INFO;
-DEFINE_STACK_OF(SETPAY_SIGNER_INFO)
-
-namespace setpay::protocol::pkcs7 {
-
-struct SIGNED_DATA {
-  ASN1_INTEGER* version;
-  STACK_OF(X509_ALGOR)* digestAlgorithms;
-  ENCAP_CONTENT_INFO* encapContentInfo;
-  // [0] / [1] IMPLICIT OPTIONAL, each element kept as its DER (ANY): parsed once per deployment by
-  // the profile's ParsedCertificates, not once per message (issue 13).
-  STACK_OF(ASN1_TYPE)* certificates;
-  STACK_OF(ASN1_TYPE)* crls;
-  STACK_OF(SETPAY_SIGNER_INFO)* signerInfos;
-};
-
-// ContentInfo { id-signedData, [0] EXPLICIT SignedData }.
-struct SIGNED_CONTENT_INFO {
-  ASN1_OBJECT* contentType;
-  SIGNED_DATA* signedData;
-};
-
 DECLARE_ASN1_FUNCTIONS(ENCAP_CONTENT_INFO)
 DECLARE_ASN1_FUNCTIONS(DIGESTED_DATA)
 DECLARE_ASN1_FUNCTIONS(LINK)
 DECLARE_ASN1_FUNCTIONS(ISSUER_AND_SERIAL)
-DECLARE_ASN1_FUNCTIONS(SIGNER_INFO)
-DECLARE_ASN1_FUNCTIONS(SIGNED_DATA)
-DECLARE_ASN1_FUNCTIONS(SIGNED_CONTENT_INFO)
 
 using EncapContentInfo = ossl::Owned<ENCAP_CONTENT_INFO, ENCAP_CONTENT_INFO_free>;
 using DigestedData = ossl::Owned<DIGESTED_DATA, DIGESTED_DATA_free>;
 using Link = ossl::Owned<LINK, LINK_free>;
 using IssuerAndSerial = ossl::Owned<ISSUER_AND_SERIAL, ISSUER_AND_SERIAL_free>;
-using SignerInfo = ossl::Owned<SIGNER_INFO, SIGNER_INFO_free>;
-using SignedData = ossl::Owned<SIGNED_DATA, SIGNED_DATA_free>;
-using SignedContentInfo = ossl::Owned<SIGNED_CONTENT_INFO, SIGNED_CONTENT_INFO_free>;
-using Attribute = ossl::Owned<X509_ATTRIBUTE, X509_ATTRIBUTE_free>;
-
-// DER of a SignerInfo's signedAttrs re-tagged as a universal SET OF (sorted): what is signed.
-Bytes signedAttributesDer(const STACK_OF(X509_ATTRIBUTE) * attrs);
 
 // Strict decode (DER only, whole input, re-encoding gives the input back): the core's, for these templates.
 using ossl::strictDecode;

@@ -11,7 +11,7 @@
 #include "protocol/crypto/algorithms.hpp"
 #include "protocol/crypto/digest.hpp"
 #include "protocol/crypto/pkcs7_asn1.hpp"
-#include "protocol/der_reader.hpp"
+#include "protocol/der.hpp"
 
 namespace setpay::protocol {
 
@@ -48,16 +48,11 @@ ByteView contents(const ASN1_STRING* s) {
 // PKCS#7 1.5 content: exactly one DER SEQUENCE (every SET value signed is one). A SEQUENCE only, so
 // the contents-octets digest cannot be replayed under another tag. Returns its contents octets.
 ByteView pkcs7ContentOctets(ByteView tDer, ErrorCode code) {
-  const unsigned char* p = tDer.data();
-  long length = 0;
-  int tag = 0;
-  int cls = 0;
-  const int r = tDer.empty() ? 0x80 : ASN1_get_object(&p, &length, &tag, &cls, static_cast<long>(tDer.size()));
-  ERR_clear_error();
-  if ((r & 0x80) != 0 || (r & 0x01) != 0 || (r & V_ASN1_CONSTRUCTED) == 0 || cls != V_ASN1_UNIVERSAL ||
-      tag != V_ASN1_SEQUENCE || p + length != tDer.data() + tDer.size())
+  DerReader r(tDer);
+  ByteView contents;
+  if (!r.element(V_ASN1_SEQUENCE | V_ASN1_CONSTRUCTED, contents) || !r.empty())
     throw ProtocolError(code, "SignedData (PKCS#7 1.5): the content must be one DER SEQUENCE");
-  return {p, static_cast<std::size_t>(length)};
+  return contents;
 }
 
 // What messageDigest covers: the contents octets of t (set1), all of t's DER (modern).
@@ -65,72 +60,69 @@ Bytes contentDigest(const AlgorithmProfile& profile, ByteView tDer, ErrorCode co
   return H(profile, pkcs7Shape(profile) ? pkcs7ContentOctets(tDer, code) : tDer);
 }
 
-// content [0] EXPLICIT: t itself (set1) or an OCTET STRING holding t (modern).
-ASN1_TYPE* contentField(const AlgorithmProfile& profile, ByteView tDer) {
+// ---- sign: the DER written directly (der.hpp), in the shape open() reads (issue 13: OpenSSL's template
+// tree, its encoding and freeing were 5% of a purchase). tests/protocol/crypto/sign_vectors_test.cpp
+// holds byte-exact vectors; openssl_cli_test.cpp has OpenSSL verify what we write.
+
+constexpr std::uint8_t sequenceTag = V_ASN1_SEQUENCE | V_ASN1_CONSTRUCTED;
+constexpr std::uint8_t setTag = V_ASN1_SET | V_ASN1_CONSTRUCTED;
+constexpr std::uint8_t context0 = V_ASN1_CONTEXT_SPECIFIC | V_ASN1_CONSTRUCTED;  // [0], constructed
+constexpr std::uint8_t context1 = context0 | 1;
+
+ByteView oidOf(int nid) {
+  const ASN1_OBJECT* o = OBJ_nid2obj(nid);
+  return o ? ByteView(OBJ_get0_data(o), OBJ_length(o)) : ByteView{};
+}
+bool sameBytes(ByteView a, ByteView b) { return std::equal(a.begin(), a.end(), b.begin(), b.end()); }
+bool derLess(ByteView a, ByteView b) { return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end()); }
+
+Bytes oidElement(int nid) { return derElement(V_ASN1_OBJECT, {oidOf(nid)}); }
+
+// A SET OF: its elements' encodings in ascending order (DER), each once when `distinct`.
+Bytes setOf(std::uint8_t tag, std::vector<Bytes> elements, bool distinct) {
+  std::sort(elements.begin(), elements.end(), [](const Bytes& a, const Bytes& b) { return derLess(a, b); });
+  if (distinct) elements.erase(std::unique(elements.begin(), elements.end()), elements.end());
+  Bytes contents;
+  for (const Bytes& e : elements) contents.insert(contents.end(), e.begin(), e.end());
+  return derElement(tag, {contents});
+}
+
+Bytes attribute(int nid, ByteView valueDer) { return derElement(sequenceTag, {oidElement(nid), derElement(setTag, {valueDer})}); }
+
+// signingTime: UTCTime up to 2049, GeneralizedTime after (RFC 5652 §11.3): ASN1_TIME_set picks the same way.
+Bytes timeElement(TimePoint when) {
+  ossl::Time t(ASN1_TIME_set(nullptr, std::chrono::system_clock::to_time_t(when)));
+  ossl::check(t != nullptr, ErrorCode::unspecifiedFailure, "signingTime");
+  return derElement(static_cast<std::uint8_t>(t->type), {contents(t.get())});
+}
+
+// signedAttrs as a universal SET OF: what is signed; carried re-tagged [0] IMPLICIT.
+Bytes signedAttributes(int contentTypeNid, ByteView contentDigest, TimePoint when) {
+  return setOf(setTag,
+               {attribute(NID_pkcs9_contentType, oidElement(contentTypeNid)),
+                attribute(NID_pkcs9_messageDigest, derElement(V_ASN1_OCTET_STRING, {contentDigest})),
+                attribute(NID_pkcs9_signingTime, timeElement(when))},
+               false);
+}
+
+// encapContentInfo's content [0] EXPLICIT: t itself (set1, one DER element) or an OCTET STRING holding t.
+Bytes contentField(const AlgorithmProfile& profile, ByteView tDer) {
   if (pkcs7Shape(profile)) {
-    const unsigned char* p = tDer.data();
-    ossl::Owned<ASN1_TYPE, ASN1_TYPE_free> any(d2i_ASN1_TYPE(nullptr, &p, static_cast<long>(tDer.size())));
-    ERR_clear_error();
-    if (!any || p != tDer.data() + tDer.size())
+    DerReader r(tDer);
+    std::uint8_t tag = 0;
+    ByteView body;
+    if (!r.peekTag(tag) || !r.element(tag, body) || !r.empty())
       throw ProtocolError(ErrorCode::unspecifiedFailure, "S: content is not one DER element");
-    return any.release();
+    return derElement(context0, {tDer});
   }
-  ossl::OctetString os(ASN1_OCTET_STRING_new());
-  ossl::check(os && ASN1_OCTET_STRING_set(os.get(), tDer.data(), static_cast<int>(tDer.size())) == 1,
-              ErrorCode::unspecifiedFailure, "eContent");
-  ossl::Owned<ASN1_TYPE, ASN1_TYPE_free> any(ASN1_TYPE_new());
-  ossl::check(any != nullptr, ErrorCode::unspecifiedFailure, "eContent");
-  ASN1_TYPE_set(any.get(), V_ASN1_OCTET_STRING, os.release());
-  return any.release();
+  return derElement(context0, {derElement(V_ASN1_OCTET_STRING, {tDer})});
 }
 
-void addAttribute(STACK_OF(X509_ATTRIBUTE) * attrs, int nid, int type, void* value) {
-  pkcs7::Attribute attr(X509_ATTRIBUTE_create(nid, type, value));
-  ossl::check(attr != nullptr, ErrorCode::unspecifiedFailure, "X509_ATTRIBUTE_create");
-  ossl::check(sk_X509_ATTRIBUTE_push(attrs, attr.get()) > 0, ErrorCode::unspecifiedFailure, "push attr");
-  static_cast<void>(attr.release());
-}
-
-STACK_OF(X509_ATTRIBUTE) * signedAttributes(int contentTypeNid, ByteView contentDigest, TimePoint when) {
-  STACK_OF(X509_ATTRIBUTE)* attrs = sk_X509_ATTRIBUTE_new_null();
-  ossl::check(attrs != nullptr, ErrorCode::unspecifiedFailure, "attrs alloc");
-  try {
-    addAttribute(attrs, NID_pkcs9_contentType, V_ASN1_OBJECT, OBJ_nid2obj(contentTypeNid));
-    ossl::OctetString md(ASN1_OCTET_STRING_new());
-    ossl::check(md && ASN1_OCTET_STRING_set(md.get(), contentDigest.data(),
-                                            static_cast<int>(contentDigest.size())) == 1,
-                ErrorCode::unspecifiedFailure, "messageDigest");
-    addAttribute(attrs, NID_pkcs9_messageDigest, V_ASN1_OCTET_STRING, md.get());
-    static_cast<void>(md.release());
-    // UTCTime up to 2049, GeneralizedTime after (RFC 5652 §11.3): ASN1_TIME_set picks the same way.
-    ossl::Time t(ASN1_TIME_set(nullptr, std::chrono::system_clock::to_time_t(when)));
-    ossl::check(t != nullptr, ErrorCode::unspecifiedFailure, "signingTime");
-    const int timeType = t->type;
-    addAttribute(attrs, NID_pkcs9_signingTime, timeType, t.get());
-    static_cast<void>(t.release());
-  } catch (...) {
-    sk_X509_ATTRIBUTE_pop_free(attrs, X509_ATTRIBUTE_free);
-    throw;
-  }
-  return attrs;
-}
-
-// One certificate or CRL carried, as the DER it is sent as (pkcs7_asn1.hpp); each carried once. Made
-// objects are never modified, so their DER is their identity.
-void carry(STACK_OF(ASN1_TYPE) * &carried, const Bytes& der) {
-  if (!carried) carried = sk_ASN1_TYPE_new_null();
-  ossl::check(carried != nullptr, ErrorCode::unspecifiedFailure, "carried alloc");
-  for (int i = 0; i < sk_ASN1_TYPE_num(carried); ++i) {
-    const ByteView held = contents(sk_ASN1_TYPE_value(carried, i)->value.sequence);
-    if (std::equal(held.begin(), held.end(), der.begin(), der.end())) return;
-  }
-  ossl::Owned<ASN1_STRING, ASN1_STRING_free> value(ASN1_STRING_type_new(V_ASN1_SEQUENCE));
-  ossl::Owned<ASN1_TYPE, ASN1_TYPE_free> any(ASN1_TYPE_new());
-  ossl::check(value && any && ASN1_STRING_set(value.get(), der.data(), static_cast<int>(der.size())) == 1,
-              ErrorCode::unspecifiedFailure, "carry");
-  ASN1_TYPE_set(any.get(), V_ASN1_SEQUENCE, value.release());
-  ossl::check(sk_ASN1_TYPE_push(carried, any.get()) > 0, ErrorCode::unspecifiedFailure, "carry");
-  static_cast<void>(any.release());
+Bytes algorithmDer(const AlgorithmProfile& profile, const EVP_PKEY* key) {
+  ossl::Algor alg(X509_ALGOR_new());
+  ossl::check(alg != nullptr, ErrorCode::unspecifiedFailure, "algor alloc");
+  crypto::setSignatureAlgorithm(profile, key, alg.get());
+  return ossl::der<X509_ALGOR>(alg.get(), i2d_X509_ALGOR);
 }
 
 Bytes sign(const AlgorithmProfile& profile, Signer& signer, const Clock& clock, int contentTypeNid,
@@ -144,60 +136,41 @@ Bytes sign(const AlgorithmProfile& profile, Signer& signer, const Clock& clock, 
   if (tDer.size() > maxSignedDataSize)
     throw ProtocolError(ErrorCode::messageTooBig, "S/SO: content too large");
   const Bytes digest = contentDigest(profile, tDer, ErrorCode::unspecifiedFailure);
+  const ByteView digestAlgorithm = crypto::digestAlgorithmDer(profile.digestNid());
 
-  pkcs7::SignerInfo si(pkcs7::SIGNER_INFO_new());
-  ossl::check(si != nullptr, ErrorCode::unspecifiedFailure, "SignerInfo alloc");
-  ossl::check(ASN1_INTEGER_set(si->version, signerInfoVersion) == 1 &&
-                  X509_NAME_set(&si->sid->issuer, X509_get_issuer_name(cert)) == 1,
-              ErrorCode::unspecifiedFailure, "SignerInfo sid");
-  ASN1_INTEGER_free(si->sid->serialNumber);
-  si->sid->serialNumber = ASN1_INTEGER_dup(X509_get0_serialNumber(cert));
-  ossl::check(si->sid->serialNumber != nullptr, ErrorCode::unspecifiedFailure, "serial");
-  crypto::setProfileDigestAlgorithm(profile, si->digestAlgorithm);
-  crypto::setSignatureAlgorithm(profile, publicKey, si->signatureAlgorithm);
-  si->signedAttrs = signedAttributes(contentTypeNid, digest, clock.now());
-  const Bytes signature =
-      signer.signDigest(profile.digest(), H(profile, pkcs7::signedAttributesDer(si->signedAttrs)));
-  ossl::check(ASN1_OCTET_STRING_set(si->signature, signature.data(), static_cast<int>(signature.size())) == 1,
-              ErrorCode::unspecifiedFailure, "signature");
+  Bytes attributes = signedAttributes(contentTypeNid, digest, clock.now());
+  const Bytes signature = signer.signDigest(profile.digest(), H(profile, attributes));
+  attributes[0] = context0;  // [0] IMPLICIT
+  const Bytes signerInfo = derElement(
+      sequenceTag,
+      {derElement(V_ASN1_INTEGER, {Bytes{signerInfoVersion}}),
+       derElement(sequenceTag, {ossl::der<X509_NAME>(X509_get_issuer_name(cert), i2d_X509_NAME),
+                                ossl::der<ASN1_INTEGER>(X509_get0_serialNumber(cert), i2d_ASN1_INTEGER)}),
+       digestAlgorithm, attributes, algorithmDer(profile, publicKey), derElement(V_ASN1_OCTET_STRING, {signature})});
 
-  pkcs7::SignedContentInfo ci(pkcs7::SIGNED_CONTENT_INFO_new());
-  ossl::check(ci != nullptr, ErrorCode::unspecifiedFailure, "ContentInfo alloc");
-  ASN1_OBJECT_free(ci->contentType);
-  ci->contentType = OBJ_nid2obj(NID_pkcs7_signed);
-  pkcs7::SIGNED_DATA* sd = ci->signedData;
-  ossl::check(ASN1_INTEGER_set(sd->version, signedDataVersion(profile)) == 1, ErrorCode::unspecifiedFailure,
-              "version");
-  ossl::Algor digestAlg(X509_ALGOR_new());
-  ossl::check(digestAlg != nullptr, ErrorCode::unspecifiedFailure, "algor alloc");
-  crypto::setProfileDigestAlgorithm(profile, digestAlg.get());
-  ossl::check(sk_X509_ALGOR_push(sd->digestAlgorithms, digestAlg.get()) > 0, ErrorCode::unspecifiedFailure,
-              "digestAlgorithms");
-  static_cast<void>(digestAlg.release());
-  ASN1_OBJECT_free(sd->encapContentInfo->eContentType);
-  sd->encapContentInfo->eContentType = OBJ_nid2obj(contentTypeNid);
-  if (!detached) sd->encapContentInfo->eContent = contentField(profile, tDer);
-  const ParsedCertificates& known = profile.parsedCertificates();  // each one's DER encoded once (issue 13)
-  if (options.includeSignerCertificate) carry(sd->certificates, known.der(cert));
-  for (const X509* extra : options.extra.certificates) carry(sd->certificates, known.der(extra));
-  for (const X509_CRL* crl : options.extra.crls) carry(sd->crls, known.der(crl));
-  ossl::check(sk_SETPAY_SIGNER_INFO_push(sd->signerInfos, si.get()) > 0, ErrorCode::unspecifiedFailure,
-              "signerInfos");
-  static_cast<void>(si.release());
-  return ossl::der<pkcs7::SIGNED_CONTENT_INFO>(ci.get(), pkcs7::i2d_SIGNED_CONTENT_INFO);
+  // Certificates and CRLs carried as the DER they are (each once; made objects are never modified).
+  const ParsedCertificates& known = profile.parsedCertificates();
+  std::vector<Bytes> certificates, crls;
+  if (options.includeSignerCertificate) certificates.push_back(known.der(cert));
+  for (const X509* extra : options.extra.certificates) certificates.push_back(known.der(extra));
+  for (const X509_CRL* crl : options.extra.crls) crls.push_back(known.der(crl));
+  const Bytes carriedCertificates = certificates.empty() ? Bytes{} : setOf(context0, std::move(certificates), true);
+  const Bytes carriedCrls = crls.empty() ? Bytes{} : setOf(context1, std::move(crls), true);
+
+  const Bytes encapContentInfo =
+      derElement(sequenceTag, {oidElement(contentTypeNid), detached ? Bytes{} : contentField(profile, tDer)});
+  const Bytes signedData = derElement(
+      sequenceTag, {derElement(V_ASN1_INTEGER, {Bytes{static_cast<std::uint8_t>(signedDataVersion(profile))}}),
+                    derElement(setTag, {digestAlgorithm}), encapContentInfo, carriedCertificates, carriedCrls,
+                    derElement(setTag, {signerInfo})});
+  return derElement(sequenceTag, {oidElement(NID_pkcs7_signed), derElement(context0, {signedData})});
 }
 
 // ---- open: one strict pass over the received bytes (SPEC-CHOICES "Strictness on openS/verifySO").
-// Every element is read as DER (der_reader.hpp); what a template decode, a re-encoding and a comparison
+// Every element is read as DER (der.hpp); what a template decode, a re-encoding and a comparison
 // checked is checked here directly: the fields' values, the SET OF orders, nothing unknown or left over.
 
 [[noreturn]] void notDer(const std::string& what) { malformed(what + " is not DER of the expected shape"); }
-
-ByteView oidOf(int nid) {
-  const ASN1_OBJECT* o = OBJ_nid2obj(nid);
-  return o ? ByteView(OBJ_get0_data(o), OBJ_length(o)) : ByteView{};
-}
-bool sameBytes(ByteView a, ByteView b) { return std::equal(a.begin(), a.end(), b.begin(), b.end()); }
 
 // An OBJECT IDENTIFIER's contents octets as DER has them: subidentifiers in minimal base 128.
 bool isDerOid(ByteView c) {
@@ -223,9 +196,6 @@ std::vector<ByteView> setElements(ByteView contents, const char* what) {
     if (!r.peekTag(tag) || !r.element(tag, body, whole)) notDer(what);
     out.push_back(whole);
   }
-  const auto derLess = [](ByteView a, ByteView b) {
-    return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end());
-  };
   if (!std::is_sorted(out.begin(), out.end(), derLess)) notDer(what);
   return out;
 }

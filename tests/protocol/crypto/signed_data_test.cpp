@@ -7,7 +7,7 @@
 #include <chrono>
 
 #include "protocol/crypto/digest.hpp"
-#include "protocol/crypto/pkcs7_asn1.hpp"
+#include "protocol/der.hpp"
 #include "tests/protocol/crypto/fixtures.hpp"
 #include "tests/support/thrown.hpp"
 
@@ -58,19 +58,37 @@ TEST_P(SignedDataTest, WrongContentTypeIsWrapperMsgMismatch) {
 
 // Carried certificates are kept as their DER and parsed once per profile (protocol/parsed_certificates.hpp):
 // a BER form of a certificate already seen must still be refused, not matched to the DER one.
+// `der` (DER elements) with the element `target` replaced by `replacement`, every enclosing length
+// written anew.
+Bytes replaceElement(ByteView der, ByteView target, ByteView replacement) {
+  Bytes out;
+  DerReader r(der);
+  while (!r.empty()) {
+    std::uint8_t tag = 0;
+    ByteView body, whole;
+    if (!r.peekTag(tag) || !r.element(tag, body, whole)) throw std::runtime_error("not DER");
+    Bytes part(whole.begin(), whole.end());
+    if (whole.data() == target.data() && whole.size() == target.size())
+      part.assign(replacement.begin(), replacement.end());
+    else if ((tag & V_ASN1_CONSTRUCTED) && target.data() >= body.data() && target.data() < body.data() + body.size())
+      part = derElement(tag, {replaceElement(body, target, replacement)});
+    out.insert(out.end(), part.begin(), part.end());
+  }
+  return out;
+}
+
 TEST_P(SignedDataTest, ACarriedCertificateInBerIsRefusedAfterItsDerTwinWasAccepted) {
   SignFixture f(GetParam());
   const Bytes s = S(f.profile, *f.signer, f.clock, NID_setct_PInitResData, sampleContent(10));
   ASSERT_EQ(openS(f.profile, s, NID_setct_PInitResData).certificates.size(), 1u);
-  auto ci = pkcs7::strictDecode<pkcs7::SIGNED_CONTENT_INFO, pkcs7::d2i_SIGNED_CONTENT_INFO,
-                                pkcs7::i2d_SIGNED_CONTENT_INFO, pkcs7::SIGNED_CONTENT_INFO_free>(s, "test");
-  ASN1_STRING* cert = sk_ASN1_TYPE_value(ci->signedData->certificates, 0)->value.sequence;
-  const Bytes der(ASN1_STRING_get0_data(cert), ASN1_STRING_get0_data(cert) + ASN1_STRING_length(cert));
+  const Bytes der = ossl::der(f.key.cert.get());
+  const auto at = std::search(s.begin(), s.end(), der.begin(), der.end());
+  ASSERT_NE(at, s.end());
   ASSERT_EQ(der.at(1), 0x82);
   Bytes ber{der[0], 0x83, 0x00};  // the same length in a longer form than DER allows
   ber.insert(ber.end(), der.begin() + 2, der.end());
-  ASSERT_EQ(ASN1_STRING_set(cert, ber.data(), static_cast<int>(ber.size())), 1);
-  const Bytes withBer = ossl::der<pkcs7::SIGNED_CONTENT_INFO>(ci.get(), pkcs7::i2d_SIGNED_CONTENT_INFO);
+  const Bytes withBer = replaceElement(s, ByteView(&*at, der.size()), ber);
+  ASSERT_EQ(withBer.size(), s.size() + 1);
   EXPECT_EQ(errorOf([&] { openS(f.profile, withBer, NID_setct_PInitResData); }), ErrorCode::decodingFailure);
 }
 

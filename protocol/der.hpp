@@ -1,11 +1,12 @@
-// Strict DER elements over BytesReader, for structures read in one pass instead of a template decode,
-// a re-encoding and a comparison (issue 13; SignedData in crypto/signed_data.cpp, SPEC-CHOICES
-// "Strictness on openS/verifySO"). Only one-octet tags (every tag PKCS#7 and CMS use is below 31) and
-// definite, minimal lengths are read; like BytesReader, a failed read returns false and consumes nothing.
+// DER elements read and written directly, for structures handled in one pass instead of OpenSSL's
+// template trees (issue 13; SignedData in crypto/signed_data.cpp, SPEC-CHOICES "Strictness on
+// openS/verifySO"). Only one-octet tags (every tag PKCS#7 and CMS use is below 31) and definite, minimal
+// lengths; like BytesReader, a failed read returns false and consumes nothing.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <initializer_list>
 
 #include "protocol/bytes.hpp"
 #include "protocol/bytes_reader.hpp"
@@ -53,5 +54,24 @@ class DerReader {
  private:
   BytesReader in_;
 };
+
+// One DER element: `tag`, the minimal definite length, then the parts' octets in order.
+inline Bytes derElement(std::uint8_t tag, std::initializer_list<ByteView> parts) {
+  std::size_t length = 0;
+  for (const ByteView p : parts) length += p.size();
+  Bytes out;
+  out.reserve(length + 6);
+  out.push_back(tag);
+  if (length < 0x80) {
+    out.push_back(static_cast<std::uint8_t>(length));
+  } else {
+    int octets = 0;
+    for (std::size_t n = length; n != 0; n >>= 8) ++octets;
+    out.push_back(static_cast<std::uint8_t>(0x80 | octets));
+    for (int i = octets - 1; i >= 0; --i) out.push_back(static_cast<std::uint8_t>(length >> (8 * i)));
+  }
+  for (const ByteView p : parts) out.insert(out.end(), p.begin(), p.end());
+  return out;
+}
 
 }  // namespace setpay::protocol
