@@ -4,6 +4,9 @@
 // lengths; like BytesReader, a failed read returns false and consumes nothing.
 #pragma once
 
+#include <openssl/objects.h>
+
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <initializer_list>
@@ -54,6 +57,30 @@ class DerReader {
  private:
   BytesReader in_;
 };
+
+inline bool sameBytes(ByteView a, ByteView b) { return std::equal(a.begin(), a.end(), b.begin(), b.end()); }
+// DER's order for the elements of a SET OF: their encodings compared as octet strings.
+inline bool derLess(ByteView a, ByteView b) {
+  return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end());
+}
+
+// An OBJECT IDENTIFIER's contents octets (OpenSSL's table); empty for an unknown NID.
+inline ByteView oidOf(int nid) {
+  const ASN1_OBJECT* o = OBJ_nid2obj(nid);
+  return o ? ByteView(OBJ_get0_data(o), OBJ_length(o)) : ByteView{};
+}
+// Contents octets as DER has them: an OID's subidentifiers in minimal base 128; an INTEGER in the fewest
+// octets.
+inline bool isDerOid(ByteView c) {
+  if (c.empty() || (c.back() & 0x80) != 0) return false;
+  for (std::size_t i = 0; i < c.size(); ++i)
+    if (c[i] == 0x80 && (i == 0 || (c[i - 1] & 0x80) == 0)) return false;
+  return true;
+}
+inline bool isDerInteger(ByteView c) {
+  if (c.empty()) return false;
+  return c.size() == 1 || !((c[0] == 0x00 && c[1] < 0x80) || (c[0] == 0xff && c[1] >= 0x80));
+}
 
 // One DER element: `tag`, the minimal definite length, then the parts' octets in order.
 inline Bytes derElement(std::uint8_t tag, std::initializer_list<ByteView> parts) {

@@ -8,8 +8,8 @@
 #include <string>
 
 #include "protocol/crypto/digest.hpp"
-#include "protocol/crypto/envelope_asn1.hpp"
 #include "protocol/crypto/oaep.hpp"
+#include "protocol/der.hpp"
 #include "protocol/error.hpp"
 #include "protocol/openssl.hpp"
 
@@ -17,10 +17,9 @@ namespace setpay::protocol {
 
 namespace {
 
-using namespace envelope;
-
-constexpr long envelopedDataVersion = 0;
-constexpr long recipientInfoVersion = 0;
+constexpr std::uint8_t envelopedDataVersion = 0;
+constexpr std::uint8_t recipientInfoVersion = 0;
+constexpr std::uint8_t encryptedContentTag = V_ASN1_CONTEXT_SPECIFIC | 0;  // [0] IMPLICIT OCTET STRING
 
 // True if `der` is exactly one DER element with a definite length.
 bool isOneElement(ByteView der) {
@@ -34,25 +33,14 @@ bool isOneElement(ByteView der) {
   return p + length == der.data() + der.size();
 }
 
+constexpr std::uint8_t sequenceTag = V_ASN1_SEQUENCE | V_ASN1_CONSTRUCTED;
+
 // keyEncryptionAlgorithm: rsaOAEPEncryptionSET; parameters NULL in set1 (SET 1.0), the OAEP hash
 // AlgorithmIdentifier (sha256, parameters absent) in modern so the block's hash is self-described.
-void setKeyEncryptionAlgorithm(const AlgorithmProfile& profile, X509_ALGOR* out) {
-  ASN1_OBJECT* oid = OBJ_nid2obj(NID_rsaOAEPEncryptionSET);
-  if (profile.id() == ProfileId::set1) {
-    ossl::check(X509_ALGOR_set0(out, oid, V_ASN1_NULL, nullptr) == 1, ErrorCode::unspecifiedFailure,
-                "X509_ALGOR_set0");
-    return;
-  }
-  ossl::Algor hash(X509_ALGOR_new());
-  ossl::check(hash && X509_ALGOR_set0(hash.get(), OBJ_nid2obj(profile.digestNid()), V_ASN1_UNDEF, nullptr) == 1,
-              ErrorCode::unspecifiedFailure, "hash AlgorithmIdentifier");
-  const Bytes hashDer = ossl::der<X509_ALGOR>(hash.get(), i2d_X509_ALGOR);
-  ossl::OctetString seq(ASN1_STRING_type_new(V_ASN1_SEQUENCE));
-  ossl::check(seq && ASN1_STRING_set(seq.get(), hashDer.data(), static_cast<int>(hashDer.size())) == 1,
-              ErrorCode::unspecifiedFailure, "ASN1_STRING_set");
-  ossl::check(X509_ALGOR_set0(out, oid, V_ASN1_SEQUENCE, seq.get()) == 1, ErrorCode::unspecifiedFailure,
-              "X509_ALGOR_set0");
-  static_cast<void>(seq.release());  // now owned by `out`
+Bytes keyEncryptionAlgorithmDer(const AlgorithmProfile& profile) {
+  const Bytes oid = derElement(V_ASN1_OBJECT, {oidOf(NID_rsaOAEPEncryptionSET)});
+  if (profile.id() == ProfileId::set1) return derElement(sequenceTag, {oid, Bytes{V_ASN1_NULL, 0x00}});
+  return derElement(sequenceTag, {oid, derElement(sequenceTag, {derElement(V_ASN1_OBJECT, {oidOf(profile.digestNid())})})});
 }
 
 // The SET content type labelling DD(p) inside L(t,p): what the envelope's type says p is.
@@ -63,13 +51,6 @@ int extraContentType(ExtraDataKind kind) {
     case ExtraDataKind::panToken: return NID_setct_PANToken;
     default: return NID_pkcs7_data;
   }
-}
-
-Bytes keyEncryptionAlgorithmDer(const AlgorithmProfile& profile) {
-  ossl::Algor alg(X509_ALGOR_new());
-  ossl::check(alg != nullptr, ErrorCode::unspecifiedFailure, "X509_ALGOR_new");
-  setKeyEncryptionAlgorithm(profile, alg.get());
-  return ossl::der<X509_ALGOR>(alg.get(), i2d_X509_ALGOR);
 }
 
 // DES keys get odd parity, as DES key generators produce them (the cipher itself ignores parity).
@@ -102,13 +83,6 @@ Bytes symmetric(const AlgorithmProfile& profile, ByteView key, ByteView iv, Byte
   return out;
 }
 
-void setObject(ASN1_OBJECT*& field, int nid) {
-  ASN1_OBJECT* obj = OBJ_nid2obj(nid);
-  if (!obj || nid == NID_undef) throw ProtocolError(ErrorCode::unspecifiedFailure, "unknown content type NID");
-  ASN1_OBJECT_free(field);
-  field = obj;  // built-in objects are static; freeing them later is a no-op
-}
-
 Bytes envelop(const AlgorithmProfile& profile, RandomSource& rng, const X509* recipient, int contentTypeNid,
               OaepOperator op, ByteView tDer, ByteView pDer) {
   if (recipient == nullptr) throw ProtocolError(ErrorCode::missingCertificate, "envelope without a recipient");
@@ -134,93 +108,152 @@ Bytes envelop(const AlgorithmProfile& profile, RandomSource& rng, const X509* re
   if (carriesExtra(op)) payload.extra.assign(pDer.begin(), pDer.end());
   const Bytes encryptedKey = oaepWrap(profile, rng, publicKey, op, kind, payload);
 
-  EnvelopedContentInfo ci(ENVELOPED_CONTENT_INFO_new());
-  ossl::check(ci != nullptr, ErrorCode::unspecifiedFailure, "ENVELOPED_CONTENT_INFO_new");
-  setObject(ci->contentType, NID_pkcs7_enveloped);
-  ENVELOPED_DATA* env = ci->envelopedData;
-  ossl::check(ASN1_INTEGER_set(env->version, envelopedDataVersion) == 1, ErrorCode::unspecifiedFailure, "version");
-
-  RecipientInfo ri(RECIPIENT_INFO_new());
-  ossl::check(ri != nullptr, ErrorCode::unspecifiedFailure, "RECIPIENT_INFO_new");
-  bool ok = ASN1_INTEGER_set(ri->version, recipientInfoVersion) == 1 &&
-            X509_NAME_set(&ri->issuerAndSerial->issuer, X509_get_issuer_name(recipient)) == 1 &&
-            ASN1_STRING_copy(ri->issuerAndSerial->serialNumber, X509_get0_serialNumber(recipient)) == 1 &&
-            ASN1_OCTET_STRING_set(ri->encryptedKey, encryptedKey.data(), static_cast<int>(encryptedKey.size())) == 1;
-  ossl::check(ok, ErrorCode::unspecifiedFailure, "RecipientInfo");
-  setKeyEncryptionAlgorithm(profile, ri->keyEncryptionAlgorithm);
-  ossl::check(sk_SETPAY_RECIPIENT_INFO_push(env->recipientInfos, ri.get()) > 0, ErrorCode::unspecifiedFailure,
-              "recipientInfos");
-  static_cast<void>(ri.release());  // now owned by the stack
-
-  ENCRYPTED_CONTENT_INFO* eci = env->encryptedContentInfo;
-  setObject(eci->contentType, contentTypeNid);
-  ossl::OctetString ivParam(ASN1_OCTET_STRING_new());
-  ok = ivParam && ASN1_OCTET_STRING_set(ivParam.get(), iv.data(), static_cast<int>(iv.size())) == 1 &&
-       X509_ALGOR_set0(eci->contentEncryptionAlgorithm, OBJ_nid2obj(profile.cipherNid()), V_ASN1_OCTET_STRING,
-                       ivParam.get()) == 1;
-  ossl::check(ok, ErrorCode::unspecifiedFailure, "contentEncryptionAlgorithm");
-  static_cast<void>(ivParam.release());
-  ossl::check(ASN1_OCTET_STRING_set(eci->encryptedContent, ciphertext.data(), static_cast<int>(ciphertext.size())) == 1,
-              ErrorCode::unspecifiedFailure, "encryptedContent");
-  return ossl::der<ENVELOPED_CONTENT_INFO>(ci.get(), i2d_ENVELOPED_CONTENT_INFO);
+  // ContentInfo { envelopedData, [0] EnvelopedData { 0, { RecipientInfo }, EncryptedContentInfo } },
+  // written directly (der.hpp; issue 13), read back by readEnvelope().
+  const Bytes recipientInfo = derElement(
+      sequenceTag,
+      {derElement(V_ASN1_INTEGER, {Bytes{recipientInfoVersion}}),
+       derElement(sequenceTag, {ossl::der<X509_NAME>(X509_get_issuer_name(recipient), i2d_X509_NAME),
+                                ossl::der<ASN1_INTEGER>(X509_get0_serialNumber(recipient), i2d_ASN1_INTEGER)}),
+       keyEncryptionAlgorithmDer(profile), derElement(V_ASN1_OCTET_STRING, {encryptedKey})});
+  const Bytes encryptedContentInfo = derElement(
+      sequenceTag,
+      {derElement(V_ASN1_OBJECT, {oidOf(contentTypeNid)}),
+       derElement(sequenceTag, {derElement(V_ASN1_OBJECT, {oidOf(profile.cipherNid())}), derElement(V_ASN1_OCTET_STRING, {iv})}),
+       derElement(encryptedContentTag, {ciphertext})});
+  const Bytes envelopedData =
+      derElement(sequenceTag, {derElement(V_ASN1_INTEGER, {Bytes{envelopedDataVersion}}),
+                               derElement(V_ASN1_SET | V_ASN1_CONSTRUCTED, {recipientInfo}), encryptedContentInfo});
+  return derElement(sequenceTag, {derElement(V_ASN1_OBJECT, {oidOf(NID_pkcs7_enveloped)}),
+                                  derElement(V_ASN1_CONTEXT_SPECIFIC | V_ASN1_CONSTRUCTED, {envelopedData})});
 }
 
-EnvelopedContentInfo decodeEnvelope(ByteView der) {
-  if (der.size() > maxEnvelopeSize) throw ProtocolError(ErrorCode::messageTooBig, "EnvelopedData too large");
-  auto ci = pkcs7::strictDecode<ENVELOPED_CONTENT_INFO, d2i_ENVELOPED_CONTENT_INFO, i2d_ENVELOPED_CONTENT_INFO,
-                                ENVELOPED_CONTENT_INFO_free>(der, "EnvelopedData");
-  if (OBJ_obj2nid(ci->contentType) != NID_pkcs7_enveloped)
-    throw ProtocolError(ErrorCode::decodingFailure, "ContentInfo is not envelopedData");
-  const ENVELOPED_DATA* env = ci->envelopedData;
-  if (ASN1_INTEGER_get(env->version) != envelopedDataVersion)
-    throw ProtocolError(ErrorCode::decodingFailure, "EnvelopedData version is not 0");
-  if (sk_SETPAY_RECIPIENT_INFO_num(env->recipientInfos) != 1)
-    throw ProtocolError(ErrorCode::decodingFailure, "EnvelopedData must have exactly one RecipientInfo");
-  if (ASN1_INTEGER_get(sk_SETPAY_RECIPIENT_INFO_value(env->recipientInfos, 0)->version) != recipientInfoVersion)
+[[noreturn]] void notDer(const std::string& what) {
+  throw ProtocolError(ErrorCode::decodingFailure, "EnvelopedData: " + what + " is not DER of the expected shape");
+}
+
+// Name ::= SEQUENCE OF SET OF (in DER order) SEQUENCE { OID, one value }.
+bool isDerName(ByteView name) {
+  DerReader n(name);
+  ByteView rdns;
+  if (!n.element(sequenceTag, rdns) || !n.empty()) return false;
+  for (DerReader r(rdns); !r.empty();) {
+    ByteView rdn;
+    if (!r.element(V_ASN1_SET | V_ASN1_CONSTRUCTED, rdn) || rdn.empty()) return false;
+    ByteView previous;
+    for (DerReader a(rdn); !a.empty();) {
+      ByteView pair, whole, oid, value, valueWhole;
+      std::uint8_t tag = 0;
+      if (!a.element(sequenceTag, pair, whole) || derLess(whole, previous)) return false;
+      previous = whole;
+      DerReader p(pair);
+      if (!p.element(V_ASN1_OBJECT, oid) || !isDerOid(oid) || !p.peekTag(tag) || !p.element(tag, value, valueWhole) ||
+          !p.empty())
+        return false;
+    }
+  }
+  return true;
+}
+
+// What openEnvelope() needs of a received envelope, each field read as DER.
+struct EnvelopeRead {
+  ByteView contentType;  // OBJECT IDENTIFIER contents
+  ByteView keyEncryptionAlgorithm;  // whole
+  ByteView encryptedKey;
+  ByteView cipher;  // OBJECT IDENTIFIER contents
+  ByteView iv;
+  ByteView ciphertext;
+};
+
+ByteView readRecipientInfo(ByteView ri, ByteView& keyEncryptionAlgorithm) {
+  DerReader r(ri);
+  ByteView body, version, sid, issuer, issuerWhole, serial, alg, encryptedKey;
+  if (!r.element(sequenceTag, body) || !r.empty()) notDer("RecipientInfo");
+  DerReader b(body);
+  if (!b.element(V_ASN1_INTEGER, version) || !b.element(sequenceTag, sid)) notDer("RecipientInfo");
+  if (!sameBytes(version, Bytes{recipientInfoVersion}))
     throw ProtocolError(ErrorCode::decodingFailure, "RecipientInfo version is not 0");
-  return ci;
+  DerReader id(sid);
+  if (!id.element(sequenceTag, issuer, issuerWhole) || !isDerName(issuerWhole) || !id.element(V_ASN1_INTEGER, serial) ||
+      !isDerInteger(serial) || !id.empty())
+    notDer("issuerAndSerialNumber");
+  if (!b.element(sequenceTag, alg, keyEncryptionAlgorithm) || !b.element(V_ASN1_OCTET_STRING, encryptedKey) || !b.empty())
+    notDer("RecipientInfo");
+  return encryptedKey;
+}
+
+EnvelopeRead readEnvelope(ByteView der) {
+  if (der.size() > maxEnvelopeSize) throw ProtocolError(ErrorCode::messageTooBig, "EnvelopedData too large");
+  EnvelopeRead out;
+  DerReader top(der);
+  ByteView ci, explicitData, env, version, recipients, eci, alg, oid;
+  if (!top.element(sequenceTag, ci) || !top.empty()) notDer("ContentInfo");
+  DerReader c(ci);
+  if (!c.element(V_ASN1_OBJECT, oid) || !c.element(V_ASN1_CONTEXT_SPECIFIC | V_ASN1_CONSTRUCTED, explicitData) ||
+      !c.empty())
+    notDer("ContentInfo");
+  if (!sameBytes(oid, oidOf(NID_pkcs7_enveloped)))
+    throw ProtocolError(ErrorCode::decodingFailure, "ContentInfo is not envelopedData");
+  DerReader x(explicitData);
+  if (!x.element(sequenceTag, env) || !x.empty()) notDer("EnvelopedData");
+  DerReader e(env);
+  if (!e.element(V_ASN1_INTEGER, version) || !e.element(V_ASN1_SET | V_ASN1_CONSTRUCTED, recipients) ||
+      !e.element(sequenceTag, eci) || !e.empty())
+    notDer("EnvelopedData");
+  if (!sameBytes(version, Bytes{envelopedDataVersion}))
+    throw ProtocolError(ErrorCode::decodingFailure, "EnvelopedData version is not 0");
+  DerReader ris(recipients);
+  ByteView ri, riWhole;
+  std::uint8_t tag = 0;
+  if (!ris.peekTag(tag) || !ris.element(tag, ri, riWhole) || !ris.empty())
+    throw ProtocolError(ErrorCode::decodingFailure, "EnvelopedData must have exactly one RecipientInfo");
+  out.encryptedKey = readRecipientInfo(riWhole, out.keyEncryptionAlgorithm);
+  DerReader i(eci);
+  if (!i.element(V_ASN1_OBJECT, out.contentType) || !isDerOid(out.contentType) || !i.element(sequenceTag, alg) ||
+      !i.element(encryptedContentTag, out.ciphertext) || !i.empty())
+    notDer("EncryptedContentInfo");
+  DerReader a(alg);
+  if (!a.element(V_ASN1_OBJECT, out.cipher) || !isDerOid(out.cipher)) notDer("contentEncryptionAlgorithm");
+  if (!a.element(V_ASN1_OCTET_STRING, out.iv) || !a.empty())
+    throw ProtocolError(ErrorCode::decodingFailure, "cipher IV parameter is not an OCTET STRING of the IV size");
+  return out;
+}
+
+std::string nameOf(ByteView oid) {
+  const Bytes der = derElement(V_ASN1_OBJECT, {oid});
+  const unsigned char* p = der.data();
+  ossl::Owned<ASN1_OBJECT, ASN1_OBJECT_free> o(d2i_ASN1_OBJECT(nullptr, &p, static_cast<long>(der.size())));
+  const char* sn = o ? OBJ_nid2sn(OBJ_obj2nid(o.get())) : nullptr;
+  ERR_clear_error();
+  return sn ? sn : "an unknown type";
 }
 
 OpenedEnvelope openEnvelope(const AlgorithmProfile& profile, EVP_PKEY* recipientKey, int expectedNid,
                             OaepOperator op, ByteView der) {
-  const auto ci = decodeEnvelope(der);
-  const ENVELOPED_DATA* env = ci->envelopedData;
-  const RECIPIENT_INFO* ri = sk_SETPAY_RECIPIENT_INFO_value(env->recipientInfos, 0);
-  const ENCRYPTED_CONTENT_INFO* eci = env->encryptedContentInfo;
+  const EnvelopeRead env = readEnvelope(der);
 
   // Algorithms first (public data): exactly the profile's, no downgrade.
-  const Bytes kea = ossl::der<X509_ALGOR>(ri->keyEncryptionAlgorithm, i2d_X509_ALGOR);
-  if (kea != keyEncryptionAlgorithmDer(profile))
+  if (!sameBytes(env.keyEncryptionAlgorithm, keyEncryptionAlgorithmDer(profile)))
     throw ProtocolError(ErrorCode::decodingFailure, "keyEncryptionAlgorithm is not the profile's SET OAEP");
-  const ASN1_OBJECT* cipherOid = nullptr;
-  int ptype = 0;
-  const void* pval = nullptr;
-  X509_ALGOR_get0(&cipherOid, &ptype, &pval, eci->contentEncryptionAlgorithm);
-  if (OBJ_obj2nid(cipherOid) != profile.cipherNid())
+  if (!sameBytes(env.cipher, oidOf(profile.cipherNid())))
     throw ProtocolError(ErrorCode::decodingFailure, "contentEncryptionAlgorithm is not the profile's cipher");
-  const auto* ivParam = static_cast<const ASN1_OCTET_STRING*>(pval);
-  if (ptype != V_ASN1_OCTET_STRING || static_cast<std::size_t>(ASN1_STRING_length(ivParam)) != profile.ivSize())
+  if (env.iv.size() != profile.ivSize())
     throw ProtocolError(ErrorCode::decodingFailure, "cipher IV parameter is not an OCTET STRING of the IV size");
-  const ByteView iv(ASN1_STRING_get0_data(ivParam), profile.ivSize());
-  const ByteView ciphertext(ASN1_STRING_get0_data(eci->encryptedContent),
-                            static_cast<std::size_t>(ASN1_STRING_length(eci->encryptedContent)));
   const auto blockSize = static_cast<std::size_t>(EVP_CIPHER_get_block_size(profile.cipher()));
-  if (ciphertext.empty() || ciphertext.size() % blockSize != 0)
+  if (env.ciphertext.empty() || env.ciphertext.size() % blockSize != 0)
     throw ProtocolError(ErrorCode::decodingFailure, "encryptedContent is not whole cipher blocks");
 
-  const int nid = OBJ_obj2nid(eci->contentType);
-  if (nid != expectedNid)
+  if (!sameBytes(env.contentType, oidOf(expectedNid)))
     throw ProtocolError(ErrorCode::wrapperMsgMismatch,
-                        std::string("envelope content type ") + OBJ_nid2sn(nid) + ", expected " +
+                        "envelope content type " + nameOf(env.contentType) + ", expected " +
                             (OBJ_nid2sn(expectedNid) ? OBJ_nid2sn(expectedNid) : "?"));
+  const int nid = expectedNid;
 
   // From here on the private key is involved: every failure is the one uniform error.
   const ExtraDataKind kind = carriesExtra(op) ? extraDataKindFor(expectedNid) : ExtraDataKind::none;
-  const ByteView encryptedKey(ASN1_STRING_get0_data(ri->encryptedKey),
-                              static_cast<std::size_t>(ASN1_STRING_length(ri->encryptedKey)));
-  OaepPayload payload = oaepUnwrap(profile, recipientKey, op, kind, encryptedKey);
+  OaepPayload payload = oaepUnwrap(profile, recipientKey, op, kind, env.encryptedKey);
   Cleansed wipeKey(payload.key);
-  Bytes plain = symmetric(profile, payload.key, iv, ciphertext, false);
+  Bytes plain = symmetric(profile, payload.key, env.iv, env.ciphertext, false);
   if (carriesHash(op) && !constantTimeEqual(H(profile, plain), payload.hash)) envelopeDoesNotOpen();
 
   OpenedEnvelope out{nid, {}, {}};
@@ -271,10 +304,8 @@ OpenedEnvelope openEXH(const AlgorithmProfile& profile, EVP_PKEY* key, int nid, 
 }
 
 Bytes encryptedKeyOf(ByteView envelopeDer) {
-  const auto ci = decodeEnvelope(envelopeDer);
-  const RECIPIENT_INFO* ri = sk_SETPAY_RECIPIENT_INFO_value(ci->envelopedData->recipientInfos, 0);
-  const unsigned char* data = ASN1_STRING_get0_data(ri->encryptedKey);
-  return Bytes(data, data + ASN1_STRING_length(ri->encryptedKey));
+  const ByteView key = readEnvelope(envelopeDer).encryptedKey;
+  return Bytes(key.begin(), key.end());
 }
 
 }  // namespace setpay::protocol

@@ -69,12 +69,6 @@ constexpr std::uint8_t setTag = V_ASN1_SET | V_ASN1_CONSTRUCTED;
 constexpr std::uint8_t context0 = V_ASN1_CONTEXT_SPECIFIC | V_ASN1_CONSTRUCTED;  // [0], constructed
 constexpr std::uint8_t context1 = context0 | 1;
 
-ByteView oidOf(int nid) {
-  const ASN1_OBJECT* o = OBJ_nid2obj(nid);
-  return o ? ByteView(OBJ_get0_data(o), OBJ_length(o)) : ByteView{};
-}
-bool sameBytes(ByteView a, ByteView b) { return std::equal(a.begin(), a.end(), b.begin(), b.end()); }
-bool derLess(ByteView a, ByteView b) { return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end()); }
 
 Bytes oidElement(int nid) { return derElement(V_ASN1_OBJECT, {oidOf(nid)}); }
 
@@ -171,14 +165,6 @@ Bytes sign(const AlgorithmProfile& profile, Signer& signer, const Clock& clock, 
 // checked is checked here directly: the fields' values, the SET OF orders, nothing unknown or left over.
 
 [[noreturn]] void notDer(const std::string& what) { malformed(what + " is not DER of the expected shape"); }
-
-// An OBJECT IDENTIFIER's contents octets as DER has them: subidentifiers in minimal base 128.
-bool isDerOid(ByteView c) {
-  if (c.empty() || (c.back() & 0x80) != 0) return false;
-  for (std::size_t i = 0; i < c.size(); ++i)
-    if (c[i] == 0x80 && (i == 0 || (c[i - 1] & 0x80) == 0)) return false;
-  return true;
-}
 
 ByteView readOid(DerReader& r, const char* what) {
   ByteView c;
