@@ -1,4 +1,4 @@
-// OpenSSL ASN.1 template definitions for DD and L (and IssuerAndSerialNumber, for the envelope) (see pkcs7_asn1.hpp). The macros use
+// OpenSSL ASN.1 template definitions for DD and L (see pkcs7_asn1.hpp). The macros use
 // C casts; warnings are silenced here only, never project-wide.
 #include "protocol/crypto/pkcs7_asn1.hpp"
 
@@ -33,11 +33,6 @@ ASN1_SEQUENCE(LINK) = {
 } ASN1_SEQUENCE_END(LINK)
 IMPLEMENT_ASN1_FUNCTIONS(LINK)
 
-ASN1_SEQUENCE(ISSUER_AND_SERIAL) = {
-  ASN1_SIMPLE(ISSUER_AND_SERIAL, issuer, X509_NAME),
-  ASN1_SIMPLE(ISSUER_AND_SERIAL, serialNumber, ASN1_INTEGER)
-} ASN1_SEQUENCE_END(ISSUER_AND_SERIAL)
-IMPLEMENT_ASN1_FUNCTIONS(ISSUER_AND_SERIAL)
 
 }  // namespace setpay::protocol::pkcs7
 

@@ -1,6 +1,6 @@
-// Private to protocol/crypto: the PKCS#7/CMS structures DD and L are built from, and the envelope's
-// IssuerAndSerialNumber, as OpenSSL ASN.1 templates (definitions isolated in pkcs7_asn1.cpp). Field names
-// follow RFC 5652. S and SO read and write their DER directly (signed_data.cpp, der.hpp).
+// Private to protocol/crypto: the PKCS#7/CMS structures DD and L are built from, as OpenSSL ASN.1
+// templates (definitions isolated in pkcs7_asn1.cpp). Field names follow RFC 5652. S, SO and the
+// envelopes read and write their DER directly (signed_data.cpp, enveloped_data.cpp, der.hpp).
 #pragma once
 
 #include <openssl/asn1t.h>
@@ -35,20 +35,13 @@ struct LINK {
   DIGESTED_DATA* dd;
 };
 
-struct ISSUER_AND_SERIAL {
-  X509_NAME* issuer;
-  ASN1_INTEGER* serialNumber;
-};
-
 DECLARE_ASN1_FUNCTIONS(ENCAP_CONTENT_INFO)
 DECLARE_ASN1_FUNCTIONS(DIGESTED_DATA)
 DECLARE_ASN1_FUNCTIONS(LINK)
-DECLARE_ASN1_FUNCTIONS(ISSUER_AND_SERIAL)
 
 using EncapContentInfo = ossl::Owned<ENCAP_CONTENT_INFO, ENCAP_CONTENT_INFO_free>;
 using DigestedData = ossl::Owned<DIGESTED_DATA, DIGESTED_DATA_free>;
 using Link = ossl::Owned<LINK, LINK_free>;
-using IssuerAndSerial = ossl::Owned<ISSUER_AND_SERIAL, ISSUER_AND_SERIAL_free>;
 
 // Strict decode (DER only, whole input, re-encoding gives the input back): the core's, for these templates.
 using ossl::strictDecode;

@@ -99,6 +99,23 @@ TEST_P(Envelope, WrongContentTypeIsWrapperMsgMismatch) {
   EXPECT_EQ(codeOf([&] { openEH(profile, r.key.get(), NID_setct_AuthResTBE, der); }), ErrorCode::wrapperMsgMismatch);
 }
 
+// The recipient's issuerAndSerialNumber is not used on opening (the private key decides), but it is read
+// as DER like every other field: an RDN that is a SEQUENCE instead of a SET is refused, as a serial number
+// with a superfluous leading octet is.
+TEST_P(Envelope, RecipientIdentificationMustBeDer) {
+  SeededRandom rng("recipient identification");
+  const Bytes der = EH(profile, rng, r.cert.get(), NID_setct_AuthReqTBE, t);
+  const Bytes issuer = ossl::der<X509_NAME>(X509_get_issuer_name(r.cert.get()), i2d_X509_NAME);
+  const auto at = std::search(der.begin(), der.end(), issuer.begin(), issuer.end());
+  ASSERT_NE(at, der.end());
+  const auto rdn = std::find(at + 2, at + static_cast<std::ptrdiff_t>(issuer.size()), std::uint8_t{0x31});
+  ASSERT_NE(rdn, at + static_cast<std::ptrdiff_t>(issuer.size()));
+  Bytes bad = der;
+  bad[static_cast<std::size_t>(rdn - der.begin())] = 0x30;
+  EXPECT_EQ(codeOf([&] { openEH(profile, r.key.get(), NID_setct_AuthReqTBE, bad); }), ErrorCode::decodingFailure);
+  EXPECT_EQ(openEH(profile, r.key.get(), NID_setct_AuthReqTBE, der).t, t);
+}
+
 TEST_P(Envelope, WrongKeyLooksExactlyLikeTampering) {
   SeededRandom rng("wrong key");
   const Bytes der = EXH(profile, rng, r.cert.get(), NID_setct_PIUnsignedTBE, t, token);
