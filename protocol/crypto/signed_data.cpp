@@ -10,23 +10,27 @@
 
 #include "protocol/crypto/algorithms.hpp"
 #include "protocol/crypto/digest.hpp"
-#include "protocol/crypto/pkcs7_asn1.hpp"
+#include "protocol/crypto/signed_data_read.hpp"
 #include "protocol/der.hpp"
 
 namespace setpay::protocol {
 
 namespace {
 
+using crypto::readSignedData;
+using crypto::readSignerInfo;
+using crypto::SignedDataRead;
+using crypto::SignerInfoRead;
+
 // Shape per profile (SPEC-CHOICES "S / SO shape"): set1 is PKCS#7 1.5 (RFC 2315) — SignedData version 1,
 // the signed value itself as content [0] EXPLICIT, messageDigest over its contents octets (§9.3);
 // modern is CMS (RFC 5652) — version 3 because eContentType is not id-data (§5.1), the value wrapped
 // in an OCTET STRING, messageDigest over the whole DER value (§5.4). SignerInfo version 1 in both
 // (issuerAndSerialNumber).
-constexpr long signerInfoVersion = 1;
-constexpr int signedAttributeCount = 3;  // contentType, messageDigest, signingTime — nothing else
+constexpr std::uint8_t signerInfoVersion = 1;
 
 bool pkcs7Shape(const AlgorithmProfile& profile) { return profile.id() == ProfileId::set1; }
-long signedDataVersion(const AlgorithmProfile& profile) { return pkcs7Shape(profile) ? 1 : 3; }
+std::uint8_t signedDataVersion(const AlgorithmProfile& profile) { return pkcs7Shape(profile) ? 1 : 3; }
 
 [[noreturn]] void malformed(const std::string& what) {
   throw ProtocolError(ErrorCode::decodingFailure, "SignedData: " + what);
@@ -154,206 +158,10 @@ Bytes sign(const AlgorithmProfile& profile, Signer& signer, const Clock& clock, 
   const Bytes encapContentInfo =
       derElement(sequenceTag, {oidElement(contentTypeNid), detached ? Bytes{} : contentField(profile, tDer)});
   const Bytes signedData = derElement(
-      sequenceTag, {derElement(V_ASN1_INTEGER, {Bytes{static_cast<std::uint8_t>(signedDataVersion(profile))}}),
+      sequenceTag, {derElement(V_ASN1_INTEGER, {Bytes{signedDataVersion(profile)}}),
                     derElement(setTag, {digestAlgorithm}), encapContentInfo, carriedCertificates, carriedCrls,
                     derElement(setTag, {signerInfo})});
   return derElement(sequenceTag, {oidElement(NID_pkcs7_signed), derElement(context0, {signedData})});
-}
-
-// ---- open: one strict pass over the received bytes (SPEC-CHOICES "Strictness on openS/verifySO").
-// Every element is read as DER (der.hpp); what a template decode, a re-encoding and a comparison
-// checked is checked here directly: the fields' values, the SET OF orders, nothing unknown or left over.
-
-[[noreturn]] void notDer(const std::string& what) { malformed(what + " is not DER of the expected shape"); }
-
-ByteView readOid(DerReader& r, const char* what) {
-  ByteView c;
-  if (!r.element(V_ASN1_OBJECT, c) || !isDerOid(c)) notDer(what);
-  return c;
-}
-
-// The elements of a SET OF, each whole; DER wants them in ascending order of their encodings.
-std::vector<ByteView> setElements(ByteView contents, const char* what) {
-  std::vector<ByteView> out;
-  DerReader r(contents);
-  while (!r.empty()) {
-    std::uint8_t tag = 0;
-    ByteView body, whole;
-    if (!r.peekTag(tag) || !r.element(tag, body, whole)) notDer(what);
-    out.push_back(whole);
-  }
-  if (!std::is_sorted(out.begin(), out.end(), derLess)) notDer(what);
-  return out;
-}
-
-// AlgorithmIdentifier { OID, parameters NULL or absent } — the only parameters SET's algorithms have —
-// handed to algorithms.hpp's checks as OpenSSL's X509_ALGOR.
-ossl::Algor readAlgorithm(DerReader& r, const char* what) {
-  ByteView body, whole;
-  if (!r.element(V_ASN1_SEQUENCE | V_ASN1_CONSTRUCTED, body, whole)) notDer(what);
-  DerReader a(body);
-  (void)readOid(a, what);
-  ByteView null;
-  if (!a.empty() && (!a.element(V_ASN1_NULL, null) || !null.empty() || !a.empty())) notDer(what);
-  const unsigned char* p = whole.data();
-  ossl::Algor alg(d2i_X509_ALGOR(nullptr, &p, static_cast<long>(whole.size())));
-  ERR_clear_error();
-  if (!alg) notDer(what);
-  return alg;
-}
-
-// A version INTEGER's value when it is one DER octet (every version here is small).
-std::uint8_t versionOctet(ByteView integer, const char* what) {
-  if (integer.size() != 1 || integer[0] >= 0x80) malformed(std::string(what) + " is not a small INTEGER");
-  return integer[0];
-}
-
-TimePoint signingTime(int type, ByteView text) {
-  const std::size_t expected = type == V_ASN1_UTCTIME ? 13 : 15;  // DER: seconds and 'Z'
-  ASN1_TIME t{static_cast<int>(text.size()), type, const_cast<unsigned char*>(text.data()), 0};
-  std::tm tm{};
-  if (text.size() != expected || text.back() != 'Z' || ASN1_TIME_to_tm(&t, &tm) != 1) {
-    ERR_clear_error();
-    malformed("signingTime is not a DER time");
-  }
-  using namespace std::chrono;
-  const sys_days day = year{tm.tm_year + 1900} / month{static_cast<unsigned>(tm.tm_mon + 1)} /
-                       std::chrono::day{static_cast<unsigned>(tm.tm_mday)};
-  return day + hours{tm.tm_hour} + minutes{tm.tm_min} + seconds{tm.tm_sec};
-}
-
-// The signed attributes: exactly contentType, messageDigest and signingTime, one value each.
-struct SignedAttributes {
-  ByteView der;  // [0] IMPLICIT SET OF, as received
-  ByteView contentType;
-  ByteView messageDigest;
-  TimePoint signingTime;
-};
-
-constexpr int signedAttributeNids[signedAttributeCount] = {NID_pkcs9_contentType, NID_pkcs9_messageDigest,
-                                                           NID_pkcs9_signingTime};
-
-SignedAttributes readSignedAttributes(ByteView contents, ByteView whole) {
-  const std::vector<ByteView> attributes = setElements(contents, "signed attributes");
-  if (attributes.size() != signedAttributeCount)
-    malformed("signed attributes must be contentType, messageDigest, signingTime");
-  SignedAttributes out{whole, {}, {}, {}};
-  bool seen[signedAttributeCount] = {};
-  for (const ByteView attribute : attributes) {
-    DerReader outer(attribute);
-    ByteView body, values;
-    if (!outer.element(V_ASN1_SEQUENCE | V_ASN1_CONSTRUCTED, body)) notDer("a signed attribute");
-    DerReader a(body);
-    const ByteView type = readOid(a, "a signed attribute");
-    if (!a.element(V_ASN1_SET | V_ASN1_CONSTRUCTED, values) || !a.empty()) notDer("a signed attribute");
-    const std::vector<ByteView> value = setElements(values, "a signed attribute's values");
-    const auto slot = std::find_if(std::begin(signedAttributeNids), std::end(signedAttributeNids),
-                                   [&](int nid) { return sameBytes(type, oidOf(nid)); }) -
-                      std::begin(signedAttributeNids);
-    if (slot == signedAttributeCount) continue;  // then one of the three is missing: said below
-    const int nid = signedAttributeNids[slot];
-    if (seen[slot]) malformed(std::string("signed attribute repeated: ") + OBJ_nid2sn(nid));
-    seen[slot] = true;
-    if (value.size() != 1) malformed(std::string("attribute must have one value: ") + OBJ_nid2sn(nid));
-    DerReader v(value[0]);
-    ByteView c;
-    const bool typed = nid == NID_pkcs9_contentType     ? v.element(V_ASN1_OBJECT, c) && isDerOid(c)
-                       : nid == NID_pkcs9_messageDigest ? v.element(V_ASN1_OCTET_STRING, c)
-                                                        : v.element(V_ASN1_UTCTIME, c) || v.element(V_ASN1_GENERALIZEDTIME, c);
-    if (!typed) malformed(std::string("attribute value has the wrong type: ") + OBJ_nid2sn(nid));
-    if (nid == NID_pkcs9_contentType) out.contentType = c;
-    if (nid == NID_pkcs9_messageDigest) out.messageDigest = c;
-    if (nid == NID_pkcs9_signingTime) out.signingTime = signingTime(value[0][0], c);
-  }
-  for (int i = 0; i < signedAttributeCount; ++i)
-    if (!seen[i]) malformed(std::string("signed attribute missing: ") + OBJ_nid2sn(signedAttributeNids[i]));
-  return out;
-}
-
-// SignerInfo { version, IssuerAndSerialNumber, digestAlgorithm, [0] signedAttrs, signatureAlgorithm,
-// signature } — no unsignedAttrs.
-struct SignerInfoRead {
-  std::uint8_t version;
-  ByteView issuer;  // Name, whole
-  ByteView serial;  // INTEGER, whole
-  ossl::Algor digestAlgorithm;
-  SignedAttributes attributes;
-  ossl::Algor signatureAlgorithm;
-  ByteView signature;
-};
-
-SignerInfoRead readSignerInfo(ByteView whole) {
-  DerReader outer(whole);
-  ByteView body, version, sid, issuerBody, issuer, serialBody, serial, attrs, attrsWhole, signature;
-  if (!outer.element(V_ASN1_SEQUENCE | V_ASN1_CONSTRUCTED, body)) notDer("SignerInfo");
-  DerReader s(body);
-  if (!s.element(V_ASN1_INTEGER, version) || !s.element(V_ASN1_SEQUENCE | V_ASN1_CONSTRUCTED, sid)) notDer("SignerInfo");
-  DerReader id(sid);
-  if (!id.element(V_ASN1_SEQUENCE | V_ASN1_CONSTRUCTED, issuerBody, issuer) ||
-      !id.element(V_ASN1_INTEGER, serialBody, serial) || !id.empty())
-    notDer("IssuerAndSerialNumber");
-  ossl::Algor digestAlgorithm = readAlgorithm(s, "SignerInfo digestAlgorithm");
-  std::uint8_t tag = 0;
-  if (!s.peekTag(tag) || tag != (V_ASN1_CONTEXT_SPECIFIC | V_ASN1_CONSTRUCTED))
-    malformed("signed attributes must be contentType, messageDigest, signingTime");
-  if (!s.element(tag, attrs, attrsWhole)) notDer("signed attributes");
-  SignerInfoRead out{versionOctet(version, "SignerInfo version"), issuer, serial, std::move(digestAlgorithm),
-                     readSignedAttributes(attrs, attrsWhole), nullptr, {}};
-  out.signatureAlgorithm = readAlgorithm(s, "SignerInfo signatureAlgorithm");
-  if (!s.element(V_ASN1_OCTET_STRING, signature) || !s.empty()) notDer("SignerInfo");
-  out.signature = signature;
-  return out;
-}
-
-// ContentInfo { id-signedData, [0] EXPLICIT SignedData { version, digestAlgorithms, encapContentInfo,
-// [0] certificates OPTIONAL, [1] crls OPTIONAL, signerInfos } }.
-struct SignedDataRead {
-  ByteView contentType;  // OBJECT IDENTIFIER contents
-  std::uint8_t version;
-  std::vector<ossl::Algor> digestAlgorithms;
-  ByteView eContentType;
-  std::optional<ByteView> eContent;  // inside [0] EXPLICIT, whole
-  std::vector<ByteView> certificates, crls;
-  std::vector<ByteView> signerInfos;
-};
-
-SignedDataRead readSignedData(ByteView der) {
-  constexpr std::uint8_t explicit0 = V_ASN1_CONTEXT_SPECIFIC | V_ASN1_CONSTRUCTED;
-  constexpr std::uint8_t sequence = V_ASN1_SEQUENCE | V_ASN1_CONSTRUCTED;
-  constexpr std::uint8_t set = V_ASN1_SET | V_ASN1_CONSTRUCTED;
-  SignedDataRead out{};
-  DerReader top(der);
-  ByteView ci, inner, sd, version, algorithms, encap;
-  if (!top.element(sequence, ci) || !top.empty()) notDer("ContentInfo");
-  DerReader c(ci);
-  out.contentType = readOid(c, "ContentInfo");
-  if (!c.element(explicit0, inner) || !c.empty()) notDer("ContentInfo");
-  DerReader i(inner);
-  if (!i.element(sequence, sd) || !i.empty()) notDer("SignedData");
-  DerReader r(sd);
-  if (!r.element(V_ASN1_INTEGER, version)) notDer("SignedData");
-  out.version = versionOctet(version, "SignedData version");
-  if (!r.element(set, algorithms)) notDer("digestAlgorithms");
-  for (DerReader a(algorithms); !a.empty();) out.digestAlgorithms.push_back(readAlgorithm(a, "digestAlgorithms"));
-  if (!r.element(sequence, encap)) notDer("encapContentInfo");
-  DerReader e(encap);
-  out.eContentType = readOid(e, "encapContentInfo");
-  if (!e.empty()) {
-    ByteView explicitContent, body, whole;
-    std::uint8_t tag = 0;
-    if (!e.element(explicit0, explicitContent) || !e.empty()) notDer("encapContentInfo");
-    DerReader content(explicitContent);
-    if (!content.peekTag(tag) || !content.element(tag, body, whole) || !content.empty()) notDer("eContent");
-    out.eContent = whole;
-  }
-  std::uint8_t tag = 0;
-  ByteView carried;
-  if (r.peekTag(tag) && tag == explicit0 && r.element(tag, carried)) out.certificates = setElements(carried, "certificates");
-  if (r.peekTag(tag) && tag == (explicit0 | 1) && r.element(tag, carried)) out.crls = setElements(carried, "crls");
-  ByteView signers;
-  if (!r.element(set, signers) || !r.empty()) notDer("SignedData");
-  out.signerInfos = setElements(signers, "signerInfos");
-  return out;
 }
 
 // The carried certificates or CRLs (each a SEQUENCE), each through the profile's ParsedCertificates.

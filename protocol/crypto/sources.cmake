@@ -3,6 +3,7 @@ target_sources(setpay_protocol_crypto PRIVATE
   ${CMAKE_CURRENT_SOURCE_DIR}/crypto/digest.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/crypto/signer.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/crypto/signed_data.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/crypto/signed_data_read.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/crypto/pkcs7_asn1.cpp
 )
 target_sources(setpay_protocol_crypto PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/crypto/algorithms.cpp)
