@@ -35,12 +35,20 @@ AlgorithmProfile AlgorithmProfile::make(ProfileId id) {
   AlgorithmProfile p;
   p.id_ = id;
   p.libctx_ = std::make_shared<LibCtx>();
-  p.digest_ = id == ProfileId::set1 ? EVP_sha1() : EVP_sha256();
+  // Fetched once, explicitly: OpenSSL 3 looks a legacy EVP_sha256() up again in every digest it starts
+  // (issue 13: that lookup was 2% of a purchase, H being called dozens of times).
+  const char* digestName = id == ProfileId::set1 ? "SHA1" : "SHA256";
+  EVP_MD* md = EVP_MD_fetch(p.libctx_->ctx, digestName, nullptr);
+  if (!md) ossl::fail(ErrorCode::unspecifiedFailure, std::string("cannot fetch ") + digestName);
   const char* cipherName = id == ProfileId::set1 ? "DES-CBC" : "AES-128-CBC";
   EVP_CIPHER* c = EVP_CIPHER_fetch(p.libctx_->ctx, cipherName, nullptr);
-  if (!c) ossl::fail(ErrorCode::unspecifiedFailure, std::string("cannot fetch ") + cipherName);
-  // The cipher must not outlive the library context it came from: the deleter keeps it alive.
+  if (!c) {
+    EVP_MD_free(md);
+    ossl::fail(ErrorCode::unspecifiedFailure, std::string("cannot fetch ") + cipherName);
+  }
+  // Neither may outlive the library context it came from: the deleters keep it alive.
   auto keepAlive = p.libctx_;
+  p.digest_ = std::shared_ptr<EVP_MD>(md, [keepAlive](EVP_MD* x) { EVP_MD_free(x); });
   p.cipher_ = std::shared_ptr<EVP_CIPHER>(c, [keepAlive](EVP_CIPHER* x) { EVP_CIPHER_free(x); });
   p.parsed_ = std::make_shared<const ParsedCertificates>();
   return p;

@@ -29,9 +29,9 @@ class AlgorithmProfile {
   ProfileId id() const { return id_; }
   std::string_view name() const { return id_ == ProfileId::set1 ? "set1" : "modern"; }
 
-  const EVP_MD* digest() const { return digest_; }      // H, DD, HMAC, signatures, OAEP H1/H2
-  int digestNid() const { return EVP_MD_get_type(digest_); }
-  std::size_t digestSize() const { return static_cast<std::size_t>(EVP_MD_get_size(digest_)); }
+  const EVP_MD* digest() const { return digest_.get(); }      // H, DD, HMAC, signatures, OAEP H1/H2
+  int digestNid() const { return EVP_MD_get_type(digest_.get()); }
+  std::size_t digestSize() const { return static_cast<std::size_t>(EVP_MD_get_size(digest_.get())); }
 
   const EVP_CIPHER* cipher() const { return cipher_.get(); }  // symmetric part of E/EH/EX/EXH
   int cipherNid() const { return EVP_CIPHER_get_nid(cipher_.get()); }
@@ -55,8 +55,8 @@ class AlgorithmProfile {
   struct LibCtx;  // private OSSL_LIB_CTX holding the default + legacy providers (no global state)
   AlgorithmProfile() = default;
   ProfileId id_ = ProfileId::modern;
-  const EVP_MD* digest_ = nullptr;
   std::shared_ptr<LibCtx> libctx_;
+  std::shared_ptr<EVP_MD> digest_;
   std::shared_ptr<EVP_CIPHER> cipher_;
   std::shared_ptr<const ParsedCertificates> parsed_;
 };
