@@ -40,7 +40,8 @@ constexpr std::uint8_t sequenceTag = V_ASN1_SEQUENCE | V_ASN1_CONSTRUCTED;
 Bytes keyEncryptionAlgorithmDer(const AlgorithmProfile& profile) {
   const Bytes oid = derElement(V_ASN1_OBJECT, {oidOf(NID_rsaOAEPEncryptionSET)});
   if (profile.id() == ProfileId::set1) return derElement(sequenceTag, {oid, Bytes{V_ASN1_NULL, 0x00}});
-  return derElement(sequenceTag, {oid, derElement(sequenceTag, {derElement(V_ASN1_OBJECT, {oidOf(profile.digestNid())})})});
+  const Bytes hash = derElement(sequenceTag, {derElement(V_ASN1_OBJECT, {oidOf(profile.digestNid())})});
+  return derElement(sequenceTag, {oid, hash});
 }
 
 // The SET content type labelling DD(p) inside L(t,p): what the envelope's type says p is.
@@ -119,7 +120,8 @@ Bytes envelop(const AlgorithmProfile& profile, RandomSource& rng, const X509* re
   const Bytes encryptedContentInfo = derElement(
       sequenceTag,
       {derElement(V_ASN1_OBJECT, {oidOf(contentTypeNid)}),
-       derElement(sequenceTag, {derElement(V_ASN1_OBJECT, {oidOf(profile.cipherNid())}), derElement(V_ASN1_OCTET_STRING, {iv})}),
+       derElement(sequenceTag,
+                  {derElement(V_ASN1_OBJECT, {oidOf(profile.cipherNid())}), derElement(V_ASN1_OCTET_STRING, {iv})}),
        derElement(encryptedContentTag, {ciphertext})});
   const Bytes envelopedData =
       derElement(sequenceTag, {derElement(V_ASN1_INTEGER, {Bytes{envelopedDataVersion}}),

@@ -73,7 +73,6 @@ constexpr std::uint8_t setTag = V_ASN1_SET | V_ASN1_CONSTRUCTED;
 constexpr std::uint8_t context0 = V_ASN1_CONTEXT_SPECIFIC | V_ASN1_CONSTRUCTED;  // [0], constructed
 constexpr std::uint8_t context1 = context0 | 1;
 
-
 Bytes oidElement(int nid) { return derElement(V_ASN1_OBJECT, {oidOf(nid)}); }
 
 // A SET OF: its elements' encodings in ascending order (DER), each once when `distinct`.
@@ -85,7 +84,9 @@ Bytes setOf(std::uint8_t tag, std::vector<Bytes> elements, bool distinct) {
   return derElement(tag, {contents});
 }
 
-Bytes attribute(int nid, ByteView valueDer) { return derElement(sequenceTag, {oidElement(nid), derElement(setTag, {valueDer})}); }
+Bytes attribute(int nid, ByteView valueDer) {
+  return derElement(sequenceTag, {oidElement(nid), derElement(setTag, {valueDer})});
+}
 
 // signingTime: UTCTime up to 2049, GeneralizedTime after (RFC 5652 §11.3): ASN1_TIME_set picks the same way.
 Bytes timeElement(TimePoint when) {

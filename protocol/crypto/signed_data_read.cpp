@@ -105,9 +105,10 @@ SignedAttributes readSignedAttributes(ByteView contents, ByteView whole) {
     if (value.size() != 1) malformed(std::string("attribute must have one value: ") + OBJ_nid2sn(nid));
     DerReader v(value[0]);
     ByteView c;
-    const bool typed = nid == NID_pkcs9_contentType     ? v.element(V_ASN1_OBJECT, c) && isDerOid(c)
-                       : nid == NID_pkcs9_messageDigest ? v.element(V_ASN1_OCTET_STRING, c)
-                                                        : v.element(V_ASN1_UTCTIME, c) || v.element(V_ASN1_GENERALIZEDTIME, c);
+    const bool typed = nid == NID_pkcs9_contentType ? v.element(V_ASN1_OBJECT, c) && isDerOid(c)
+                       : nid == NID_pkcs9_messageDigest
+                           ? v.element(V_ASN1_OCTET_STRING, c)
+                           : v.element(V_ASN1_UTCTIME, c) || v.element(V_ASN1_GENERALIZEDTIME, c);
     if (!typed) malformed(std::string("attribute value has the wrong type: ") + OBJ_nid2sn(nid));
     if (nid == NID_pkcs9_contentType) out.contentType = c;
     if (nid == NID_pkcs9_messageDigest) out.messageDigest = c;
